@@ -1,0 +1,151 @@
+"""Typed records passed between pipeline stages.
+
+Every record is a frozen dataclass. Ids are stable content hashes so that the same
+article, evidence set and models always give the same ids (reports can be diffed and
+editors' decisions survive a re-run).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+VerdictLabel = Literal["supported", "contradicted", "not_enough_evidence"]
+FlagType = Literal["name_misspelling", "misattribution", "contradicted", "unsupported", "malformed_quote"]
+NliLabel = Literal["entailment", "neutral", "contradiction"]
+
+VERDICT_LABELS: tuple[str, ...] = ("supported", "contradicted", "not_enough_evidence")
+FLAG_TYPES: tuple[str, ...] = ("name_misspelling", "misattribution", "contradicted", "unsupported", "malformed_quote")
+
+
+def content_id(prefix: str, *parts: object) -> str:
+    """Return a short stable id such as ``c-1a2b3c4d5e`` built from ``parts``."""
+    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}-{digest[:10]}"
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as read from disk: ``text`` is exactly the decoded file content.
+
+    For HTML, ``text`` is the extracted main text and ``source_text`` the raw markup;
+    offsets in every other record index into ``text``.
+    """
+
+    path: str
+    text: str
+    title: str
+    sha256: str
+    format: str = "txt"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation and who the article credits it to.
+
+    ``opening_mark_missing`` is set when the quotation ends with a closing mark but
+    has no matching opening mark (a common copy-editing slip).
+    """
+
+    id: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_role: str | None = None
+    opening_mark_missing: bool = False
+    closing_mark_missing: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    text: str
+    start: int
+    end: int
+    checkworthiness: float
+    sentence_id: str
+    quote_id: str | None = None
+    speaker: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    text: str
+    source: str = ""
+    url: str = ""
+    title: str = ""
+    date: str = ""
+    speaker: str = ""
+
+
+@dataclass(frozen=True)
+class RetrievedPassage:
+    passage: Passage
+    score: float
+
+
+@dataclass(frozen=True)
+class EvidenceJudgement:
+    """One passage judged against one claim by the NLI model."""
+
+    passage: Passage
+    retrieval_score: float
+    label: str
+    probabilities: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    claim_id: str
+    label: str
+    confidence: float
+    evidence: tuple[EvidenceJudgement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    aliases: tuple[str, ...] = ()
+    role: str = ""
+    organisation: str = ""
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Flag:
+    type: str
+    claim_id: str | None
+    start: int
+    end: int
+    text: str
+    message: str
+    suggestion: str | None = None
+    confidence: float = 1.0
+    evidence_ids: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return content_id("f", self.type, self.start, self.end, self.text)
+
+
+@dataclass(frozen=True)
+class Report:
+    article: Article
+    models: dict[str, str]
+    claims: tuple[Claim, ...]
+    verdicts: dict[str, Verdict]
+    flags: tuple[Flag, ...]
+    timings: dict[str, float] = field(default_factory=dict)
