@@ -29,8 +29,7 @@ def content_id(prefix: str, *parts: object) -> str:
 class Article:
     """An article as read from disk: ``text`` is exactly the decoded file content.
 
-    For HTML, ``text`` is the extracted main text and ``source_text`` the raw markup;
-    offsets in every other record index into ``text``.
+    For HTML, ``text`` is the extracted main text; offsets in every other record index into ``text``.
     """
 
     path: str
@@ -66,6 +65,7 @@ class Quote:
     speaker_role: str | None = None
     opening_mark_missing: bool = False
     closing_mark_missing: bool = False
+    speaker_kind: str | None = None  # "name", "previous" (earlier quotation), "pronoun" or "role"
 
 
 @dataclass(frozen=True)

