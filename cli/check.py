@@ -1,0 +1,99 @@
+"""`factcheck check`: run the check-article flow on one article and write the report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cli.groups import app, one_line_errors
+from pipeline.report import FORMATS
+
+
+def _format_for(output: Optional[Path], fmt: Optional[str]) -> str:
+    if fmt:
+        if fmt not in FORMATS:
+            raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        return fmt
+    suffix = output.suffix.lower().lstrip(".") if output else "json"
+    return {"htm": "html", "markdown": "md"}.get(suffix, suffix if suffix in FORMATS else "json")
+
+
+def _summary(data: dict) -> str:
+    counts: dict[str, int] = {}
+    for flag in data["flags"]:
+        counts[flag["type"]] = counts.get(flag["type"], 0) + 1
+    by_type = ", ".join(f"{n} {t}" for t, n in sorted(counts.items())) or "no flags"
+    return f"{len(data['claims'])} claims, {len(data['flags'])} flags ({by_type})"
+
+
+def _record_run(data: dict, config: dict) -> None:
+    """Keep the run for the review app; a failure here must not lose the report already written."""
+    if not config.get("review", {}).get("record_runs", True):
+        return
+    try:
+        from review.store import record_run
+    except ModuleNotFoundError:
+        return
+    try:
+        run_id = record_run(data, database_url=config.get("review", {}).get("database_url"))
+        print(f"recorded as run {run_id} for review (factcheck serve)", file=sys.stderr)
+    except Exception as exc:  # the database is optional for a check; say why it was skipped
+        print(f"warning: run not recorded for review: {exc}", file=sys.stderr)
+
+
+@app.command()
+@one_line_errors
+def check(
+    article: Path = typer.Argument(..., help="Article file: .txt, .md, .html or .json ({title, text})."),
+    evidence: Optional[list[Path]] = typer.Option(None, "--evidence", "-e", help="Evidence set(s): .jsonl, .csv or a folder. Default: the bundled set."),
+    roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of people: name,aliases,role,organisation."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Report file. Default: JSON on stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="json, md or html (default: from the output suffix)."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
+    record: bool = typer.Option(True, "--record/--no-record", help="Record the run for the review app."),
+) -> None:
+    """Check ARTICLE's claims, names, roles and quotations against an evidence set."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from flows.check_article import STAGES, check_article_flow
+    from flows.progress import subscribe
+    from pipeline.config import load_config
+    from pipeline.ingest import read_article
+    from pipeline.evidence import load_evidence
+
+    # Fail fast on bad input, before any model or server starts.
+    config_dict = load_config(config)
+    read_article(article)
+    if evidence:
+        load_evidence(evidence)
+    fmt = _format_for(output, fmt)
+    console = Console(stderr=True)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True) as progress:
+        bar = progress.add_task("starting", total=len(STAGES))
+        unsubscribe = subscribe(lambda stage: progress.update(bar, advance=1, description=f"{stage} done"))
+        try:
+            data = check_article_flow(
+                str(article),
+                [str(p) for p in evidence] if evidence else None,
+                str(roster) if roster else None,
+                str(output) if output else None,
+                fmt,
+                str(config) if config else None,
+            )
+        finally:
+            unsubscribe()
+    if output is None:
+        from pipeline.report import render
+
+        sys.stdout.write(render(data, fmt))
+    else:
+        console.print(f"report written to {output}")
+    console.print(_summary(data))
+    if record:
+        _record_run(data, config_dict)

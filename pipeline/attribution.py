@@ -1,0 +1,351 @@
+"""Attribution: who is named, how their names and roles are spelled, and who said what.
+
+A roster of people is built from the evidence set (the ``speaker`` field and the people
+its passages name, with the roles they give them) and an optional roster CSV. Names in
+the article are compared with it: exact or alias matches pass; a near miss by edit
+distance or by sound is a ``name_misspelling``; a role the roster contradicts, or a
+quotation the evidence credits to someone else, is a ``misattribution``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import jellyfish
+from rapidfuzz import fuzz
+
+from pipeline.errors import InputError
+from pipeline.segment import Mention, Segmentation, attribute_quotes, find_mentions, split_sentences
+from pipeline.types import Article, Flag, Passage, Person, Quote
+
+_ROLE_STOPWORDS = frozenset(
+    "the a an of for at to in on and u.s us united states said says former then current acting its his her their "
+    "said by from as with".split()
+)
+_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson", "chairwoman": "chairman", "chair": "chairman", "head": "leader"}
+_TITLE_KEYWORDS = frozenset(
+    "president minister secretary spokesperson chancellor governor senator mayor ambassador general chairman "
+    "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
+    "ceo chief representative admiral".split()
+)
+_NAME_PARTICLES = frozenset("de van von bin al da del la le".split())
+
+
+def normalise_name(name: str) -> str:
+    """Lower-case, accents and punctuation removed, hyphens and spaces dropped: 'Moon Jae-in' -> 'moonjaein'."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    folded = re.sub(r"(?:'s|’s)$", "", folded)
+    return re.sub(r"[^a-z]", "", folded.lower())
+
+
+def _tokens(name: str) -> list[str]:
+    return [normalise_name(t) for t in re.split(r"[\s\-]+", name) if normalise_name(t)]
+
+
+def _role_words(role: str) -> set[str]:
+    words = set()
+    for word in re.findall(r"[A-Za-z.']+", role.lower()):
+        word = word.strip(".'")
+        if word and word not in _ROLE_STOPWORDS:
+            words.add(_SYNONYMS.get(word, word))
+    return words
+
+
+def _word_matches(word: str, vocabulary: Iterable[str]) -> bool:
+    """'russian' matches 'russia', 'korean' matches 'korea': demonyms share their stem."""
+    for other in vocabulary:
+        if word == other:
+            return True
+        shorter, longer = sorted((word, other), key=len)
+        if len(shorter) >= 4 and longer.startswith(shorter[: max(4, len(shorter) - 1)]):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    person: Person
+    exact: bool
+    score: float
+
+
+class Roster:
+    """People known from the evidence and the roster file, looked up by name, alias or surname."""
+
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.people = list(people)
+        self._by_key: dict[str, Person] = {}
+        for person in self.people:
+            for alias in (person.name, *person.aliases):
+                self._by_key.setdefault(normalise_name(alias), person)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+    def lookup(self, name: str) -> NameMatch | None:
+        """Exact match (name, alias, or a sub-sequence of a full name's words, e.g. a surname) or ``None``."""
+        key = normalise_name(name)
+        if not key:
+            return None
+        if key in self._by_key:
+            return NameMatch(self._by_key[key], True, 100.0)
+        tokens = _tokens(name)
+        for person in self.people:
+            for alias in (person.name, *person.aliases):
+                alias_tokens = _tokens(alias)
+                if tokens and all(t in alias_tokens for t in tokens):
+                    return NameMatch(person, True, 100.0)
+        return None
+
+    def nearest(self, name: str, *, min_ratio: float) -> NameMatch | None:
+        """The closest person by spelling or sound, when close enough to be a misspelling."""
+        tokens = _tokens(name)
+        best: NameMatch | None = None
+        for person in self.people:
+            for alias in (person.name, *person.aliases):
+                alias_tokens = _tokens(alias)
+                if len(alias_tokens) != len(tokens) or len(tokens) == 0:
+                    continue
+                ratio = fuzz.ratio(" ".join(tokens), " ".join(alias_tokens))
+                sounds_alike = all(
+                    a == b or jellyfish.metaphone(a) == jellyfish.metaphone(b) or fuzz.ratio(a, b) >= 80
+                    for a, b in zip(tokens, alias_tokens)
+                )
+                # Every word must be close: "Kim Jong Il" is another person, not a misspelling of "Kim Jong Un".
+                if not sounds_alike:
+                    continue
+                if ratio >= min_ratio or (ratio >= min_ratio - 15 and sounds_alike):
+                    candidate = NameMatch(person, False, ratio)
+                    if best is None or candidate.score > best.score:
+                        best = candidate
+        return best
+
+    def merged_with(self, other: "Roster") -> "Roster":
+        """People of both rosters; a person in ``self`` (e.g. the roster file) wins over one in ``other``."""
+        people = list(self.people)
+        for person in other.people:
+            if self.lookup(person.name) is None:
+                people.append(person)
+        return Roster(people)
+
+
+def read_roster_csv(path: str | Path) -> Roster:
+    """Read ``name,aliases,role,organisation`` rows (aliases separated by ``|``)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"roster {path} does not exist")
+    people = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        if not reader.fieldnames or "name" not in reader.fieldnames:
+            raise InputError(f'{path}: roster CSV needs a "name" column, got {reader.fieldnames}')
+        for number, row in enumerate(reader, start=2):
+            name = (row.get("name") or "").strip()
+            if not name:
+                raise InputError(f"{path}:{number}: roster row has no name")
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+            people.append(
+                Person(name, aliases, (row.get("role") or "").strip(), (row.get("organisation") or "").strip(), (f"roster:{number}",))
+            )
+    return Roster(people)
+
+
+def _longest_names_first(names: dict[str, Person]) -> list[Person]:
+    return sorted(names.values(), key=lambda p: -len(p.name))
+
+
+def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
+    """People named in the evidence: ``speaker`` fields and full names (two words or more) in the text."""
+    people: dict[str, Person] = {}
+
+    def add(name: str, role: str, passage_id: str) -> None:
+        if len(_tokens(name)) < 2:
+            return  # a lone surname is not enough to define a person
+        key = normalise_name(name)
+        known = people.get(key)
+        if known is None:
+            people[key] = Person(name, (), role, "", (passage_id,))
+        elif role and not known.role:
+            people[key] = Person(known.name, known.aliases, role, known.organisation, known.source_ids + (passage_id,))
+
+    for passage in passages:
+        if passage.speaker:
+            add(passage.speaker, "", passage.id)
+        for mention in find_mentions(passage.text):
+            add(mention.text, mention.role, passage.id)
+    # Surnames need no alias: `Roster.lookup` accepts any subset of a full name's words.
+    return Roster(_longest_names_first(people))
+
+
+def _role_conflict(article_role: str, person: Person) -> str | None:
+    """The first word of the article's role that the roster's role and organisation do not support."""
+    known = _role_words(f"{person.role} {person.organisation}")
+    if not known:
+        return None
+    claimed = _role_words(article_role)
+    titles_claimed = claimed & _TITLE_KEYWORDS
+    titles_known = known & _TITLE_KEYWORDS
+    if titles_claimed and titles_known and not any(_word_matches(t, titles_known) for t in titles_claimed):
+        return sorted(titles_claimed)[0]
+    for word in claimed - _TITLE_KEYWORDS:
+        if word[:1].isalpha() and len(word) > 2 and not _word_matches(word, known):
+            return word
+    return None
+
+
+def _describe(person: Person) -> str:
+    return ", ".join(part for part in (person.role, person.organisation) if part) or "no role on record"
+
+
+class AttributionChecker:
+    """Compare the people, roles and quotations of an article with a roster and the evidence."""
+
+    def __init__(self, roster: Roster, passages: Sequence[Passage], *, name_similarity: float = 85, quote_similarity: float = 80) -> None:
+        if not 0 < name_similarity <= 100:
+            raise ValueError(f"name_similarity must be in (0, 100], got {name_similarity}")
+        self.roster = roster
+        self.passages = list(passages)
+        self.name_similarity = name_similarity
+        self.quote_similarity = quote_similarity
+        self._evidence_quotes: list[tuple[str, str, Passage]] | None = None
+
+    def run(self, article: Article, segmentation: Segmentation) -> list[Flag]:
+        flags: list[Flag] = []
+        flags.extend(self.check_names(article, segmentation.mentions, segmentation.quotes))
+        flags.extend(self.check_roles(article, segmentation.mentions, segmentation.quotes))
+        flags.extend(self.check_quote_speakers(article, segmentation.quotes))
+        return _dedupe(flags)
+
+    def _named_spans(self, mentions: Sequence[Mention], quotes: Sequence[Quote]) -> list[tuple[int, int, str, str]]:
+        spans = [(m.start, m.end, m.text, m.role) for m in mentions]
+        for quote in quotes:
+            if quote.speaker_kind == "name" and quote.speaker_start is not None:
+                spans.append((quote.speaker_start, quote.speaker_end, quote.speaker, quote.speaker_role or ""))
+        return spans
+
+    def check_names(self, article: Article, mentions: Sequence[Mention], quotes: Sequence[Quote]) -> list[Flag]:
+        flags = []
+        for start, end, name, _ in self._named_spans(mentions, quotes):
+            if self.roster.lookup(name) is not None:
+                continue
+            near = self.roster.nearest(name, min_ratio=self.name_similarity)
+            if near is None:
+                continue
+            flags.append(
+                Flag(
+                    type="name_misspelling",
+                    claim_id=None,
+                    start=start,
+                    end=end,
+                    text=article.text[start:end],
+                    message=f'"{name}" is not a name in the evidence; did you mean "{near.person.name}" ({_describe(near.person)})?',
+                    suggestion=near.person.name,
+                    confidence=round(near.score / 100, 3),
+                    evidence_ids=near.person.source_ids,
+                )
+            )
+        return flags
+
+    def _resolve(self, name: str) -> Person | None:
+        match = self.roster.lookup(name) or self.roster.nearest(name, min_ratio=self.name_similarity)
+        return match.person if match else None
+
+    def check_roles(self, article: Article, mentions: Sequence[Mention], quotes: Sequence[Quote]) -> list[Flag]:
+        flags = []
+        for start, end, name, role in self._named_spans(mentions, quotes):
+            person = self._resolve(name) if role else None
+            conflict = _role_conflict(role, person) if person else None
+            if person is None or conflict is None:
+                continue
+            role_start = article.text.find(role, max(0, start - len(role) - 10))
+            span_start, span_end = (min(start, role_start), max(end, role_start + len(role))) if role_start >= 0 else (start, end)
+            flags.append(
+                Flag(
+                    type="misattribution",
+                    claim_id=None,
+                    start=span_start,
+                    end=span_end,
+                    text=article.text[span_start:span_end],
+                    message=f'The article calls {person.name} "{role}"; the record says {_describe(person)} ("{conflict}" does not fit).',
+                    suggestion=f"{person.name}, {_describe(person)}",
+                    confidence=0.8,
+                    evidence_ids=person.source_ids,
+                )
+            )
+        return flags
+
+    def _quotes_in_evidence(self) -> list[tuple[str, str, Passage]]:
+        """(quoted text, speaker, passage) for every attributed quotation in the evidence."""
+        if self._evidence_quotes is None:
+            found = []
+            for passage in self.passages:
+                quotes = attribute_quotes(passage.text, split_sentences(passage.text))
+                for quote in quotes:
+                    speaker = passage.speaker or (quote.speaker if quote.speaker_kind == "name" else "")
+                    if speaker:
+                        found.append((quote.text, speaker, passage))
+                if passage.speaker and not quotes:
+                    found.append((passage.text, passage.speaker, passage))
+            self._evidence_quotes = found
+        return self._evidence_quotes
+
+    def check_quote_speakers(self, article: Article, quotes: Sequence[Quote]) -> list[Flag]:
+        flags = []
+        for quote in quotes:
+            if not quote.speaker or quote.speaker_start is None or len(quote.text) < 20:
+                continue
+            credited = self._resolve(quote.speaker) if quote.speaker_kind in ("name", "previous") else None
+            role_word = quote.speaker.split()[-1].lower() if quote.speaker_kind == "role" else None
+            for evidence_text, evidence_speaker, passage in self._quotes_in_evidence():
+                if _quote_similarity(quote.text, evidence_text) < self.quote_similarity:
+                    continue
+                true_speaker = self._resolve(evidence_speaker)
+                if true_speaker is None:
+                    break
+                if role_word is not None:
+                    if _word_matches(_SYNONYMS.get(role_word, role_word), _role_words(true_speaker.role)):
+                        break
+                elif credited is None or normalise_name(credited.name) == normalise_name(true_speaker.name):
+                    break
+                flags.append(
+                    Flag(
+                        type="misattribution",
+                        claim_id=None,
+                        start=quote.speaker_start,
+                        end=quote.speaker_end,
+                        text=article.text[quote.speaker_start : quote.speaker_end],
+                        message=f'The quotation "{_short(quote.text)}" is credited to {quote.speaker}; the evidence credits it to {true_speaker.name}.',
+                        suggestion=true_speaker.name,
+                        confidence=0.9,
+                        evidence_ids=(passage.id,),
+                    )
+                )
+                break
+        return flags
+
+
+def _quote_similarity(article_quote: str, evidence_text: str) -> float:
+    a, b = _normalise_quote(article_quote), _normalise_quote(evidence_text)
+    if len(a) < 10 or len(b) < 10:
+        return 0.0
+    return fuzz.partial_ratio(a, b) if len(a) <= len(b) else fuzz.partial_ratio(b, a) * min(1.0, len(b) / len(a) * 1.5)
+
+
+def _normalise_quote(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", text.lower())).strip()
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _dedupe(flags: list[Flag]) -> list[Flag]:
+    seen: dict[tuple[str, int, int], Flag] = {}
+    for flag in flags:
+        seen.setdefault((flag.type, flag.start, flag.end), flag)
+    return sorted(seen.values(), key=lambda f: (f.start, f.type))

@@ -1,0 +1,166 @@
+"""The whole check of one article, stage by stage, with models loaded once and reused.
+
+`ArticleChecker.check` runs every stage in order (used by batch runs and benchmarks);
+the `check-article` Prefect flow calls the same stage methods, one task each.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, roster_from_evidence
+from pipeline.claims import ClaimDetector, make_scorer
+from pipeline.config import resolve_path
+from pipeline.embed import SentenceEmbedder
+from pipeline.evidence import EvidenceIndex, fingerprint, load_evidence
+from pipeline.flags import quote_flags, verdict_flags
+from pipeline.ingest import read_article
+from pipeline.segment import Segmentation, segment
+from pipeline.types import Article, Claim, Flag, Report, RetrievedPassage, Verdict
+
+
+@dataclass
+class EvidenceContext:
+    """An indexed evidence set and the roster of people built from it."""
+
+    paths: tuple[str, ...]
+    index: EvidenceIndex
+    roster: Roster
+    attribution: AttributionChecker
+
+
+class ArticleChecker:
+    """Checks articles against evidence sets. Cheap to construct; `warm_up()` loads the models."""
+
+    def __init__(self, config: dict) -> None:
+        self.config = config
+        self.embedder = SentenceEmbedder(resolve_path(config["embedder"].get("path")))
+        self.claim_detector = ClaimDetector(make_scorer(config))
+        self._verifier = None
+        self._evidence: dict[tuple, EvidenceContext] = {}
+        self.timings: dict[str, float] = {}
+
+    @property
+    def verifier(self):
+        if self._verifier is None:
+            from pipeline.verify import NliVerifier
+
+            self._verifier = NliVerifier.from_config(self.config)
+        return self._verifier
+
+    def warm_up(self) -> None:
+        with self._timed("warm_up"):
+            from pipeline.segment import load_spacy
+
+            load_spacy()
+            self.embedder.warm_up()
+            self.claim_detector.warm_up()
+            self.verifier.warm_up()
+
+    @contextmanager
+    def _timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - start
+
+    def model_names(self) -> dict[str, str]:
+        return {
+            "embedder": self.embedder.model_name,
+            "claims": self.claim_detector.scorer.model_name,
+            "nli": self.verifier.model_name,
+        }
+
+    # -- stages -----------------------------------------------------------------------------
+
+    def ingest(self, article_path: str | Path) -> Article:
+        with self._timed("ingest"):
+            return read_article(article_path)
+
+    def segment(self, article: Article) -> Segmentation:
+        with self._timed("segment"):
+            return segment(article)
+
+    def detect_claims(self, segmentation: Segmentation) -> list[Claim]:
+        with self._timed("claims"):
+            return self.claim_detector.run(segmentation)
+
+    def evidence(self, evidence_paths: Sequence[str | Path] | None = None, roster_path: str | Path | None = None) -> EvidenceContext:
+        """Load, index (or reuse the persisted index of) an evidence set, and build its roster."""
+        with self._timed("evidence"):
+            evidence_cfg = self.config["evidence"]
+            if not evidence_paths:
+                evidence_paths = [resolve_path(evidence_cfg["default_set"])]
+                roster_path = roster_path or resolve_path(evidence_cfg.get("default_roster"))
+            paths = tuple(str(p) for p in evidence_paths)
+            passages = load_evidence(paths)
+            key = (fingerprint(passages, "") , str(roster_path or ""))
+            if key not in self._evidence:
+                index = EvidenceIndex.build_or_load(passages, resolve_path(evidence_cfg["index_dir"]), self.embedder)
+                roster = roster_from_evidence(passages)
+                if roster_path:
+                    roster = read_roster_csv(roster_path).merged_with(roster)
+                attribution_cfg = self.config["attribution"]
+                checker = AttributionChecker(
+                    roster,
+                    passages,
+                    name_similarity=attribution_cfg["name_similarity"],
+                    quote_similarity=attribution_cfg["quote_similarity"],
+                )
+                self._evidence[key] = EvidenceContext(paths, index, roster, checker)
+            return self._evidence[key]
+
+    def retrieve(self, claims: Sequence[Claim], context: EvidenceContext) -> dict[str, list[RetrievedPassage]]:
+        """Top passages for each claim worth checking (check-worthiness at or above the threshold)."""
+        with self._timed("retrieve"):
+            cfg = self.config["evidence"]
+            worth = [c for c in claims if c.checkworthiness >= self.config["claims"]["threshold"]]
+            hits = context.index.search([c.text for c in worth], top_k=cfg["top_k"], candidates=cfg["candidates"], rrf_k=cfg["rrf_k"])
+            return {claim.id: passages for claim, passages in zip(worth, hits)}
+
+    def verify(self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]]) -> dict[str, Verdict]:
+        with self._timed("verify"):
+            return self.verifier.run([c for c in claims if c.id in passages], passages)
+
+    def check_attribution(self, article: Article, segmentation: Segmentation, context: EvidenceContext) -> list[Flag]:
+        with self._timed("attribution"):
+            return context.attribution.run(article, segmentation) + quote_flags(article, segmentation.quotes)
+
+    def assemble_report(
+        self, article: Article, claims: Sequence[Claim], verdicts: dict[str, Verdict], attribution_flags: Sequence[Flag]
+    ) -> Report:
+        with self._timed("report"):
+            min_score = self.config["report"]["unsupported_min_checkworthiness"]
+            flags = list(attribution_flags) + verdict_flags(claims, verdicts, min_checkworthiness=min_score)
+            flags.sort(key=lambda f: (f.start, f.type))
+            return Report(article, self.model_names(), tuple(claims), verdicts, tuple(flags), dict(self.timings))
+
+    def check(self, article_path: str | Path, evidence_paths: Sequence[str | Path] | None = None, roster_path: str | Path | None = None) -> Report:
+        """Run every stage on one article and return its report."""
+        self.timings = {}
+        article = self.ingest(article_path)
+        context = self.evidence(evidence_paths, roster_path)
+        segmentation = self.segment(article)
+        claims = self.detect_claims(segmentation)
+        verdicts = self.verify(claims, self.retrieve(claims, context))
+        return self.assemble_report(article, claims, verdicts, self.check_attribution(article, segmentation, context))
+
+
+_CHECKERS: dict[str, ArticleChecker] = {}
+
+
+def shared_checker(config: dict) -> ArticleChecker:
+    """One warmed checker per config per process, so models load once per worker, not once per task."""
+    import json
+
+    key = json.dumps(config, sort_keys=True, default=str)
+    if key not in _CHECKERS:
+        checker = ArticleChecker(config)
+        checker.warm_up()
+        _CHECKERS[key] = checker
+    return _CHECKERS[key]
