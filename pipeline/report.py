@@ -108,18 +108,17 @@ code{font-size:.85em}
 
 
 def _highlighted_article(text: str, flags: list[dict]) -> str:
-    """Escape the article and wrap flagged spans in <mark>; overlapping flags keep the earliest."""
-    parts, cursor = [], 0
-    for flag in sorted(flags, key=lambda f: (f["start"], -f["end"])):
-        if flag["start"] < cursor:
-            continue
-        parts.append(html.escape(text[cursor : flag["start"]]))
-        parts.append(
-            f'<mark class="{html.escape(flag["type"])}" id="span-{html.escape(flag["id"])}" '
-            f'title="{html.escape(flag["type"] + ": " + flag["message"])}">{html.escape(text[flag["start"]:flag["end"]])}</mark>'
-        )
-        cursor = flag["end"]
-    parts.append(html.escape(text[cursor:]))
+    """Escape the article and wrap each flagged span in <mark>; overlapping spans nest."""
+    bounds = sorted({0, len(text), *(f["start"] for f in flags), *(f["end"] for f in flags)})
+    parts = []
+    for a, b in zip(bounds, bounds[1:]):
+        covering = sorted((f for f in flags if f["start"] <= a and b <= f["end"]), key=lambda f: f["start"] - f["end"])
+        segment = html.escape(text[a:b])
+        for flag in reversed(covering):
+            anchor = f' id="span-{html.escape(flag["id"])}"' if flag["start"] == a else ""
+            title = html.escape(flag["type"] + ": " + flag["message"])
+            segment = f'<mark class="{html.escape(flag["type"])}"{anchor} title="{title}">{segment}</mark>'
+        parts.append(segment)
     return "".join(parts)
 
 

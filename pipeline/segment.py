@@ -211,7 +211,7 @@ _ROLE_LEAD_WORDS = {"by", "from", "as", "both", "but", "and", "the", "a", "an", 
 def _clean_role(role: str, role_start: int) -> tuple[str, int]:
     """Drop function words a title pattern swept up before the role (``by South Korean President``)."""
     tokens = role.split(" ")
-    while len(tokens) > 1 and tokens[0].lower() in _ROLE_LEAD_WORDS:
+    while len(tokens) > 1 and (tokens[0].lower() in _ROLE_LEAD_WORDS or tokens[0].islower()):
         role_start += len(tokens[0]) + 1
         tokens = tokens[1:]
     return " ".join(tokens), role_start

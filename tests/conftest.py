@@ -39,3 +39,27 @@ def shuffled_nli_model(tmp_path_factory) -> Path:
 def tiny_claim_model(tmp_path_factory) -> Path:
     """A random 2-label check-worthiness classifier."""
     return make_tiny_classifier(tmp_path_factory.mktemp("tiny-claims"), ("not_checkworthy", "checkworthy"))
+
+
+@pytest.fixture(scope="session")
+def tiny_config(tmp_path_factory, tiny_nli_model) -> Path:
+    """A config file using the tiny random NLI model and the heuristic claim scorer: fast, model-free."""
+    root = tmp_path_factory.mktemp("tiny-config")
+    path = root / "config.yaml"
+    path.write_text(
+        "claims:\n  backend: heuristic\n"
+        f"nli:\n  model_path: {tiny_nli_model}\n  quantize: false\n"
+        f"evidence:\n  index_dir: {root / 'indexes'}\n"
+        "review:\n  record_runs: false\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """A temporary Prefect server and database for flow tests (one per session)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness():
+        yield

@@ -1,0 +1,72 @@
+from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, roster_from_evidence
+from pipeline.ingest import read_article
+from pipeline.segment import segment
+from pipeline.types import Article, Passage, Person
+from tests.conftest import BUNDLED_ARTICLE, PROJECT_ROOT
+
+ROSTER = Roster(
+    [
+        Person("Heather Nauert", ("Nauert",), "spokesperson", "U.S. State Department"),
+        Person("Moon Jae-in", ("Moon Jae In",), "President of South Korea"),
+        Person("Kim Jong Un", ("Kim Jong-un",), "leader of North Korea"),
+        Person("Jerome Powell", (), "Chair", "Federal Reserve"),
+    ]
+)
+
+
+def _article(text):
+    return Article(path="a.txt", text=text, title="t", sha256="0")
+
+
+def _flags(text, passages=(), roster=ROSTER):
+    article = _article(text)
+    return AttributionChecker(roster, passages).run(article, segment(article))
+
+
+def test_exact_alias_and_surname_match_pass():
+    assert ROSTER.lookup("Moon Jae In").person.name == "Moon Jae-in"
+    assert ROSTER.lookup("moon jae-in") is not None
+    assert ROSTER.lookup("Nauert").person.name == "Heather Nauert"
+    assert ROSTER.lookup("Heather Nuart") is None
+
+
+def test_near_miss_by_spelling_or_sound_suggests_the_name():
+    assert ROSTER.nearest("Heather Nuart", min_ratio=85).person.name == "Heather Nauert"
+    assert ROSTER.nearest("Jerome Powel", min_ratio=85).person.name == "Jerome Powell"
+
+
+def test_other_people_with_similar_names_are_not_misspellings():
+    assert ROSTER.nearest("Kim Jong Il", min_ratio=85) is None
+    assert ROSTER.nearest("Jerome Powers", min_ratio=85) is None
+
+
+def test_bundled_article_flags_nuart_with_suggestion():
+    roster = read_roster_csv(PROJECT_ROOT / "examples" / "north_korea" / "roster.csv")
+    article = read_article(BUNDLED_ARTICLE)
+    flags = AttributionChecker(roster, []).run(article, segment(article))
+    (flag,) = [f for f in flags if f.type == "name_misspelling"]
+    assert article.text[flag.start : flag.end] == "Heather Nuart"
+    assert flag.suggestion == "Heather Nauert"
+    assert not [f for f in flags if f.type == "misattribution"]
+
+
+def test_wrong_role_is_a_misattribution():
+    flags = _flags("Heather Nauert, spokesperson for the Pentagon, said talks would start.")
+    assert [f.type for f in flags] == ["misattribution"]
+    assert "Heather Nauert" in flags[0].text
+    assert _flags("Heather Nauert, spokesperson for the U.S. State Department, said talks would start.") == []
+
+
+def test_quote_credited_to_the_wrong_speaker():
+    passages = [Passage("p1", "“We will keep rates steady until inflation falls,” Jerome Powell said.", speaker="Jerome Powell")]
+    text = "“We will keep rates steady until inflation falls,” Moon Jae-in said."
+    flags = [f for f in _flags(text, passages) if f.type == "misattribution"]
+    assert len(flags) == 1 and flags[0].text == "Moon Jae-in" and flags[0].suggestion == "Jerome Powell"
+    assert _flags("“We will keep rates steady until inflation falls,” Powell said.", passages) == []
+
+
+def test_roster_from_evidence_reads_people_and_roles():
+    passages = [Passage("p1", "Federal Reserve Chair Jerome Powell said rates would stay high."), Passage("p2", "No people here.", speaker="Christine Lagarde")]
+    roster = roster_from_evidence(passages)
+    assert roster.lookup("Jerome Powell").person.role.endswith("Chair")
+    assert roster.lookup("Lagarde").person.name == "Christine Lagarde"

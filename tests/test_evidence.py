@@ -1,0 +1,88 @@
+import json
+
+import pytest
+
+from pipeline.embed import SentenceEmbedder
+from pipeline.errors import InputError
+from pipeline.evidence import EvidenceIndex, fts_query, load_evidence
+
+PASSAGES = [
+    {"id": "treasury", "text": "The Treasury imposed sanctions on 27 shipping companies and 28 vessels on 23 February 2018.", "source": "Treasury"},
+    {"id": "nauert", "text": "Heather Nauert was the spokesperson of the U.S. State Department.", "source": "State"},
+    {"id": "moon", "text": "Moon Jae-in was elected President of South Korea in May 2017.", "source": "Reuters"},
+    {"id": "olympics", "text": "The Winter Olympics were held in PyeongChang in February 2018."},
+]
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return SentenceEmbedder()
+
+
+def _write_jsonl(path, rows):
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_hybrid_search_ranks_the_relevant_passage_first(tmp_path, embedder):
+    passages = load_evidence([_write_jsonl(tmp_path / "e.jsonl", PASSAGES)])
+    index = EvidenceIndex.build_or_load(passages, tmp_path / "idx", embedder)
+    hits = index.search(["Who was the State Department spokesperson?", "sanctions against ships"], top_k=2)
+    assert hits[0][0].passage.id == "nauert"
+    assert hits[1][0].passage.id == "treasury"
+    assert len(hits[0]) == 2
+
+
+def test_index_is_reused_and_rebuilt_when_evidence_changes(tmp_path, embedder):
+    path = _write_jsonl(tmp_path / "e.jsonl", PASSAGES)
+    first = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
+    again = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
+    assert again.db_path == first.db_path
+    assert len(list((tmp_path / "idx").glob("*.sqlite"))) == 1
+    _write_jsonl(path, PASSAGES + [{"id": "new", "text": "Kim Jong Un is the leader of North Korea."}])
+    changed = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
+    assert changed.db_path != first.db_path
+    assert changed.search(["leader of North Korea"], top_k=1)[0][0].passage.id == "new"
+
+
+def test_ann_search_finds_the_same_top_passage(tmp_path, embedder):
+    passages = load_evidence([_write_jsonl(tmp_path / "e.jsonl", PASSAGES)])
+    index = EvidenceIndex.build_or_load(passages, tmp_path / "idx", embedder, ann_threshold=1)
+    assert index.search(["elected President of South Korea"], top_k=1)[0][0].passage.id == "moon"
+
+
+def test_single_passage_evidence_set(tmp_path, embedder):
+    passages = load_evidence([_write_jsonl(tmp_path / "e.jsonl", PASSAGES[:1])])
+    index = EvidenceIndex.build_or_load(passages, tmp_path / "idx", embedder)
+    assert [h.passage.id for h in index.search(["anything at all"], top_k=5)[0]] == ["treasury"]
+
+
+def test_fts_query_neutralises_fts_syntax():
+    assert fts_query('NEAR(ab cd) "x" * -yz') == '"near" OR "ab" OR "cd" OR "yz"'
+    assert fts_query("the and of") == ""
+
+
+def test_csv_and_folder_evidence(tmp_path):
+    (tmp_path / "e.csv").write_text("id,text,source\nx1,The sky is blue.,Almanac\n", encoding="utf-8")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "wire.txt").write_text("Title line\n\nFirst paragraph of the wire.\n\nSecond paragraph.\n", encoding="utf-8")
+    passages = load_evidence([tmp_path / "e.csv", folder])
+    assert [p.id for p in passages] == ["x1", "wire.txt#0", "wire.txt#1", "wire.txt#2"]
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [("not json at all", r"e.jsonl:2: not valid JSON"), ('{"id": "a"}', r'e.jsonl:2: passage has no "text"'), ("[1, 2]", r"e.jsonl:2: expected a JSON object")],
+)
+def test_bad_evidence_lines_name_file_and_line(tmp_path, line, message):
+    path = tmp_path / "e.jsonl"
+    path.write_text(json.dumps(PASSAGES[0]) + "\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_evidence([path])
+
+
+def test_empty_evidence_set_is_an_error(tmp_path):
+    (tmp_path / "e.jsonl").write_text("\n", encoding="utf-8")
+    with pytest.raises(InputError, match="holds no passages"):
+        load_evidence([tmp_path / "e.jsonl"])

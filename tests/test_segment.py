@@ -1,0 +1,78 @@
+from pipeline.ingest import read_article
+from pipeline.segment import attribute_quotes, find_mentions, find_quote_spans, segment, split_sentences
+from tests.conftest import BUNDLED_ARTICLE
+
+
+def _quotes(text):
+    return attribute_quotes(text, split_sentences(text))
+
+
+def test_every_span_indexes_the_article():
+    article = read_article(BUNDLED_ARTICLE)
+    seg = segment(article)
+    for record in (*seg.sentences, *seg.quotes, *seg.mentions):
+        assert article.text[record.start : record.end] == record.text
+
+
+def test_bundled_article_has_three_quotations_without_opening_mark():
+    article = read_article(BUNDLED_ARTICLE)
+    missing = [q for q in segment(article).quotes if q.opening_mark_missing]
+    assert [q.text.split()[0] for q in missing] == ["Any", "There", "China’s"]
+    assert [q.speaker for q in missing] == ["Heather Nuart", "Moon", "the president"]
+
+
+def test_straight_and_curly_marks_and_said_x():
+    text = 'The rate rose. "It is too early to cut," said Jerome Powell. He added: “We will watch the data.”'
+    quotes = _quotes(text)
+    assert [q.text for q in quotes] == ["It is too early to cut,", "We will watch the data."]
+    assert quotes[0].speaker == "Jerome Powell"
+    assert quotes[1].speaker == "Jerome Powell" and quotes[1].speaker_kind == "pronoun"
+
+
+def test_quotation_spanning_sentences_is_one_quote():
+    text = "“Inflation is falling. Wages are rising. We are not done,” Lagarde said."
+    (quote,) = _quotes(text)
+    assert quote.text == "Inflation is falling. Wages are rising. We are not done,"
+    assert quote.speaker == "Lagarde"
+
+
+def test_name_comma_role_said_and_according_to():
+    text = "“Talks will resume,” Heather Nauert, spokesperson for the State Department, said.\n" \
+           "Prices will rise next year, according to Christine Lagarde."
+    quote = _quotes(text)[0]
+    assert quote.speaker == "Heather Nauert"
+    assert quote.speaker_role == "spokesperson for the State Department"
+    text2 = 'According to Christine Lagarde, "prices will rise next year."'
+    assert _quotes(text2)[0].speaker == "Christine Lagarde"
+
+
+def test_previous_sentence_speaker_for_unattributed_quote_paragraph():
+    text = "“We are ready,” Moon said on Monday.\n“The door is open.”\n"
+    quotes = _quotes(text)
+    assert quotes[1].speaker == "Moon" and quotes[1].speaker_kind == "previous"
+
+
+def test_missing_opening_mark_starts_at_paragraph():
+    text = "Intro line.\nWe will win this,” the coach said."
+    ((start, end, opening_missing, closing_missing),) = find_quote_spans(text)
+    assert text[start:end] == "We will win this,"
+    assert opening_missing and not closing_missing
+
+
+def test_unclosed_quotation_is_marked():
+    text = "He said “we will see, and left.\nNext paragraph."
+    spans = find_quote_spans(text)
+    assert spans[0][3] is True  # closing mark missing
+
+
+def test_multi_paragraph_quotation_is_not_malformed():
+    text = "“First part of the statement.\n“Second part,” she said."
+    spans = find_quote_spans(text)
+    assert [s[2] or s[3] for s in spans] == [False, False]
+
+
+def test_mentions_keep_the_role_the_text_gives():
+    text = "Russian president Vladimir Putin met Treasury Secretary Steven Mnuchin."
+    mentions = {m.text: m.role for m in find_mentions(text)}
+    assert mentions["Vladimir Putin"] == "Russian president"
+    assert mentions["Steven Mnuchin"] == "Treasury Secretary"
