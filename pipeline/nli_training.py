@@ -150,6 +150,45 @@ def _classification_metrics(logits: np.ndarray, labels: np.ndarray) -> dict[str,
     }
 
 
+def _time_budget_callback_class():
+    from transformers import TrainerCallback
+
+    class TimeBudget(TrainerCallback):
+        """Learning rate from max(step progress, time progress); stops (with eval + save) when time is up."""
+
+        def __init__(self, budget_s: float, total_steps: int, peak_lr: float, warmup_ratio: float) -> None:
+            self.budget_s, self.total_steps = budget_s, total_steps
+            self.peak_lr, self.warmup_ratio = peak_lr, warmup_ratio
+            self.started: float | None = None
+            self.stopped = False
+
+        def on_train_begin(self, args, state, control, **kwargs):
+            self.started = time.time()
+
+        def on_step_end(self, args, state, control, optimizer=None, **kwargs):
+            elapsed = time.time() - (self.started or time.time())
+            progress = max(state.global_step / self.total_steps, elapsed / self.budget_s)
+            if progress < self.warmup_ratio:
+                factor = progress / self.warmup_ratio
+            else:
+                factor = max(0.0, (1.0 - progress) / (1.0 - self.warmup_ratio))
+            if optimizer is not None:
+                for group in optimizer.param_groups:
+                    group["lr"] = self.peak_lr * factor
+            if elapsed >= self.budget_s and state.global_step < state.max_steps:
+                self.stopped = True
+                control.should_training_stop = True
+                control.should_evaluate = True
+                control.should_save = True
+            return control
+
+    return TimeBudget
+
+
+def _TimeBudget(budget_s: float, total_steps: int, peak_lr: float, warmup_ratio: float):
+    return _time_budget_callback_class()(budget_s, total_steps, peak_lr, warmup_ratio)
+
+
 def train_nli(
     train_files: Sequence[str | Path],
     eval_files: Sequence[str | Path],
@@ -170,6 +209,7 @@ def train_nli(
     threads: int | None = 2,
     work_dir: str | Path | None = None,
     ignore_mismatched_sizes: bool = True,
+    time_budget_s: float | None = None,
 ) -> NliTrainingResult:
     """Fine-tune ``base_model`` as a 3-label NLI cross-encoder and save it to ``output_dir``.
 
@@ -194,6 +234,9 @@ def train_nli(
         threads: torch CPU threads (None leaves torch's default).
         work_dir: checkpoint folder (a temporary folder when None).
         ignore_mismatched_sizes: allow a base model whose classifier head has another size.
+        time_budget_s: stop the optimisation loop after this many seconds; the warm-up and
+            linear decay then follow whichever of steps or time is further along, so a run cut
+            short by the clock still ends at learning rate 0 (for shared CPUs).
 
     Returns:
         An `NliTrainingResult` with the metrics also written to ``metrics.json``.
@@ -224,6 +267,8 @@ def train_nli(
         raise InputError(f"max_train_rows must be > 0, got {max_train_rows}")
     if calibration_rows < 0:
         raise InputError(f"calibration_rows must be >= 0, got {calibration_rows}")
+    if time_budget_s is not None and time_budget_s <= 0:
+        raise InputError(f"time_budget_s must be > 0, got {time_budget_s}")
 
     started = time.time()
     if threads:
@@ -310,6 +355,7 @@ def train_nli(
         dataloader_num_workers=0,
         save_only_model=True,
     )
+    callbacks = [_TimeBudget(time_budget_s, total_steps, lr, warmup_ratio)] if time_budget_s else []
     trainer = Trainer(
         model=model,
         args=args,
@@ -317,6 +363,7 @@ def train_nli(
         eval_dataset=eval_ds,
         data_collator=DataCollatorWithPadding(tokenizer),
         compute_metrics=compute_metrics,
+        callbacks=callbacks,
     )
     train_output = trainer.train()
     history = [entry for entry in trainer.state.log_history if "eval_accuracy" in entry]
@@ -372,6 +419,8 @@ def train_nli(
         "optimisation_steps": trainer.state.global_step,
         "scheduler": "linear warm-up then linear decay",
         "sampler": "group_by_length",
+        "time_budget_s": time_budget_s,
+        "stopped_by_time_budget": bool(callbacks and callbacks[0].stopped),
     }
     write_json_atomic(output_dir / "training_args.json", hyper)
     metrics = {
@@ -406,11 +455,13 @@ def _main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--eval-steps", type=int, default=None)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--work-dir", default=None)
+    parser.add_argument("--time-budget", type=float, default=None, help="seconds for the optimisation loop")
     ns = parser.parse_args(argv)
     result = train_nli(
         ns.train, ns.eval, ns.output, base_model=ns.base_model, epochs=ns.epochs, lr=ns.lr,
         batch_size=ns.batch_size, max_length=ns.max_length, seed=ns.seed, max_train_rows=ns.max_train_rows,
         max_eval_rows=ns.max_eval_rows, eval_steps=ns.eval_steps, threads=ns.threads, work_dir=ns.work_dir,
+        time_budget_s=ns.time_budget,
     )
     print(json.dumps({"output_dir": str(result.output_dir), **result.metrics}, indent=2, default=str))
 

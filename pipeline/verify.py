@@ -1,0 +1,261 @@
+"""Verify stage: an NLI cross-encoder judges each retrieved passage against each claim.
+
+Any local Hugging Face sequence-classification directory with the three NLI labels works
+(in any ``id2label`` order and case); probabilities always come back in the column order
+``("entailment", "neutral", "contradiction")``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from pipeline.errors import InputError
+from pipeline.types import Claim, EvidenceJudgement, RetrievedPassage, Verdict
+
+NLI_LABELS: tuple[str, ...] = ("entailment", "neutral", "contradiction")
+ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
+
+# Label spellings seen on hub NLI models, normalised (lower case, "-"/" " -> "_").
+_LABEL_SYNONYMS: dict[str, int] = {
+    "entailment": ENTAILMENT, "entails": ENTAILMENT, "entail": ENTAILMENT, "entailed": ENTAILMENT,
+    "supports": ENTAILMENT, "supported": ENTAILMENT,
+    "neutral": NEUTRAL, "neither": NEUTRAL, "not_enough_info": NEUTRAL, "nei": NEUTRAL,
+    "contradiction": CONTRADICTION, "contradicts": CONTRADICTION, "contradict": CONTRADICTION,
+    "contradicted": CONTRADICTION, "refutes": CONTRADICTION, "refuted": CONTRADICTION,
+}
+
+
+def nli_column_order(id2label: Mapping[Any, str]) -> list[int]:
+    """Map a model's ``id2label`` to the model output index of each of `NLI_LABELS`.
+
+    Args:
+        id2label: the model config's mapping from output index to label name.
+
+    Returns:
+        ``order`` such that ``logits[:, order]`` is in (entailment, neutral, contradiction) order.
+
+    Raises:
+        ValueError: the model does not have exactly the three NLI labels.
+    """
+    found: dict[int, int] = {}
+    for index, name in id2label.items():
+        key = str(name).strip().lower().replace("-", "_").replace(" ", "_")
+        ours = _LABEL_SYNONYMS.get(key)
+        if ours is None or ours in found:
+            found = {}
+            break
+        found[ours] = int(index)
+    if len(id2label) != 3 or len(found) != 3:
+        labels = [id2label[k] for k in sorted(id2label, key=lambda k: int(k))]
+        raise ValueError(
+            f"NLI model must have the labels entailment, neutral and contradiction; its id2label has {labels}"
+        )
+    return [found[ENTAILMENT], found[NEUTRAL], found[CONTRADICTION]]
+
+
+class NliVerifier:
+    """Judge (premise, hypothesis) pairs with an NLI cross-encoder and turn them into verdicts.
+
+    ``__init__`` is cheap; `warm_up` loads the model (``predict`` calls it when needed).
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path,
+        *,
+        batch_size: int = 32,
+        max_length: int = 256,
+        threads: int | None = 2,
+        quantize: bool = True,
+        temperature: float | None = None,
+        support_threshold: float = 0.5,
+        contradict_threshold: float = 0.6,
+    ) -> None:
+        if batch_size <= 0:
+            raise InputError(f"nli batch_size must be > 0, got {batch_size}")
+        if max_length < 8:
+            raise InputError(f"nli max_length must be >= 8, got {max_length}")
+        if threads is not None and threads <= 0:
+            raise InputError(f"nli threads must be > 0 or null, got {threads}")
+        if temperature is not None and temperature <= 0:
+            raise InputError(f"nli temperature must be > 0, got {temperature}")
+        for name, value in (("support_threshold", support_threshold), ("contradict_threshold", contradict_threshold)):
+            if not 0.0 <= value <= 1.0:
+                raise InputError(f"nli {name} must be in [0, 1], got {value}")
+        self.model_path = Path(model_path)
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.threads = threads
+        self.quantize = quantize
+        self.temperature = temperature
+        self.support_threshold = support_threshold
+        self.contradict_threshold = contradict_threshold
+        self._model = None
+        self._tokenizer = None
+        self._order: list[int] | None = None
+        self._name: str | None = None
+
+    @classmethod
+    def from_config(cls, config: dict) -> "NliVerifier":
+        """Build from a pipeline config (its ``nli`` section); relative paths resolve against the project."""
+        from pipeline.config import resolve_path
+
+        nli = dict(config.get("nli") or {})
+        model_path = resolve_path(nli.get("model_path"))
+        if model_path is None:
+            raise InputError("config nli.model_path is not set")
+        return cls(
+            model_path,
+            batch_size=int(nli.get("batch_size", 32)),
+            max_length=int(nli.get("max_length", 256)),
+            threads=nli.get("threads", 2),
+            quantize=bool(nli.get("quantize", True)),
+            temperature=nli.get("temperature"),
+            support_threshold=float(nli.get("support_threshold", 0.5)),
+            contradict_threshold=float(nli.get("contradict_threshold", 0.6)),
+        )
+
+    def warm_up(self) -> None:
+        """Load tokenizer and model (float32 on CPU, optionally dynamic int8) and the calibration."""
+        if self._model is not None:
+            return
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        if not (self.model_path / "config.json").is_file():
+            raise InputError(f"NLI model directory not found or has no config.json: {self.model_path}")
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        tokenizer = AutoTokenizer.from_pretrained(self.model_path)
+        # fp16 weights are shipped to save space; CPU inference runs in float32.
+        model = AutoModelForSequenceClassification.from_pretrained(self.model_path, dtype=torch.float32)
+        order = nli_column_order(model.config.id2label)
+        model.eval()
+        if self.quantize:
+            from torch.ao.quantization import quantize_dynamic
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # torch deprecates quantized tensors but still runs them
+                model = quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        if self.temperature is None:
+            self.temperature = self._read_temperature()
+        self._tokenizer, self._model, self._order = tokenizer, model, order
+
+    def _read_temperature(self) -> float:
+        path = self.model_path / "calibration.json"
+        if not path.is_file():
+            return 1.0
+        try:
+            temperature = float(json.loads(path.read_text(encoding="utf-8"))["temperature"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path} must hold a JSON object with a numeric 'temperature': {exc}") from exc
+        if temperature <= 0:
+            raise InputError(f"{path} temperature must be > 0, got {temperature}")
+        return temperature
+
+    @property
+    def model_name(self) -> str:
+        """Directory name plus a short hash of its config, weights and calibration."""
+        if self._name is None:
+            digest = hashlib.sha256()
+            for name in ("config.json", "model.safetensors", "pytorch_model.bin", "calibration.json"):
+                path = self.model_path / name
+                if path.is_file():
+                    digest.update(name.encode())
+                    with path.open("rb") as handle:
+                        for chunk in iter(lambda: handle.read(1 << 20), b""):
+                            digest.update(chunk)
+            self._name = f"{self.model_path.name}@{digest.hexdigest()[:10]}"
+        return self._name
+
+    def predict(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Probabilities for (premise, hypothesis) pairs.
+
+        Returns:
+            ``(n, 3)`` float array, columns always (entailment, neutral, contradiction),
+            rows in the order of ``pairs``; temperature-scaled softmax.
+        """
+        if len(pairs) == 0:
+            return np.zeros((0, 3), dtype=np.float32)
+        self.warm_up()
+        import torch
+
+        tokenizer, model = self._tokenizer, self._model
+        premises = [str(p) for p, _ in pairs]
+        hypotheses = [str(h) for _, h in pairs]
+        encoded = tokenizer(premises, hypotheses, truncation=True, max_length=self.max_length)
+        features = [{key: encoded[key][i] for key in encoded.keys()} for i in range(len(pairs))]
+        # Length-sorted batches pad little; the original order is restored at the end.
+        order = np.argsort([len(f["input_ids"]) for f in features], kind="stable")
+        logits = np.zeros((len(pairs), 3), dtype=np.float32)
+        with torch.inference_mode():
+            for start in range(0, len(order), self.batch_size):
+                index = order[start:start + self.batch_size]
+                batch = tokenizer.pad([features[i] for i in index], return_tensors="pt")
+                output = model(**batch).logits.float()
+                logits[index] = output[:, self._order].numpy()
+        scaled = logits.astype(np.float64) / float(self.temperature or 1.0)
+        scaled -= scaled.max(axis=1, keepdims=True)
+        probabilities = np.exp(scaled)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        return probabilities.astype(np.float32)
+
+    def decide(self, probabilities: np.ndarray) -> tuple[str, float, int | None]:
+        """Aggregate one claim's ``(k, 3)`` passage probabilities into (verdict, confidence, deciding column).
+
+        ``supported`` if the best entailment reaches ``support_threshold`` and beats the best
+        contradiction; otherwise ``contradicted`` if the best contradiction reaches
+        ``contradict_threshold``; otherwise ``not_enough_evidence`` with confidence
+        ``1 - max(best entailment, best contradiction)``.
+        """
+        if len(probabilities) == 0:
+            return "not_enough_evidence", 1.0, None
+        best_entail = float(probabilities[:, ENTAILMENT].max())
+        best_contra = float(probabilities[:, CONTRADICTION].max())
+        if best_entail >= self.support_threshold and best_entail > best_contra:
+            return "supported", best_entail, ENTAILMENT
+        if best_contra >= self.contradict_threshold:
+            return "contradicted", best_contra, CONTRADICTION
+        return "not_enough_evidence", 1.0 - max(best_entail, best_contra), None
+
+    def run(self, claims: Sequence[Claim], passages: Mapping[str, Sequence[RetrievedPassage]]) -> dict[str, Verdict]:
+        """Verdicts for ``claims`` given each claim's retrieved passages (keyed by claim id).
+
+        All (passage, claim) pairs are scored in one batched `predict` call.
+        """
+        pairs: list[tuple[str, str]] = []
+        spans: dict[str, tuple[int, int]] = {}
+        for claim in claims:
+            retrieved = passages.get(claim.id, ())
+            spans[claim.id] = (len(pairs), len(pairs) + len(retrieved))
+            pairs.extend((item.passage.text, claim.text) for item in retrieved)
+        probabilities = self.predict(pairs) if pairs else np.zeros((0, 3), dtype=np.float32)
+
+        verdicts: dict[str, Verdict] = {}
+        for claim in claims:
+            start, end = spans[claim.id]
+            claim_probs = probabilities[start:end]
+            label, confidence, column = self.decide(claim_probs)
+            retrieved = list(passages.get(claim.id, ()))
+            if column is None:
+                decisiveness = np.maximum(claim_probs[:, ENTAILMENT], claim_probs[:, CONTRADICTION])
+            else:
+                decisiveness = claim_probs[:, column]
+            ranked = sorted(range(len(retrieved)), key=lambda i: (-float(decisiveness[i]), -retrieved[i].score))
+            evidence = tuple(
+                EvidenceJudgement(
+                    passage=retrieved[i].passage,
+                    retrieval_score=float(retrieved[i].score),
+                    label=NLI_LABELS[int(claim_probs[i].argmax())],
+                    probabilities={name: float(claim_probs[i, j]) for j, name in enumerate(NLI_LABELS)},
+                )
+                for i in ranked
+            )
+            verdicts[claim.id] = Verdict(claim_id=claim.id, label=label, confidence=float(confidence), evidence=evidence)
+        return verdicts
