@@ -99,9 +99,11 @@ class ArticleChecker:
                 roster_path = roster_path or resolve_path(evidence_cfg.get("default_roster"))
             paths = tuple(str(p) for p in evidence_paths)
             passages = load_evidence(paths)
-            key = (fingerprint(passages, "") , str(roster_path or ""))
+            key = (fingerprint(passages, ""), str(roster_path or ""))
             if key not in self._evidence:
-                index = EvidenceIndex.build_or_load(passages, resolve_path(evidence_cfg["index_dir"]), self.embedder)
+                index = EvidenceIndex.build_or_load(
+                    passages, resolve_path(evidence_cfg["index_dir"]), self.embedder, ann_threshold=evidence_cfg["ann_threshold"]
+                )
                 roster = roster_from_evidence(passages)
                 if roster_path:
                     roster = read_roster_csv(roster_path).merged_with(roster)

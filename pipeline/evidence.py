@@ -134,14 +134,23 @@ class EvidenceIndex:
 
     @classmethod
     def build_or_load(
-        cls, passages: list[Passage], index_dir: str | Path, embedder: SentenceEmbedder, *, ann_threshold: int = 50_000
+        cls,
+        passages: list[Passage],
+        index_dir: str | Path,
+        embedder: SentenceEmbedder,
+        *,
+        ann_threshold: int = 50_000,
+        vectors: np.ndarray | None = None,
     ) -> "EvidenceIndex":
-        """Open the persisted index for these passages, building it (atomically) if absent."""
+        """Open the persisted index for these passages, building it (atomically) if absent.
+
+        ``vectors`` (one row per passage) skips embedding; benchmarks use it for synthetic sets.
+        """
         index_dir = Path(index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
         db_path = index_dir / f"evidence-{fingerprint(passages, embedder.model_name)}.sqlite"
         if not db_path.exists():
-            _build_index(db_path, passages, embedder)
+            _build_index(db_path, passages, embedder, vectors)
         index = cls.open(db_path, embedder)
         if len(index.passages) >= ann_threshold:
             index.enable_ann()
@@ -210,7 +219,9 @@ class EvidenceIndex:
         self._conn.close()
 
 
-def _build_index(db_path: Path, passages: list[Passage], embedder: SentenceEmbedder, *, chunk: int = 2048) -> None:
+def _build_index(
+    db_path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, chunk: int = 2048
+) -> None:
     fd, tmp_name = tempfile.mkstemp(prefix=db_path.stem, suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     try:
@@ -219,10 +230,10 @@ def _build_index(db_path: Path, passages: list[Passage], embedder: SentenceEmbed
         conn.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(text, content='passages', content_rowid='rowid')")
         for i in range(0, len(passages), chunk):
             batch = passages[i : i + chunk]
-            vectors = embedder.encode([p.text for p in batch]).astype(np.float16)
+            batch_vectors = embedder.encode([p.text for p in batch]) if vectors is None else vectors[i : i + chunk]
             conn.executemany(
                 f"INSERT INTO passages VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 1))})",
-                [[getattr(p, f) for f in PASSAGE_FIELDS] + [v.tobytes()] for p, v in zip(batch, vectors)],
+                [[getattr(p, f) for f in PASSAGE_FIELDS] + [v.tobytes()] for p, v in zip(batch, batch_vectors.astype(np.float16))],
             )
         conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
         conn.commit()
