@@ -202,3 +202,15 @@ def test_every_shipped_case_is_valid():
         assert load_evidence([case.evidence_path]), case.name
     assert types_with_must == {"name_misspelling", "misattribution", "contradicted", "unsupported", "malformed_quote"}
     assert clean >= 8
+
+
+def test_cli_rejects_an_invalid_case_in_one_line_before_loading_models(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    _write_case(tmp_path / "001-bad", ARTICLE, [{"text": "Jerome Paul", "type": None, "must_flag": False}])
+    result = CliRunner().invoke(app, ["eval", "cases", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == ["error: case 001-bad: expected.jsonl line 1: text 'Jerome Paul' not found in article.txt"]
