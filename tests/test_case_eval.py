@@ -214,3 +214,20 @@ def test_cli_rejects_an_invalid_case_in_one_line_before_loading_models(tmp_path)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.splitlines() == ["error: case 001-bad: expected.jsonl line 1: text 'Jerome Paul' not found in article.txt"]
+
+
+def test_untyped_must_not_spans_sit_in_sentences_without_an_error():
+    """A checker that flags a whole erroneous sentence must not also lose a must-not point."""
+    import re
+
+    for case in load_cases(EVAL_CASES):
+        text = case.article_text
+        ends = [m.end() for m in re.finditer(r"[.!?][”\"’]?(?=\s)", text)] + [len(text)]
+
+        def sentence(pos: int) -> int:
+            return next(i for i, end in enumerate(ends) if pos < end)
+
+        error_sentences = {sentence(p) for e in case.expectations if e.must_flag for p in (e.start, e.end - 1)}
+        for exp in case.expectations:
+            if not exp.must_flag and exp.type is None:
+                assert sentence(exp.start) not in error_sentences, f"{case.name}: {exp.text!r} shares a sentence with an error"
