@@ -105,6 +105,8 @@ class Roster:
     def nearest(self, name: str, *, min_ratio: float) -> NameMatch | None:
         """The closest person by spelling or sound, when close enough to be a misspelling."""
         tokens = _tokens(name)
+        if len(tokens) == 1:
+            return self._nearest_single_word(tokens[0], min_ratio=min_ratio)
         best: NameMatch | None = None
         for person in self.people:
             for alias in (person.name, *person.aliases):
@@ -121,6 +123,23 @@ class Roster:
                     continue
                 if ratio >= min_ratio or (ratio >= min_ratio - 15 and sounds_alike):
                     candidate = NameMatch(person, False, ratio)
+                    if best is None or candidate.score > best.score:
+                        best = candidate
+        return best
+
+    def _nearest_single_word(self, word: str, *, min_ratio: float) -> NameMatch | None:
+        """A lone surname ("Powel") against the words of every full name; short words are too ambiguous."""
+        if len(word) < 5:
+            return None
+        best: NameMatch | None = None
+        for person in self.people:
+            for part in _tokens(person.name):
+                if len(part) < 5 or part == word:
+                    continue
+                ratio = fuzz.ratio(word, part)
+                if ratio >= min_ratio or (ratio >= min_ratio - 10 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
+                    surname = next(t for t in re.split(r"[\s\-]+", person.name) if normalise_name(t) == part)
+                    candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids), False, ratio)
                     if best is None or candidate.score > best.score:
                         best = candidate
         return best

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from pipeline.alignment import AlignmentChecker, merge_verdicts
 from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, roster_from_evidence
 from pipeline.claims import ClaimDetector, make_scorer
 from pipeline.config import resolve_path
@@ -40,6 +41,7 @@ class ArticleChecker:
         self.config = config
         self.embedder = SentenceEmbedder(resolve_path(config["embedder"].get("path")))
         self.claim_detector = ClaimDetector(make_scorer(config))
+        self.alignment = AlignmentChecker(min_similarity=config["verify"]["alignment_similarity"])
         self._verifier = None
         self._evidence: dict[tuple, EvidenceContext] = {}
         self.timings: dict[str, float] = {}
@@ -127,7 +129,8 @@ class ArticleChecker:
 
     def verify(self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]]) -> dict[str, Verdict]:
         with self._timed("verify"):
-            return self.verifier.run([c for c in claims if c.id in passages], passages)
+            checked = [c for c in claims if c.id in passages]
+            return merge_verdicts(self.verifier.run(checked, passages), self.alignment.run(checked, passages))
 
     def check_attribution(self, article: Article, segmentation: Segmentation, context: EvidenceContext) -> list[Flag]:
         with self._timed("attribution"):

@@ -47,7 +47,9 @@ def verdict_flags(claims: Sequence[Claim], verdicts: Mapping[str, Verdict], *, m
                     start=claim.start,
                     end=claim.end,
                     text=claim.text,
-                    message="The evidence contradicts this claim" + (f": {best.text}" if best else "."),
+                    message="The evidence contradicts this claim"
+                    + (f" ({verdict.note})" if verdict.note else "")
+                    + (f": {best.text}" if best else "."),
                     suggestion=best.text if best else None,
                     confidence=verdict.confidence,
                     evidence_ids=tuple(j.passage.id for j in verdict.evidence if j.label == "contradiction") or (best.id,) if best else (),

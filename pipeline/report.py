@@ -45,6 +45,7 @@ def report_to_dict(report: Report) -> dict:
                 "speaker": claim.speaker,
                 "verdict": verdict.label if verdict else None,
                 "confidence": verdict.confidence if verdict else None,
+                "verdict_note": verdict.note if verdict else "",
                 "evidence": [
                     {
                         "id": j.passage.id,

@@ -113,6 +113,7 @@ class Verdict:
     label: str
     confidence: float
     evidence: tuple[EvidenceJudgement, ...] = ()
+    note: str = ""  # why, in words, when a rule rather than the model decided (e.g. "number 27 -> 28")
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ def test_exact_alias_and_surname_match_pass():
 def test_near_miss_by_spelling_or_sound_suggests_the_name():
     assert ROSTER.nearest("Heather Nuart", min_ratio=85).person.name == "Heather Nauert"
     assert ROSTER.nearest("Jerome Powel", min_ratio=85).person.name == "Jerome Powell"
+    assert ROSTER.nearest("Powel", min_ratio=85).person.name == "Powell"
+    assert ROSTER.nearest("Moan", min_ratio=85) is None  # too short to judge
 
 
 def test_other_people_with_similar_names_are_not_misspellings():

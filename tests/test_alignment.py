@@ -1,0 +1,30 @@
+from pipeline.alignment import AlignmentChecker, merge_verdicts
+from pipeline.types import Claim, Passage, RetrievedPassage, Verdict
+
+EVIDENCE = [RetrievedPassage(Passage("t1", "The Treasury said on Friday it had sanctioned 27 shipping companies and 28 vessels. Officials did not give details."), 0.5)]
+
+
+def _verdict(text):
+    claim = Claim("c", text, 0, len(text), 0.9, "s")
+    return AlignmentChecker().run([claim], {"c": EVIDENCE}).get("c")
+
+
+def test_changed_number_is_contradicted_with_the_change_named():
+    verdict = _verdict("The Treasury said on Friday it had sanctioned 27 shipping companies and 82 vessels.")
+    assert verdict.label == "contradicted" and "28 -> 82" in verdict.note
+
+
+def test_changed_day_and_negation_are_contradicted():
+    assert _verdict("The Treasury said on Monday it had sanctioned 27 shipping companies and 28 vessels.").label == "contradicted"
+    assert _verdict("Officials did give details.").label != "supported"
+
+
+def test_restated_sentence_is_supported_and_unrelated_claim_abstains():
+    assert _verdict("The Treasury said on Friday it had sanctioned 27 shipping companies and 28 vessels.").label == "supported"
+    assert _verdict("Seoul could be destroyed by artillery within hours.") is None
+
+
+def test_alignment_verdict_overrides_nli_and_keeps_other_evidence():
+    nli = {"c": Verdict("c", "not_enough_evidence", 0.7, ())}
+    aligned = {"c": Verdict("c", "contradicted", 0.9, (), "number 1 -> 2")}
+    assert merge_verdicts(nli, aligned)["c"].label == "contradicted"
