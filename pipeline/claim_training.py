@@ -21,7 +21,7 @@ import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from pipeline.errors import InputError
 
@@ -129,10 +129,9 @@ def load_labelled(path: str | Path) -> list[LabelledSentence]:
     raise InputError(f"unsupported data file {path}: expected .json (ClaimBuster), .csv (CLEF 2019) or .jsonl")
 
 
-def read_jsonl_rows(path: str | Path) -> list[LabelledSentence]:
-    """Read ``{"text", "label"}`` JSON Lines (the format of a registry version's ``train.jsonl``)."""
+def iter_jsonl_objects(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line number, object)`` for each non-blank line of a JSON Lines file."""
     path = Path(path)
-    rows = []
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -144,7 +143,16 @@ def read_jsonl_rows(path: str | Path) -> list[LabelledSentence]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path} line {number} is not valid JSON: {exc.msg}") from None
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        if not isinstance(item, dict):
+            raise InputError(f"{path} line {number}: expected a JSON object")
+        yield number, item
+
+
+def read_jsonl_rows(path: str | Path) -> list[LabelledSentence]:
+    """Read ``{"text", "label"}`` JSON Lines (the format of a registry version's ``train.jsonl``)."""
+    rows = []
+    for number, item in iter_jsonl_objects(path):
+        if not isinstance(item.get("text"), str):
             raise InputError(f"{path} line {number}: expected an object with a 'text' string")
         rows.append(LabelledSentence(item["text"], _label(item.get("label"), f"{path} line {number}"),
                                      str(item.get("source", ""))))
@@ -224,6 +232,7 @@ def train_claim_classifier(
     max_length: int = 64,
     seed: int = 13,
     class_weighted: bool = True,
+    freeze_word_embeddings: bool = True,
     threads: int | None = None,
     log_every: int = 50,
 ) -> TrainingResult:
@@ -244,6 +253,9 @@ def train_claim_classifier(
         max_length: Token limit per sentence.
         seed: Seed for Python, NumPy, torch and the Trainer's shuffling.
         class_weighted: Weight the loss by inverse class frequency.
+        freeze_word_embeddings: Keep the 30k-row word-embedding matrix fixed (half the
+            parameters; on a CPU its optimizer update costs more than it gains on a few
+            thousand sentences).
         threads: torch intra-op threads (None: leave as is).
         log_every: Log training loss every this many steps.
 
@@ -282,10 +294,14 @@ def train_claim_classifier(
             str(base_model), num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID)
         )
 
+        if freeze_word_embeddings:
+            model.get_input_embeddings().weight.requires_grad_(False)
+
         def to_dataset(rows: Sequence[LabelledSentence]) -> Dataset:
             data = Dataset.from_dict({"text": [r.text for r in rows], "label": [int(r.label) for r in rows]})
-            return data.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length),
+            data = data.map(lambda b: tokenizer(b["text"], truncation=True, max_length=max_length),
                             batched=True, remove_columns=["text"])
+            return data.map(lambda b: {"length": [len(ids) for ids in b["input_ids"]]}, batched=True)
 
         train_data, eval_data = to_dataset(train_rows), to_dataset(eval_rows)
         positives = sum(r.label for r in train_rows)
@@ -329,6 +345,7 @@ def train_claim_classifier(
             use_cpu=not torch.cuda.is_available(),
             report_to="none",
             dataloader_num_workers=0,
+            train_sampling_strategy="group_by_length",  # less padding: sentences run from 3 to 60+ tokens
             disable_tqdm=True,
         )
         trainer = WeightedTrainer(
@@ -342,12 +359,13 @@ def train_claim_classifier(
         started = time.monotonic()
         trainer.train()
         seconds = time.monotonic() - started
-        best = trainer.evaluate()
         history = [
-            {k: v for k, v in entry.items()}
+            {k.removeprefix("eval_"): v for k, v in entry.items()
+             if k.removeprefix("eval_") in ("epoch", "loss", "precision", "recall", "f1", "accuracy")}
             for entry in trainer.state.log_history
             if "eval_f1" in entry
         ]
+        best = trainer.evaluate()
 
         staging = work / "model"
         trained = trainer.model.to("cpu").half()
@@ -364,7 +382,8 @@ def train_claim_classifier(
                            if k.removeprefix("eval_") in ("precision", "recall", "f1", "accuracy")},
             "epoch_history": history,
             "hyperparameters": {"epochs": epochs, "lr": lr, "batch_size": batch_size, "max_length": max_length,
-                                "seed": seed, "class_weighted": class_weighted},
+                                "seed": seed, "class_weighted": class_weighted,
+                                "freeze_word_embeddings": freeze_word_embeddings},
             "train_seconds": round(seconds, 1),
             "hardware": f"{platform.processor() or platform.machine()}, torch threads={torch.get_num_threads()}, "
                         f"os cpus={os.cpu_count()}",
