@@ -22,6 +22,7 @@ def cases(
     directory: Path = typer.Argument(..., help="Folder of cases (e.g. eval_cases/), or one case folder."),
     config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the scores and per-case failures as JSON here."),
+    reports: Optional[Path] = typer.Option(None, "--reports", help="Folder to keep each case's report JSON in (<case>.json)."),
 ) -> None:
     """Check every case's article against its evidence and score the flags against expected.jsonl."""
     from rich.console import Console
@@ -44,7 +45,7 @@ def cases(
         mark = "[green]ok[/green]" if score.passed else f"[red]{len(score.failures)} failure(s)[/red]"
         console.print(f"{case.name}: {mark} ({score.seconds:.2f}s)")
 
-    summary = summarise(run_cases(loaded, checker, on_case=progress))
+    summary = summarise(run_cases(loaded, checker, on_case=progress, report_dir=reports))
 
     out = Console()
     by_type = Table(title=f"Recall by flag type ({summary.cases} cases, {summary.cases_passed} without failures)")

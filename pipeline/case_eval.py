@@ -390,22 +390,27 @@ def run_cases(
     checker: Any,
     *,
     on_case: Callable[[EvalCase, CaseScore], None] | None = None,
+    report_dir: str | Path | None = None,
 ) -> list[CaseScore]:
     """Check every case with one (already warmed) `ArticleChecker` and score it.
 
     The time of each case covers the whole check, indexing its evidence set included (a
     fresh evidence set per article is the newsroom's situation); model loading is not in it.
+    With ``report_dir``, each case's report JSON is written there as ``<case name>.json``.
     """
     from dataclasses import replace
 
-    from pipeline.report import report_to_dict
+    from pipeline.report import render, report_to_dict, write_atomically
 
     scores = []
     for case in cases:
         start = time.perf_counter()
         report = checker.check(case.article_path, [case.evidence_path], case.roster_path)
         seconds = time.perf_counter() - start
-        score = replace(score_case(case.expectations, report_to_dict(report), case.article_text, name=case.name), seconds=seconds)
+        report_dict = report_to_dict(report)
+        if report_dir is not None:
+            write_atomically(Path(report_dir) / f"{case.name}.json", render(report_dict, "json"))
+        score = replace(score_case(case.expectations, report_dict, case.article_text, name=case.name), seconds=seconds)
         scores.append(score)
         if on_case is not None:
             on_case(case, score)

@@ -231,3 +231,37 @@ def test_untyped_must_not_spans_sit_in_sentences_without_an_error():
         for exp in case.expectations:
             if not exp.must_flag and exp.type is None:
                 assert sentence(exp.start) not in error_sentences, f"{case.name}: {exp.text!r} shares a sentence with an error"
+
+
+class _FakeChecker:
+    """Stands in for a warmed ArticleChecker: flags every 'Lagard' as a misspelling."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def check(self, article_path, evidence_paths=None, roster_path=None):
+        from pipeline.ingest import read_article
+        from pipeline.types import Flag, Report
+
+        self.calls.append((Path(article_path).parent.name, [Path(p).name for p in evidence_paths], roster_path))
+        article = read_article(article_path)
+        start = article.text.find("Christine Lagard")
+        flags = (Flag("name_misspelling", None, start, start + 16, "Christine Lagard", "misspelt", "Christine Lagarde"),) if start >= 0 else ()
+        return Report(article, {}, (), {}, flags)
+
+
+def test_run_cases_checks_each_case_with_its_own_evidence_and_keeps_reports(tmp_path):
+    from pipeline.case_eval import run_cases
+
+    _write_case(tmp_path / "cases" / "001-caught", ARTICLE, EXPECTED[:3])
+    _write_case(tmp_path / "cases" / "002-missed", ARTICLE.replace("Christine Lagard", "Chris Lagard"), [{"text": "Chris Lagard", "type": "name_misspelling", "must_flag": True}])
+    checker = _FakeChecker()
+    scores = run_cases(load_cases(tmp_path / "cases"), checker, report_dir=tmp_path / "reports")
+    assert [c[:2] for c in checker.calls] == [("001-caught", ["evidence.jsonl"]), ("002-missed", ["evidence.jsonl"])]
+    assert [s.passed for s in scores] == [True, False]
+    assert all(s.seconds > 0 for s in scores)
+    saved = json.loads((tmp_path / "reports" / "001-caught.json").read_text(encoding="utf-8"))
+    assert saved["flags"][0]["suggestion"] == "Christine Lagarde"
+    summary = summarise(scores)
+    assert summary.recall_by_type == {"name_misspelling": 0.5}
+    assert summary.cases_passed == 1
