@@ -219,3 +219,36 @@ def test_run_with_real_tiny_model_returns_every_claim(tiny_nli_model):
 def test_model_name_changes_with_weights(tiny_nli_model, permuted_copy):
     a, b = NliVerifier(tiny_nli_model).model_name, NliVerifier(permuted_copy).model_name
     assert a.startswith(tiny_nli_model.name + "@") and a != b
+
+
+def test_eval_cli_prints_scores_and_accuracy_last(tiny_nli_model, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    rows = [{"premise": p, "hypothesis": h, "label": NLI_LABELS[i % 3]} for i, (p, h) in enumerate(PAIRS)]
+    data = tmp_path / "dev.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    expected = _verifier(tiny_nli_model).predict(PAIRS).argmax(axis=1)
+    accuracy = float(np.mean(expected == np.arange(len(PAIRS)) % 3))
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["eval", "nli", "--data", str(data), "--model", str(tiny_nli_model), "--fp32",
+                                      "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[-1] == f"accuracy={accuracy:.3f}"
+    assert "macro_f1=" in result.output and "contradiction" in result.output
+    scores = json.loads(out.read_text())
+    assert scores["rows"] == len(PAIRS) and sum(map(sum, scores["confusion"])) == len(PAIRS)
+
+
+def test_eval_cli_bad_label_is_one_line_error(tiny_nli_model, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    data = tmp_path / "bad.jsonl"
+    data.write_text(json.dumps({"premise": "a", "hypothesis": "b", "label": "yes"}) + "\n")
+    result = CliRunner().invoke(app, ["eval", "nli", "--data", str(data), "--model", str(tiny_nli_model)])
+    assert result.exit_code == 2
+    assert "'yes'" in result.output and "Traceback" not in result.output

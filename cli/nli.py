@@ -1,0 +1,112 @@
+"""NLI commands: `factcheck train nli` and `factcheck eval nli`."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cli.groups import eval_app, one_line_errors, train_app
+from pipeline.errors import InputError
+
+
+@train_app.command("nli")
+@one_line_errors
+def train_nli_command(
+    train: list[Path] = typer.Option(..., "--train", help="Training JSON Lines {premise, hypothesis, label} (repeatable)."),
+    eval_files: list[Path] = typer.Option(..., "--eval", help="Evaluation JSON Lines (repeatable), scored each epoch."),
+    output: Path = typer.Option(..., "--output", "-o", help="Directory for the trained model."),
+    base_model: Optional[Path] = typer.Option(None, "--base-model", help="Base encoder directory (default all-MiniLM-L6-v2)."),
+    epochs: float = typer.Option(1.0, "--epochs"),
+    lr: float = typer.Option(6e-5, "--lr"),
+    batch_size: int = typer.Option(32, "--batch-size"),
+    max_length: int = typer.Option(128, "--max-length"),
+    max_train_rows: Optional[int] = typer.Option(None, "--max-train-rows", help="Use at most this many training rows."),
+    max_eval_rows: Optional[int] = typer.Option(2000, "--max-eval-rows", help="Seeded sample of the eval data."),
+    eval_steps: Optional[int] = typer.Option(None, "--eval-steps", help="Evaluate every N steps instead of each epoch."),
+    time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds for the training loop (LR decays to 0 by then)."),
+    seed: int = typer.Option(42, "--seed"),
+    threads: int = typer.Option(2, "--threads", help="torch CPU threads."),
+    use_prefect: bool = typer.Option(True, "--prefect/--no-prefect", help="Run as the Prefect flow train-nli."),
+) -> None:
+    """Fine-tune the 3-label NLI cross-encoder; writes fp16 weights, calibration.json and metrics.json."""
+    for path in [*train, *eval_files]:
+        if not path.is_file():
+            raise InputError(f"no such file: {path}")
+    if base_model is not None and not (base_model / "config.json").is_file():
+        raise InputError(f"--base-model {base_model} is not a model directory (config.json missing)")
+    options = {
+        "base_model": str(base_model) if base_model else None, "epochs": epochs, "lr": lr, "batch_size": batch_size,
+        "max_length": max_length, "seed": seed, "max_train_rows": max_train_rows, "max_eval_rows": max_eval_rows,
+        "eval_steps": eval_steps, "threads": threads, "time_budget_s": time_budget,
+    }
+    train_paths, eval_paths = [str(p) for p in train], [str(p) for p in eval_files]
+    if use_prefect:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        from flows.train_nli import train_nli_flow
+
+        summary = train_nli_flow(train_paths, eval_paths, str(output), options)
+    else:
+        from pipeline.nli_training import train_nli
+
+        result = train_nli(train_paths, eval_paths, output, **options)
+        summary = {"output": str(result.output_dir), **result.metrics}
+    scores = summary["eval_during_training"]
+    typer.echo(f"model written to {summary['output']} in {summary['wall_seconds']:.0f} s, "
+               f"temperature={summary['temperature']:.3f}")
+    typer.echo(f"eval accuracy={scores['accuracy']:.3f} macro_f1={scores['macro_f1']:.3f}")
+
+
+@eval_app.command("nli")
+@one_line_errors
+def eval_nli_command(
+    data: Path = typer.Option(..., "--data", help="JSON Lines {premise, hypothesis, label}."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Model directory. Default: nli.model_path in the config."),
+    batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Default: nli.batch_size in the config."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Score only the first N rows."),
+    fp32: bool = typer.Option(False, "--fp32", help="Skip dynamic int8 quantization."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores to this JSON file."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
+) -> None:
+    """Accuracy, macro-F1, per-class F1, confusion matrix and ECE; the last line is `accuracy=0.xxx`."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.config import load_config
+    from pipeline.nli_eval import evaluate_nli
+    from pipeline.nli_training import write_json_atomic
+    from pipeline.verify import NLI_LABELS, NliVerifier
+
+    if not data.is_file():
+        raise InputError(f"no such file: {data}")
+    cfg = load_config(config)
+    overrides = dict(cfg.get("nli") or {})
+    if model is not None:
+        overrides["model_path"] = str(model.resolve())
+    if batch_size is not None:
+        overrides["batch_size"] = batch_size
+    if fp32:
+        overrides["quantize"] = False
+    verifier = NliVerifier.from_config({"nli": overrides})
+    result = evaluate_nli(data, verifier, limit=limit)
+
+    console = Console()
+    plain = {"markup": False, "highlight": False, "soft_wrap": True}
+    console.print(f"model={result.model} data={result.data} rows={result.rows} "
+                  f"int8={result.quantized} temperature={result.temperature:.3f} "
+                  f"({result.pairs_per_second:.0f} pairs/s)", **plain)
+    table = Table(title="confusion (rows: gold, columns: predicted)")
+    table.add_column("gold \\ predicted")
+    for name in NLI_LABELS:
+        table.add_column(name, justify="right")
+    table.add_column("F1", justify="right")
+    for name, row in zip(NLI_LABELS, result.confusion):
+        table.add_row(name, *(str(v) for v in row), f"{result.per_class_f1[name]:.3f}")
+    console.print(table)
+    console.print(f"macro_f1={result.macro_f1:.3f} ece={result.ece:.3f}", **plain)
+    if json_out is not None:
+        write_json_atomic(json_out, result.to_dict())
+    typer.echo(f"accuracy={result.accuracy:.3f}")
