@@ -36,7 +36,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import ArgumentError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.pool import StaticPool
 
@@ -205,11 +205,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _shown(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
+
+
 def _create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
-    except Exception as exc:  # sqlalchemy raises ArgumentError for junk
-        raise InputError(f"not a database URL: {url!r}") from exc
+        parsed.get_dialect()
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise InputError(f"not a usable database URL: {_shown(url)} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:"):
@@ -245,8 +253,15 @@ def get_engine(database_url: str | None = None) -> Engine:
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
-            engine = _create_engine(url)
-            upgrade_schema(engine)
+            try:
+                engine = _create_engine(url)
+            except ImportError as exc:
+                raise InputError(f"the database driver for {_shown(url)} is not installed: {exc.name}") from exc
+            try:
+                upgrade_schema(engine)
+            except OperationalError as exc:
+                engine.dispose()
+                raise InputError(f"cannot open the review database {_shown(url)}: {exc.orig}") from exc
             _engines[url] = engine
     return engine
 

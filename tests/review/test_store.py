@@ -1,0 +1,159 @@
+"""The review database: migrations, record_run, decisions and their history."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
+
+from pipeline.errors import InputError
+from review import store
+from review.store import DecisionInput, StaleDecision
+from tests.review.conftest import flag_pk
+from tests.review.sample_report import sample_report
+
+
+def test_migrations_build_the_schema_the_models_describe(db_url):
+    engine = store.get_engine(db_url)
+    assert {"users", "runs", "claims", "evidence", "flags", "decisions", "alembic_version"} <= set(
+        inspect(engine).get_table_names()
+    )
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), store.Base.metadata)
+    assert diff == []
+
+
+def test_default_database_lives_in_factcheck_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACTCHECK_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("FACTCHECK_DATABASE_URL", raising=False)
+    try:
+        run = store.record_run(sample_report())
+        assert run == 1
+        assert (tmp_path / "home" / "review.sqlite").is_file()
+        monkeypatch.setenv("FACTCHECK_DATABASE_URL", f"sqlite:///{tmp_path / 'other.sqlite'}")
+        store.record_run(sample_report())
+        assert (tmp_path / "other.sqlite").is_file()
+    finally:
+        store.dispose_engines()
+
+
+def test_record_run_stores_claims_flags_and_evidence(db_url, run_id):
+    with Session(store.get_engine(db_url)) as session:
+        run = session.get(store.Run, run_id)
+        assert run.article_text == sample_report()["article"]["text"]
+        assert [c.claim_id for c in run.claims] == ["c-met", "c-bond", "c-missiles", "c-cost"]
+        assert [f.type for f in run.flags] == [
+            "contradicted", "unsupported", "misattribution", "name_misspelling", "malformed_quote",
+        ]
+        contradicted = run.flags[0]
+        assert contradicted.claim.claim_id == "c-missiles"
+        assert [e.passage_id for e in contradicted.claim.evidence] == ["ev-tests"]
+        assert run.flags[3].claim is None
+        assert run.claims[1].speaker == "Heather Nuart"
+
+
+def test_record_run_is_idempotent_per_report_but_a_new_check_is_a_new_run(db_url, run_id):
+    assert store.record_run(sample_report(), database_url=db_url) == run_id
+    later = store.record_run(sample_report(created_at="2026-11-28T09:00:00Z"), database_url=db_url)
+    assert later != run_id
+    with Session(store.get_engine(db_url)) as session:
+        assert len(session.scalars(select(store.Run)).all()) == 2
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda r: r.pop("claims"), "lacks 'claims'"),
+        (lambda r: r["article"].pop("text"), "article lacks 'text'"),
+        (lambda r: r["flags"][0].update(type="typo"), "got 'typo'"),
+        (lambda r: r["flags"][0].update(claim_id="c-nope"), "'c-nope' names no claim"),
+        (lambda r: r["claims"][0].update(verdict="maybe"), "got 'maybe'"),
+        (lambda r: r["claims"][0].update(start="3"), "claims[0].start must be int"),
+    ],
+)
+def test_record_run_names_the_bad_field(db_url, mutate, message):
+    report = sample_report()
+    mutate(report)
+    with pytest.raises(InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        store.record_run(report, database_url=db_url)
+
+
+def test_every_decision_is_a_new_history_row(db_url, run_id, editors):
+    engine = store.get_engine(db_url)
+    pk = flag_pk(run_id, "f-contra", db_url)
+    first = store.decide(engine, flag_pk=pk, user_id=editors["alice"], decision=DecisionInput("accept", "checked"))
+    second = store.decide(
+        engine,
+        flag_pk=pk,
+        user_id=editors["bob"],
+        decision=DecisionInput("correct", "", "Tested in 2017", seen_decision_id=first),
+    )
+    with Session(engine) as session:
+        flag = session.get(store.Flag, pk)
+        assert [(d.action, d.user.username, d.seq) for d in flag.decisions] == [
+            ("accept", "alice", 1),
+            ("correct", "bob", 2),
+        ]
+        assert store.latest_decision(session, pk).id == second
+        assert flag.decisions[1].correction == "Tested in 2017"
+
+
+def test_stale_decision_is_refused_and_nothing_is_written(db_url, run_id, editors):
+    engine = store.get_engine(db_url)
+    pk = flag_pk(run_id, "f-unsup", db_url)
+    store.decide(engine, flag_pk=pk, user_id=editors["alice"], decision=DecisionInput("accept"))
+    with pytest.raises(StaleDecision, match="accept by alice"):
+        # bob opened the flag before alice decided: he saw no decision (version 0)
+        store.decide(engine, flag_pk=pk, user_id=editors["bob"], decision=DecisionInput("reject", seen_decision_id=0))
+    with Session(engine) as session:
+        assert [d.action for d in session.get(store.Flag, pk).decisions] == ["accept"]
+
+
+def test_same_seq_cannot_be_written_twice(db_url, run_id, editors):
+    """The unique (flag, seq) constraint backs the version check against concurrent writers."""
+    from sqlalchemy.exc import IntegrityError
+
+    engine = store.get_engine(db_url)
+    pk = flag_pk(run_id, "f-unsup", db_url)
+    store.decide(engine, flag_pk=pk, user_id=editors["alice"], decision=DecisionInput("accept"))
+    with Session(engine) as session, pytest.raises(IntegrityError):
+        with session.begin():
+            session.add(store.Decision(flag_pk=pk, seq=1, user_id=editors["bob"], action="reject", note=""))
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        (DecisionInput("maybe"), "action must be one of accept, reject, correct, got 'maybe'"),
+        (DecisionInput("correct", correction="  "), "needs the corrected text"),
+        (DecisionInput("accept", note="x" * 5001), "at most 5000"),
+    ],
+)
+def test_bad_decisions_are_refused(db_url, run_id, editors, decision, message):
+    engine = store.get_engine(db_url)
+    with pytest.raises(InputError, match=message):
+        store.decide(engine, flag_pk=flag_pk(run_id, "f-contra", db_url), user_id=editors["alice"], decision=decision)
+
+
+def test_add_user_hashes_the_password_and_refuses_duplicates(db_url, editors):
+    with Session(store.get_engine(db_url)) as session:
+        user = session.scalar(select(store.User).where(store.User.username == "alice"))
+        assert user.password_hash.startswith("$argon2")
+        assert "battery" not in user.password_hash
+    with pytest.raises(InputError, match="'alice' already exists"):
+        store.add_user("alice", "x", database_url=db_url)
+    with pytest.raises(InputError, match="without spaces"):
+        store.add_user("a b", "x", database_url=db_url)
+
+
+def test_bad_database_urls_are_one_line_input_errors_without_the_password():
+    with pytest.raises(InputError, match="not a usable database URL: nonsense://"):
+        store.get_engine("nonsense://")
+    with pytest.raises(InputError, match=r"postgresql\+nodriver://u:\*\*\*@") as error:
+        store.get_engine("postgresql+nodriver://u:hunter2@localhost/x")
+    assert "hunter2" not in str(error.value)
