@@ -124,7 +124,10 @@ public = APIRouter()
 
 
 @public.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
+def login_form(request: Request, db: Db, next: str = "/") -> Response:
+    user_id = request.session.get("user_id")
+    if isinstance(user_id, int) and db.get(User, user_id) is not None:  # already logged in
+        return RedirectResponse(_safe_next(next), status_code=303)
     return page(request, "login.html", {"next": _safe_next(next), "error": None})
 
 

@@ -245,3 +245,8 @@ def test_logout_ends_the_session(alice):
     token = csrf_from(alice.get("/").text)
     assert alice.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
     assert alice.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_page_sends_a_logged_in_editor_on(alice):
+    response = alice.get("/login?next=/history", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/history"
