@@ -95,3 +95,33 @@ def test_bad_label_in_data_is_named(tmp_path):
         read_nli_jsonl([path])
     with pytest.raises(InputError, match="not found"):
         read_nli_jsonl([tmp_path / "missing.jsonl"])
+
+
+@pytest.mark.slow
+def test_train_cli_runs_the_train_nli_flow(tmp_path):
+    from prefect.testing.utilities import prefect_test_harness
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    base = make_tiny_classifier(tmp_path / "base", LABELS)
+    train = _write_rows(tmp_path / "train.jsonl", 30)
+    dev = _write_rows(tmp_path / "dev.jsonl", 9, offset=50)
+    out = tmp_path / "model"
+    with prefect_test_harness(server_startup_timeout=180):  # the shared 2-core CPU is often busy
+        result = CliRunner().invoke(app, ["train", "nli", "--train", str(train), "--eval", str(dev), "--output",
+                                          str(out), "--base-model", str(base), "--epochs", "1", "--lr", "1e-3",
+                                          "--batch-size", "8", "--max-length", "32", "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"model written to {out}" in result.output and "eval accuracy=" in result.output
+    assert json.loads((out / "config.json").read_text())["id2label"]["2"] == "contradiction"
+
+
+def test_train_cli_missing_file_is_one_line_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, ["train", "nli", "--train", str(tmp_path / "none.jsonl"), "--eval",
+                                      str(tmp_path / "none.jsonl"), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "none.jsonl" in result.output
