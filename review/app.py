@@ -267,12 +267,14 @@ def _flag_page(
     previous, following = _neighbours(db, flag)
     before, span, after = render.context_window(flag.run.article_text, flag.start, flag.end)
     form = form or {}
+    evidence = _flag_evidence(db, flag)
     context = {
         "user": user,
         "flag": flag,
         "run": flag.run,
         "claim": flag.claim,
-        "evidence": _flag_evidence(db, flag),
+        "evidence": evidence,
+        "uncited": [pid for pid in flag.evidence_ids if pid not in {p.passage_id for p in evidence}],
         "latest": latest,
         "status": store.status_of(latest),
         "history": list(reversed(flag.decisions)),

@@ -93,7 +93,7 @@ def sample_report(created_at: str = "2026-11-27T10:00:00+00:00") -> dict:
          "confidence": 0.8, "evidence_ids": ["ev-bond"]},
         {"id": "f-name", "type": "name_misspelling", "claim_id": None, "text": "Heather Nuart",
          "message": "Did you mean Heather Nauert?", "suggestion": "Heather Nauert",
-         "confidence": 0.9, "evidence_ids": ["ev-nauert"], "start": nuart[0], "end": nuart[1]},
+         "confidence": 0.9, "evidence_ids": ["ev-nauert", "roster:2"], "start": nuart[0], "end": nuart[1]},
         {"id": "f-quote", "type": "malformed_quote", "claim_id": None, "text": "\"a triumph.",
          "message": "Quotation has no closing mark.", "suggestion": "\"a triumph.\"",
          "confidence": 1.0, "evidence_ids": [], "start": triumph[0], "end": triumph[1]},

@@ -154,6 +154,7 @@ def test_flag_detail_shows_evidence_verdict_and_confidence(alice, db_url, run_id
     # a flag without a claim shows the passages it cites, found under another claim
     assert "State Department spokesperson Heather Nauert briefed reporters." in name
     assert "Trump and Kim met in Singapore" not in name
+    assert "text not in the report: roster:2" in name  # a roster entry the report does not list
 
 
 def test_decision_is_persisted_and_history_kept(alice, bob, db_url, run_id):
