@@ -243,6 +243,21 @@ def _flag_evidence(db: Session, flag: Flag) -> list[Evidence]:
     return list(flag.claim.evidence) if flag.claim else []
 
 
+def _other_runs_decisions(db: Session, flag: Flag) -> list[Decision]:
+    """Decisions on the same flag (same stable id) in other checks of the same article text."""
+    if not flag.run.article_sha256:
+        return []
+    return list(
+        db.scalars(
+            select(Decision)
+            .join(Decision.flag)
+            .join(Flag.run)
+            .where(Flag.flag_id == flag.flag_id, Flag.id != flag.id, Run.article_sha256 == flag.run.article_sha256)
+            .order_by(Decision.decided_at.desc(), Decision.id.desc())
+        ).all()
+    )
+
+
 def _neighbours(db: Session, flag: Flag) -> tuple[int | None, int | None]:
     ids = db.scalars(select(Flag.id).where(Flag.run_id == flag.run_id).order_by(Flag.position)).all()
     index = ids.index(flag.id)
@@ -278,6 +293,7 @@ def _flag_page(
         "latest": latest,
         "status": store.status_of(latest),
         "history": list(reversed(flag.decisions)),
+        "other_runs": _other_runs_decisions(db, flag),
         "previous_id": previous,
         "next_id": following,
         "context": (before, span, after),

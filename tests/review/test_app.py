@@ -251,3 +251,16 @@ def test_logout_ends_the_session(alice):
 def test_login_page_sends_a_logged_in_editor_on(alice):
     response = alice.get("/login?next=/history", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/history"
+
+
+def test_decisions_from_an_earlier_check_of_the_same_article_are_shown(alice, db_url, run_id):
+    from review import store
+    from tests.review.sample_report import sample_report
+
+    decide(alice, flag_pk(run_id, "f-name", db_url), "reject", note="the spelling is the source's")
+    rerun = store.record_run(sample_report(created_at="2026-11-28T08:00:00+00:00"), database_url=db_url)
+    page = alice.get(f"/flags/{flag_pk(rerun, 'f-name', db_url)}").text
+    assert 'id="flag-status">open<' in page  # a new check starts open...
+    earlier = page[page.index('id="other-runs"'):]
+    assert f"run {run_id}" in earlier and "reject" in earlier and "the spelling is the source" in earlier  # ...with the history
+    assert 'id="other-runs"' not in alice.get(f"/flags/{flag_pk(rerun, 'f-quote', db_url)}").text
