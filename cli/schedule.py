@@ -1,0 +1,112 @@
+"""`factcheck schedule` (serve check-inbox on a cron schedule) and `factcheck inbox run` (one run now)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from cli.groups import app, one_line_errors
+from pipeline.errors import InputError
+
+inbox_app = typer.Typer(help="Check a folder of articles (see docs/scheduling.md).", no_args_is_help=True)
+app.add_typer(inbox_app, name="inbox")
+
+_INBOX = typer.Option(..., "--inbox", help="Folder of articles (.txt, .md, .html, .json).")
+_OUTPUT = typer.Option(..., "--output", "-o", help="Folder for reports, the ledger and run summaries.")
+_EVIDENCE = typer.Option(None, "--evidence", "-e", help="Evidence set(s): .jsonl, .csv or a folder. Default: the bundled set.")
+_ROSTER = typer.Option(None, "--roster", help="CSV of people: name,aliases,role,organisation.")
+_CONFIG = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml (dask: and inbox: sections).")
+
+
+def _parameters(inbox: Path, output: Path, evidence: Optional[list[Path]], roster: Optional[Path], config: Optional[Path]) -> dict:
+    """Validate the inputs up front (one-line errors) and return the flow's parameters, paths made absolute."""
+    from pipeline.evidence import load_evidence
+    from pipeline.inbox import scan_inbox
+
+    scan_inbox(inbox)
+    if evidence:
+        load_evidence(evidence)
+    if roster and not roster.is_file():
+        raise InputError(f"roster {roster} does not exist")
+    if output.exists() and not output.is_dir():
+        raise InputError(f"output {output} exists and is not a folder")
+    return {
+        "inbox": str(inbox.resolve()),
+        "output": str(output.resolve()),
+        "evidence_paths": [str(p.resolve()) for p in evidence] if evidence else None,
+        "roster_path": str(roster.resolve()) if roster else None,
+        "config_path": str(config.resolve()) if config else None,
+    }
+
+
+def _check_cron(cron: str) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        raise InputError(f"--cron {cron!r} is not a valid cron expression (e.g. '*/30 * * * *')") from None
+
+
+@app.command()
+@one_line_errors
+def schedule(
+    inbox: Path = _INBOX,
+    output: Path = _OUTPUT,
+    cron: str = typer.Option("*/30 * * * *", "--cron", help="When to check the inbox (cron, server time zone UTC)."),
+    evidence: Optional[list[Path]] = _EVIDENCE,
+    roster: Optional[Path] = _ROSTER,
+    config: Optional[Path] = _CONFIG,
+    name: str = typer.Option("inbox", "--name", help="Deployment name (the deployment is check-inbox/NAME)."),
+) -> None:
+    """Serve the check-inbox flow as a Prefect deployment on a cron schedule (needs PREFECT_API_URL)."""
+    from pipeline.config import load_config
+
+    config_dict = load_config(config)
+    parameters = _parameters(inbox, output, evidence, roster, config)
+    _check_cron(cron)
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        from prefect.settings import PREFECT_API_URL
+
+        api_url = PREFECT_API_URL.value()
+    if not api_url:
+        raise InputError("PREFECT_API_URL is not set; start `prefect server start` and export PREFECT_API_URL (docs/scheduling.md)")
+    from flows.check_inbox import inbox_flow_for
+
+    print(f"serving check-inbox/{name} on {cron!r} against {api_url}; Ctrl-C to stop", file=sys.stderr)
+    # limit=1: runs of one inbox never overlap, so the ledger has a single writer.
+    inbox_flow_for(config_dict).serve(name=name, cron=cron, parameters=parameters, limit=1, print_starting_message=False)
+
+
+@inbox_app.command("run")
+@one_line_errors
+def inbox_run(
+    inbox: Path = _INBOX,
+    output: Path = _OUTPUT,
+    evidence: Optional[list[Path]] = _EVIDENCE,
+    roster: Optional[Path] = _ROSTER,
+    config: Optional[Path] = _CONFIG,
+) -> None:
+    """Check the inbox once now: new or changed articles only; prints the run summary as JSON."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from pipeline.config import load_config
+
+    config_dict = load_config(config)
+    parameters = _parameters(inbox, output, evidence, roster, config)
+    from flows.check_inbox import inbox_flow_for
+
+    summary = inbox_flow_for(config_dict)(**parameters)
+    sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    print(
+        f"checked {len(summary['checked'])}, skipped {len(summary['skipped'])}, failed {len(summary['failed'])}, "
+        f"{len(summary['changed_verdicts'])} verdict(s) changed; summary in {summary['summary_file']}",
+        file=sys.stderr,
+    )
+    if summary["failed"]:
+        raise typer.Exit(code=1)
