@@ -157,3 +157,16 @@ def test_bad_database_urls_are_one_line_input_errors_without_the_password():
     with pytest.raises(InputError, match=r"postgresql\+nodriver://u:\*\*\*@") as error:
         store.get_engine("postgresql+nodriver://u:hunter2@localhost/x")
     assert "hunter2" not in str(error.value)
+
+
+def test_session_secret_is_generated_once_and_kept_private(tmp_path, monkeypatch):
+    from review import settings
+
+    monkeypatch.setenv("FACTCHECK_HOME", str(tmp_path))
+    monkeypatch.delenv("FACTCHECK_SECRET_KEY", raising=False)
+    first = settings.secret_key({})
+    assert len(first) >= 40 and settings.secret_key({}) == first
+    key_file = tmp_path / "review-secret.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("FACTCHECK_SECRET_KEY", "from-env")
+    assert settings.secret_key({}) == "from-env"
