@@ -1,5 +1,5 @@
 // Keyboard shortcuts for editors. Run view: j/k select next/previous flag, Enter opens it.
-// Flag view: j/k next/previous flag, a accept, r reject, e edit the correction.
+// Flag view: j/k next/previous flag, a accept, r reject, e edit the correction (Ctrl+Enter submits it).
 (function () {
   "use strict";
 
@@ -43,6 +43,13 @@
 
   function flagPage() {
     function click(id) { var el = document.getElementById(id); if (el) el.click(); }
+    var correction = document.getElementById("correction");
+    if (correction) {
+      // After `e`, Ctrl+Enter submits the edited text as a correction.
+      correction.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); click("correct"); }
+      });
+    }
     document.addEventListener("keydown", function (event) {
       if (typing(event) || event.ctrlKey || event.metaKey || event.altKey) return;
       var handled = true;

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -91,6 +92,17 @@ def test_editor_rejects_a_flag_and_the_decision_survives_a_reload(server, db_url
             assert page.inner_text("#flag-status") == "reject"
             history = page.inner_text("#history")
             assert "alice" in history and "reject" in history and "the 2017 test was an ICBM" in history
+
+            # e edits the correction; Ctrl+Enter submits it as a correction
+            page.keyboard.press("j")
+            page.wait_for_url(re.compile(r".*/flags/\d+$"))
+            page.keyboard.press("e")
+            page.keyboard.press("Control+a")
+            page.keyboard.type("Officials gave no figure for the cost.")
+            page.keyboard.press("Control+Enter")
+            page.wait_for_url(re.compile(r".*/flags/\d+\?saved=1$"))
+            assert page.inner_text("#flag-status") == "correct"
+            assert "Officials gave no figure for the cost." in page.inner_text("#history")
 
             page.goto(f"{server}/runs/{run_id}?status=reject")
             assert page.locator("#flag-list .flag-row").count() == 1
