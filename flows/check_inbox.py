@@ -8,6 +8,7 @@ worker process loads the models once (`shared_checker`) and reuses them for all 
 from __future__ import annotations
 
 import os
+import resource
 from pathlib import Path
 
 from prefect import flow, task
@@ -55,6 +56,7 @@ def check_one_article(config: dict, article_path: str, report_file: str, evidenc
         # Which process and which checker object did the work: shows models load once per worker.
         "pid": os.getpid(),
         "checker": id(checker),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),  # Linux: KiB
     }
 
 
@@ -153,7 +155,7 @@ def _checked_entry(job: ArticleJob, result: dict) -> dict:
         "reason": job.reason,
         "claims": result["claims"],
         "flags": result["flags"],
-        "worker": {"pid": result["pid"], "checker": result["checker"]},
+        "worker": {"pid": result["pid"], "checker": result["checker"], "peak_rss_mb": result["peak_rss_mb"]},
     }
 
 
