@@ -9,8 +9,8 @@ stage abstains and the NLI verdict stands.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -26,6 +26,8 @@ _DATE_WORDS = re.compile(
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I)
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|%|[a-z]+(?:'t)?")
+_WORD_TO_DIGIT = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))\s+(?=[“\"A-Z0-9])")
 
 
@@ -47,18 +49,6 @@ def _mask(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _numbers(text: str) -> Counter:
-    return Counter(n.lower().replace(",", "") for n in _NUMBER.findall(text))
-
-
-def _dates(text: str) -> Counter:
-    return Counter(d.lower() for d in _DATE_WORDS.findall(text))
-
-
-def _negations(text: str) -> int:
-    return len(_NEGATION.findall(text))
-
-
 def _similarity(claim: str, sentence: str) -> float:
     a, b = _mask(claim), _mask(sentence)
     if not a or not b:
@@ -70,17 +60,49 @@ def _similarity(claim: str, sentence: str) -> float:
     return fuzz.ratio(a, b)
 
 
+def _tokens(text: str) -> list[str]:
+    tokens = []
+    for token in _TOKEN.findall(text.lower().replace("’", "'")):
+        token = token.replace(",", "") if token[0].isdigit() else token
+        tokens.append(_WORD_TO_DIGIT.get(token, token))
+    return tokens
+
+
+def _kind(tokens: Sequence[str]) -> str | None:
+    """"number" or "date" when every token of a changed stretch is one, else None."""
+    if tokens and all(t[0].isdigit() or t == "%" for t in tokens):
+        return "number"
+    if tokens and all(_DATE_WORDS.fullmatch(t) or t[0].isdigit() for t in tokens) and any(_DATE_WORDS.fullmatch(t) for t in tokens):
+        return "date"
+    return None
+
+
 def _differences(claim: str, sentence: str) -> tuple[str, ...]:
+    """Like-for-like swaps (a number for a number, a weekday for a weekday) and added or dropped negations.
+
+    "on Tuesday" against "on 19 March 2024" is another way to say the date, not a change.
+    """
+    claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
     changed = []
-    claim_numbers, sentence_numbers = _numbers(claim), _numbers(sentence)
-    if claim_numbers - sentence_numbers and sentence_numbers - claim_numbers:
-        changed.append(f"number {', '.join(sorted(sentence_numbers - claim_numbers))} -> {', '.join(sorted(claim_numbers - sentence_numbers))}")
-    claim_dates, sentence_dates = _dates(claim), _dates(sentence)
-    if claim_dates - sentence_dates and sentence_dates - claim_dates:
-        changed.append(f"date {', '.join(sorted(sentence_dates - claim_dates))} -> {', '.join(sorted(claim_dates - sentence_dates))}")
+    matcher = difflib.SequenceMatcher(a=sentence_tokens, b=claim_tokens, autojunk=False)
+    for op, a0, a1, b0, b1 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        before, after = sentence_tokens[a0:a1], claim_tokens[b0:b1]
+        kind = _kind(before)
+        if kind is not None and kind == _kind(after) and (kind != "date" or _same_date_shape(before, after)):
+            changed.append(f"{kind} {' '.join(before)} -> {' '.join(after)}")
     if _negations(claim) % 2 != _negations(sentence) % 2:
         changed.append("negation")
     return tuple(changed)
+
+
+def _same_date_shape(before: Sequence[str], after: Sequence[str]) -> bool:
+    return [t[0].isdigit() for t in before] == [t[0].isdigit() for t in after]
+
+
+def _negations(text: str) -> int:
+    return len(_NEGATION.findall(text))
 
 
 def split_evidence_sentences(text: str) -> list[str]:

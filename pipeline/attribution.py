@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -20,20 +21,32 @@ import jellyfish
 from rapidfuzz import fuzz
 
 from pipeline.errors import InputError
-from pipeline.segment import Mention, Segmentation, attribute_quotes, find_mentions, split_sentences
+from pipeline.segment import (
+    _NON_NAME_WORDS,
+    NAME_TOKEN,
+    Mention,
+    Segmentation,
+    _clean_name,
+    attribute_quotes,
+    find_mentions,
+    split_sentences,
+)
 from pipeline.types import Article, Flag, Passage, Person, Quote
 
 _ROLE_STOPWORDS = frozenset(
     "the a an of for at to in on and u.s us united states said says former then current acting its his her their "
     "said by from as with".split()
 )
-_SYNONYMS = {"spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson", "chairwoman": "chairman", "chair": "chairman", "head": "leader"}
+_SYNONYMS = {
+    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairwoman": "chairman", "chair": "chairman",
+    "head": "leader", "ceo": "chief", "executive": "chief", "fed": "federal", "advisor": "adviser",
+}
 _TITLE_KEYWORDS = frozenset(
     "president minister secretary spokesperson chancellor governor senator mayor ambassador general chairman "
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
-    "ceo chief representative admiral".split()
+    "chief representative admiral professor founder economist adviser analyst editor manager".split()
 )
-_NAME_PARTICLES = frozenset("de van von bin al da del la le".split())
+_CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{1,4}}")
 
 
 def normalise_name(name: str) -> str:
@@ -49,8 +62,8 @@ def _tokens(name: str) -> list[str]:
 
 def _role_words(role: str) -> set[str]:
     words = set()
-    for word in re.findall(r"[A-Za-z.']+", role.lower()):
-        word = word.strip(".'")
+    for word in re.findall(r"[A-Za-z.'’]+", role.lower()):
+        word = re.sub(r"(?:'s|’s)$", "", word.strip(".'’"))
         if word and word not in _ROLE_STOPWORDS:
             words.add(_SYNONYMS.get(word, word))
     return words
@@ -178,6 +191,22 @@ def _longest_names_first(names: dict[str, Person]) -> list[Person]:
     return sorted(names.values(), key=lambda p: -len(p.name))
 
 
+def capitalised_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every run of two to four capitalised words, titles stripped: name candidates."""
+    found = []
+    for match in _CAPITALISED_RUN.finditer(text):
+        name, offset = _clean_name(match.group())
+        tokens = name.split()
+        while tokens and (tokens[0] in _NON_NAME_WORDS or re.search(r"(?:'s|’s)$", tokens[0])):
+            offset += len(tokens[0]) + 1  # "France's Léon Marchand": the owner is not part of the name
+            tokens = tokens[1:]
+        if 2 <= len(tokens) <= 4:
+            name = " ".join(tokens)
+            start = match.start() + offset
+            found.append((start, start + len(name), name))
+    return found
+
+
 def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
     """People named in the evidence: ``speaker`` fields and full names (two words or more) in the text."""
     people: dict[str, Person] = {}
@@ -197,22 +226,40 @@ def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
             add(passage.speaker, "", passage.id)
         for mention in find_mentions(passage.text):
             add(mention.text, mention.role, passage.id)
+    # Full names spaCy missed ("Léon Marchand won ..."): a capitalised name whose last word
+    # the evidence also uses on its own ("Marchand, 22, won"), as news copy does for people.
+    standalone = Counter(
+        m.group(1) for p in passages for m in re.finditer(r"(?<![A-Z][\w’'\-] )\b([A-Z][\w’'\-]+)\b(?! [A-Z])", p.text)
+    )
+    for passage in passages:
+        for start, end, name in capitalised_names(passage.text):
+            if standalone[name.split()[-1]] and normalise_name(name) not in people:
+                add(name, "", passage.id)
     # Surnames need no alias: `Roster.lookup` accepts any subset of a full name's words.
     return Roster(_longest_names_first(people))
 
 
 def _role_conflict(article_role: str, person: Person) -> str | None:
-    """The first word of the article's role that the roster's role and organisation do not support."""
+    """The first word of the article's role that the roster's role and organisation rule out.
+
+    Titles must agree when both sides give one; other words count only when capitalised in
+    the article (organisations, places, nationalities), since "veteran" or "top" say nothing.
+    """
     known = _role_words(f"{person.role} {person.organisation}")
     if not known:
         return None
     claimed = _role_words(article_role)
     titles_claimed = claimed & _TITLE_KEYWORDS
     titles_known = known & _TITLE_KEYWORDS
-    if titles_claimed and titles_known and not any(_word_matches(t, titles_known) for t in titles_claimed):
-        return sorted(titles_claimed)[0]
-    for word in claimed - _TITLE_KEYWORDS:
-        if word[:1].isalpha() and len(word) > 2 and not _word_matches(word, known):
+    if titles_claimed and titles_known and not titles_claimed & titles_known:
+        if not any(_word_matches(t, titles_known) for t in titles_claimed):
+            return sorted(titles_claimed)[0]
+    if not re.search(r"[A-Z]", f"{person.role} {person.organisation}"):
+        return None  # no affiliation on record to compare with
+    capitalised = {_SYNONYMS.get(w.lower().strip(".'’"), w.lower().strip(".'’")) for w in re.findall(r"\b[A-Z][\w’'.]*", article_role)}
+    for word in sorted(capitalised - _TITLE_KEYWORDS):
+        word = re.sub(r"(?:'s|’s)$", "", word)
+        if len(word) > 2 and word not in _ROLE_STOPWORDS and not _word_matches(word, known):
             return word
     return None
 
@@ -249,7 +296,10 @@ class AttributionChecker:
 
     def check_names(self, article: Article, mentions: Sequence[Mention], quotes: Sequence[Quote]) -> list[Flag]:
         flags = []
-        for start, end, name, _ in self._named_spans(mentions, quotes):
+        spans = self._named_spans(mentions, quotes)
+        # Any capitalised run may be a name spaCy missed; only near misses of roster names are flagged.
+        spans += [(start, end, name, "") for start, end, name in capitalised_names(article.text)]
+        for start, end, name, _ in spans:
             if self.roster.lookup(name) is not None:
                 continue
             near = self.roster.nearest(name, min_ratio=self.name_similarity)
@@ -276,11 +326,15 @@ class AttributionChecker:
 
     def check_roles(self, article: Article, mentions: Sequence[Mention], quotes: Sequence[Quote]) -> list[Flag]:
         flags = []
-        for start, end, name, role in self._named_spans(mentions, quotes):
+        flagged_names: set[int] = set()
+        for start, end, name, role in sorted(self._named_spans(mentions, quotes), key=lambda span: -len(span[3])):
+            if start in flagged_names:
+                continue
             person = self._resolve(name) if role else None
             conflict = _role_conflict(role, person) if person else None
             if person is None or conflict is None:
                 continue
+            flagged_names.add(start)
             role_start = article.text.find(role, max(0, start - len(role) - 10))
             span_start, span_end = (min(start, role_start), max(end, role_start + len(role))) if role_start >= 0 else (start, end)
             flags.append(

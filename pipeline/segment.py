@@ -29,7 +29,9 @@ TITLE_WORDS = (
     "Chairman|Chairwoman|Chair|Chief Executive|CEO|Director|Commissioner|Judge|Justice|King|Queen|Prince|"
     "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
     "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|Attorney General|"
-    "president|minister|secretary|governor|senator|chancellor|chairman|director|ambassador|commissioner"
+    "president|minister|secretary|governor|senator|chancellor|chairman|director|ambassador|commissioner|"
+    "Professor|professor|founder|Founder|chief executive|executive|officer|head|Head|economist|adviser|advisor|"
+    "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper"
 )
 NAME_TOKEN = r"[A-Z][\w’'\-]*[\w]"
 NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|de|van|von|bin|al|da|del|la|le)){{0,3}})"
@@ -42,11 +44,18 @@ _VERB_THEN_NAME = re.compile(rf"(?:{SPEECH_VERBS})\s+(?P<name>{NAME})(?:\s*,\s*(
 _PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+(?:{SPEECH_VERBS})\b")
 _ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS}))\s+(?:{SPEECH_VERBS})\b")
 _ACCORDING_TO = re.compile(rf"[Aa]ccording to (?:a statement from |a spokesperson for )?(?P<name>{NAME})")
+# Role words: "U.S." and "Nvidia's" yes, a sentence-final "Ukraine." no; roles never cross a line break.
+_ROLE_TOKEN = r"(?:[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?|[a-z][\w’'\-]*)"
 _TITLE_THEN_NAME = re.compile(
-    rf"(?P<role>(?:(?:[A-Z][\w.’'\-]*|[a-z]+)\s+){{0,3}}?(?:{TITLE_WORDS}))\s+(?P<name>{NAME})"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})\b)[ \t]+(?P<name>{NAME})"
 )
 _NAME_COMMA_ROLE = re.compile(
-    rf"(?P<name>{NAME}),\s+(?:the\s+|a\s+|an\s+)?(?P<role>(?:[\w.’'\-]+\s+){{0,6}}?(?:{TITLE_WORDS})(?:\s+(?:of|for|at|to)\s+(?:the\s+)?[A-Z][\w.’'\-]*(?:\s+[A-Z][\w.’'\-]*){{0,3}})?)"
+    rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b)"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+[A-Z][\w.’'\-]*){{0,3}})?)"
+)
+_NAME_IS_ROLE = re.compile(
+    rf"(?P<name>{NAME})[ \t]+(?:is|was|became|has been|serves as|served as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:[A-Z][\w.’'\-]*|of|at|the)){{0,6}})?)"
 )
 _LEADING_TITLES = re.compile(rf"^(?:(?:{TITLE_WORDS})\s+)+")
 _NON_NAME_WORDS = {
@@ -337,7 +346,7 @@ def find_mentions(text: str) -> tuple[Mention, ...]:
             start = match.start("name") + offset
             role, role_start = _clean_role(match.group("role").strip(), match.start("role"))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
-    for match in _NAME_COMMA_ROLE.finditer(text):
+    for match in (*_NAME_IS_ROLE.finditer(text), *_NAME_COMMA_ROLE.finditer(text)):
         name, offset = _clean_name(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset

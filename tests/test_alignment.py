@@ -28,3 +28,11 @@ def test_alignment_verdict_overrides_nli_and_keeps_other_evidence():
     nli = {"c": Verdict("c", "not_enough_evidence", 0.7, ())}
     aligned = {"c": Verdict("c", "contradicted", 0.9, (), "number 1 -> 2")}
     assert merge_verdicts(nli, aligned)["c"].label == "contradicted"
+
+
+def test_another_way_of_giving_the_date_or_age_is_not_a_contradiction():
+    assert _verdict("The Treasury said on 23 February 2018 it had sanctioned 27 shipping companies and 28 vessels.").label == "supported"
+    evidence = [RetrievedPassage(Passage("f", "Jon Fosse, born in 1959, is one of the most performed playwrights in the world."), 0.5)]
+    claim = Claim("c", "Fosse, 64, is one of the most performed playwrights in the world.", 0, 10, 0.9, "s")
+    verdict = AlignmentChecker().run([claim], {"c": evidence}).get("c")
+    assert verdict is None or verdict.label != "contradicted"
