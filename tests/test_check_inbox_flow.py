@@ -106,3 +106,22 @@ def test_check_inbox_on_two_dask_workers_loads_models_once_per_worker(prefect_ha
     assert os.getpid() not in pids  # the work ran in the Dask worker processes
     assert len(workers) == len(pids) <= 2  # one checker (one model load) per worker process
     assert all(Path(c["report"]).is_file() for c in summary["checked"])
+
+
+def test_cli_inbox_run_prints_the_summary_and_rejects_bad_input_in_one_line(prefect_harness, tiny_config, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runner = CliRunner()
+    inbox = make_inbox(tmp_path / "inbox", 1)
+    out = tmp_path / "out"
+    done = runner.invoke(app, ["inbox", "run", "--inbox", str(inbox), "--output", str(out), "--config", str(tiny_config)])
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.stdout)
+    assert [c["article"] for c in summary["checked"]] == ["story0.txt"] and Path(summary["checked"][0]["report"]).is_file()
+
+    missing = runner.invoke(app, ["inbox", "run", "--inbox", str(tmp_path / "nope"), "--output", str(out)])
+    assert missing.exit_code == 2 and missing.stderr.strip().splitlines() == [f"error: inbox {tmp_path / 'nope'} does not exist or is not a folder"]
+    bad_cron = runner.invoke(app, ["schedule", "--inbox", str(inbox), "--output", str(out), "--cron", "every hour"])
+    assert bad_cron.exit_code == 2 and "not a valid cron expression" in bad_cron.stderr
