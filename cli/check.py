@@ -39,7 +39,9 @@ def _record_run(data: dict, config: dict) -> None:
     except ModuleNotFoundError:
         return
     try:
-        run_id = record_run(data, database_url=config.get("review", {}).get("database_url"))
+        # Same precedence as `factcheck serve`: $FACTCHECK_DATABASE_URL, then the config, then the default file.
+        database_url = os.environ.get("FACTCHECK_DATABASE_URL") or config.get("review", {}).get("database_url")
+        run_id = record_run(data, database_url=database_url)
         print(f"recorded as run {run_id} for review (factcheck serve)", file=sys.stderr)
     except Exception as exc:  # the database is optional for a check; say why it was skipped
         print(f"warning: run not recorded for review: {exc}", file=sys.stderr)

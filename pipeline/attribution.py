@@ -24,6 +24,7 @@ from pipeline.errors import InputError
 from pipeline.segment import (
     _NON_NAME_WORDS,
     NAME_TOKEN,
+    SPEECH_VERBS,
     Mention,
     Segmentation,
     _clean_name,
@@ -46,6 +47,7 @@ _TITLE_KEYWORDS = frozenset(
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
     "chief representative admiral professor founder economist adviser analyst editor manager".split()
 )
+_SURNAME_SAID = re.compile(rf"(?<![A-Z][\w’'\-] )\b([A-Z][\w’'\-]{{3,}}) (?:{SPEECH_VERBS})\b")
 _CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{1,4}}")
 
 
@@ -257,6 +259,15 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
     if not re.search(r"[A-Z]", f"{person.role} {person.organisation}"):
         return None  # no affiliation on record to compare with
     capitalised = {_SYNONYMS.get(w.lower().strip(".'’"), w.lower().strip(".'’")) for w in re.findall(r"\b[A-Z][\w’'.]*", article_role)}
+    claimed_words = _role_words(article_role)
+    known_capitalised = {
+        _SYNONYMS.get(w.lower().strip(".'’"), w.lower().strip(".'’")) for w in re.findall(r"\b[A-Z][\w’'.]*", f"{person.role} {person.organisation}")
+    }
+    # Both sides must name something the other does not: "Federal Reserve Chair" against
+    # "Fed Chair" is one body named two ways; "Harvard" against "University of Pennsylvania" is not.
+    known_unmatched = [w for w in known_capitalised - _TITLE_KEYWORDS - _ROLE_STOPWORDS if len(w) > 2 and not _word_matches(w, claimed_words)]
+    if not known_unmatched:
+        return None
     for word in sorted(capitalised - _TITLE_KEYWORDS):
         word = re.sub(r"(?:'s|’s)$", "", word)
         if len(word) > 2 and word not in _ROLE_STOPWORDS and not _word_matches(word, known):
@@ -299,6 +310,7 @@ class AttributionChecker:
         spans = self._named_spans(mentions, quotes)
         # Any capitalised run may be a name spaCy missed; only near misses of roster names are flagged.
         spans += [(start, end, name, "") for start, end, name in capitalised_names(article.text)]
+        spans += [(m.start(1), m.end(1), m.group(1), "") for m in _SURNAME_SAID.finditer(article.text)]
         for start, end, name, _ in spans:
             if self.roster.lookup(name) is not None:
                 continue
@@ -383,7 +395,7 @@ class AttributionChecker:
                 if role_word is not None:
                     if _word_matches(_SYNONYMS.get(role_word, role_word), _role_words(true_speaker.role)):
                         break
-                elif credited is None or normalise_name(credited.name) == normalise_name(true_speaker.name):
+                elif credited is None or _same_person(credited.name, true_speaker.name):
                     break
                 flags.append(
                     Flag(
@@ -400,6 +412,12 @@ class AttributionChecker:
                 )
                 break
         return flags
+
+
+def _same_person(a: str, b: str) -> bool:
+    """One name is the other or a part of it ("Powell" and "Jerome Powell")."""
+    tokens_a, tokens_b = set(_tokens(a)), set(_tokens(b))
+    return bool(tokens_a) and bool(tokens_b) and (tokens_a <= tokens_b or tokens_b <= tokens_a)
 
 
 def _quote_similarity(article_quote: str, evidence_text: str) -> float:

@@ -72,3 +72,15 @@ def test_roster_from_evidence_reads_people_and_roles():
     roster = roster_from_evidence(passages)
     assert roster.lookup("Jerome Powell").person.role.endswith("Chair")
     assert roster.lookup("Lagarde").person.name == "Christine Lagarde"
+
+
+def test_affiliation_named_two_ways_is_not_a_misattribution():
+    roster = Roster([Person("Jerome Powell", (), "Fed Chair")])
+    article = "Federal Reserve Chair Jerome Powell said rates would fall."
+    assert [f.type for f in _flags(article, roster=roster)] == []
+    assert [f.type for f in _flags("Harvard professor Drew Weissman spoke.", roster=Roster([Person("Drew Weissman", (), "professor at the University of Pennsylvania")]))] == ["misattribution"]
+
+
+def test_lone_surname_before_said_is_checked():
+    flags = _flags("The bank cut rates. Powel said the decision was unanimous.")
+    assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", "Powel", "Powell")]
