@@ -99,8 +99,10 @@ def inbox_run(
 
     config_dict = load_config(config)
     parameters = _parameters(inbox, output, evidence, roster, config)
-    from flows.check_inbox import inbox_flow_for
+    from flows.check_inbox import inbox_flow_for, task_runner_for
 
+    if task_runner_for(config_dict) is not None and not os.environ.get("PREFECT_API_URL"):
+        print("warning: Dask without PREFECT_API_URL: each worker starts its own Prefect server (docs/scheduling.md)", file=sys.stderr)
     summary = inbox_flow_for(config_dict)(**parameters)
     sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     print(
