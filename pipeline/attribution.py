@@ -47,8 +47,11 @@ _TITLE_KEYWORDS = frozenset(
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
     "chief representative admiral professor founder economist adviser analyst editor manager".split()
 )
-_SURNAME_SAID = re.compile(rf"(?<![A-Z][\w’'\-] )\b([A-Z][\w’'\-]{{3,}}) (?:{SPEECH_VERBS})\b")
+_SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
+_PERSON_CONTEXT = re.compile(rf",[ \t]*\d{{1,3}},|[ \t]+(?:{SPEECH_VERBS}|won|became|scored|finished|led|leads)\b")
+_DERIVED_SUFFIXES = ("n", "an", "ian", "s", "es", "ese", "ns", "ans")
 _CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{1,4}}")
+_ANY_CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN})*")
 
 
 def normalise_name(name: str) -> str:
@@ -129,6 +132,8 @@ class Roster:
                 if len(alias_tokens) != len(tokens) or len(tokens) == 0:
                     continue
                 ratio = fuzz.ratio(" ".join(tokens), " ".join(alias_tokens))
+                if any(_derived(a, b) for a, b in zip(tokens, alias_tokens)):
+                    continue  # "South Korean" is "South Korea" in another form, not a misspelling
                 sounds_alike = all(
                     a == b or jellyfish.metaphone(a) == jellyfish.metaphone(b) or fuzz.ratio(a, b) >= 80
                     for a, b in zip(tokens, alias_tokens)
@@ -209,6 +214,16 @@ def capitalised_names(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, str]]:
+    """Single capitalised words (not part of a longer name) that ``context`` follows: "Marchand, 22,"."""
+    found = []
+    for match in _ANY_CAPITALISED_RUN.finditer(text):
+        word = match.group()
+        if " " not in word and "\t" not in word and word not in _NON_NAME_WORDS and context.match(text, match.end()):
+            found.append((match.start(), match.end(), word))
+    return found
+
+
 def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
     """People named in the evidence: ``speaker`` fields and full names (two words or more) in the text."""
     people: dict[str, Person] = {}
@@ -230,9 +245,7 @@ def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
             add(mention.text, mention.role, passage.id)
     # Full names spaCy missed ("Léon Marchand won ..."): a capitalised name whose last word
     # the evidence also uses on its own ("Marchand, 22, won"), as news copy does for people.
-    standalone = Counter(
-        m.group(1) for p in passages for m in re.finditer(r"(?<![A-Z][\w’'\-] )\b([A-Z][\w’'\-]+)\b(?! [A-Z])", p.text)
-    )
+    standalone = Counter(word for p in passages for _, _, word in lone_words_before(p.text, _PERSON_CONTEXT))
     for passage in passages:
         for start, end, name in capitalised_names(passage.text):
             if standalone[name.split()[-1]] and normalise_name(name) not in people:
@@ -310,7 +323,7 @@ class AttributionChecker:
         spans = self._named_spans(mentions, quotes)
         # Any capitalised run may be a name spaCy missed; only near misses of roster names are flagged.
         spans += [(start, end, name, "") for start, end, name in capitalised_names(article.text)]
-        spans += [(m.start(1), m.end(1), m.group(1), "") for m in _SURNAME_SAID.finditer(article.text)]
+        spans += [(start, end, word, "") for start, end, word in lone_words_before(article.text, _SAID_CONTEXT)]
         for start, end, name, _ in spans:
             if self.roster.lookup(name) is not None:
                 continue
@@ -412,6 +425,12 @@ class AttributionChecker:
                 )
                 break
         return flags
+
+
+def _derived(a: str, b: str) -> bool:
+    """One word is the other plus a demonym or plural ending (korea/korean, russia/russians)."""
+    shorter, longer = sorted((a, b), key=len)
+    return shorter != longer and longer.startswith(shorter) and longer[len(shorter) :] in _DERIVED_SUFFIXES
 
 
 def _same_person(a: str, b: str) -> bool:

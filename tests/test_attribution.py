@@ -84,3 +84,10 @@ def test_affiliation_named_two_ways_is_not_a_misattribution():
 def test_lone_surname_before_said_is_checked():
     flags = _flags("The bank cut rates. Powel said the decision was unanimous.")
     assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", "Powel", "Powell")]
+
+
+def test_demonyms_and_places_are_not_misspelt_names():
+    roster = Roster([Person("South Korea")])
+    assert roster.nearest("South Korean", min_ratio=85) is None
+    passages = [Passage("p", "South Korea said talks would go ahead. Officials in South Korea agreed.")]
+    assert roster_from_evidence(passages).lookup("South Korea") is None
