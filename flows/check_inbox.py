@@ -111,7 +111,7 @@ def check_inbox_flow(
     models = ArticleChecker(config).model_names()  # names hash the model files; nothing is loaded here
     ledger = Ledger.load(out)
     plan = ledger.plan(scan_inbox(inbox), out, evidence, models)
-    print(f"{len(plan.jobs)} article(s) to check, {len(plan.skipped)} unchanged")
+    print(f"{len(plan.jobs)} article(s) to check, {len(plan.skipped)} skipped")
 
     futures = [
         (job, check_one_article.submit(config, job.path, job.report, evidence_paths, roster_path)) for job in plan.jobs
