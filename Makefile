@@ -19,9 +19,7 @@ $(VENV)/.installed: pyproject.toml
 setup: $(VENV)/.installed
 
 demo: setup
-	$(VENV)/bin/factcheck check examples/north_korea/article.txt --output report.json --format json
-	$(VENV)/bin/factcheck check examples/north_korea/article.txt --output report.html --format html
-	@echo "Report written to report.json and report.html"
+	$(VENV)/bin/factcheck check examples/north_korea/article.txt --output report.json --output report.html
 
 test: setup
 	$(PY) -m pytest

@@ -10,13 +10,14 @@ from typing import Optional
 import typer
 
 from cli.groups import app, one_line_errors
+from pipeline.errors import InputError
 from pipeline.report import FORMATS
 
 
 def _format_for(output: Optional[Path], fmt: Optional[str]) -> str:
     if fmt:
         if fmt not in FORMATS:
-            raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+            raise InputError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
         return fmt
     suffix = output.suffix.lower().lstrip(".") if output else "json"
     return {"htm": "html", "markdown": "md"}.get(suffix, suffix if suffix in FORMATS else "json")
@@ -53,8 +54,8 @@ def check(
     article: Path = typer.Argument(..., help="Article file: .txt, .md, .html or .json ({title, text})."),
     evidence: Optional[list[Path]] = typer.Option(None, "--evidence", "-e", help="Evidence set(s): .jsonl, .csv or a folder. Default: the bundled set."),
     roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of people: name,aliases,role,organisation."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Report file. Default: JSON on stdout."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="json, md or html (default: from the output suffix)."),
+    output: Optional[list[Path]] = typer.Option(None, "--output", "-o", help="Report file; repeat for several formats. Default: JSON on stdout."),
+    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="json, md or html (default: from each output's suffix)."),
     config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
     record: bool = typer.Option(True, "--record/--no-record", help="Record the run for the review app."),
 ) -> None:
@@ -74,7 +75,7 @@ def check(
     read_article(article)
     if evidence:
         load_evidence(evidence)
-    fmt = _format_for(output, fmt)
+    outputs = {str(path): _format_for(path, fmt) for path in output or []}
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True) as progress:
         bar = progress.add_task("starting", total=len(STAGES))
@@ -84,18 +85,17 @@ def check(
                 str(article),
                 [str(p) for p in evidence] if evidence else None,
                 str(roster) if roster else None,
-                str(output) if output else None,
-                fmt,
+                outputs,
                 str(config) if config else None,
             )
         finally:
             unsubscribe()
-    if output is None:
+    if not outputs:
         from pipeline.report import render
 
-        sys.stdout.write(render(data, fmt))
-    else:
-        console.print(f"report written to {output}")
+        sys.stdout.write(render(data, _format_for(None, fmt)))
+    for path in outputs:
+        console.print(f"report written to {path}")
     console.print(_summary(data))
     if record:
         _record_run(data, config_dict)

@@ -51,11 +51,11 @@ def check_attribution(config: dict, article, segmentation, context):
 
 
 @task(cache_policy=NO_CACHE, name="write-report")
-def write_report(config: dict, article, claims, verdicts, attribution_flags, output: str | None, fmt: str) -> dict:
+def write_report(config: dict, article, claims, verdicts, attribution_flags, outputs: dict[str, str]) -> dict:
     report = shared_checker(config).assemble_report(article, claims, verdicts, attribution_flags)
     data = report_to_dict(report)
-    if output:
-        write_atomically(output, render(data, fmt))
+    for path, fmt in outputs.items():
+        write_atomically(path, render(data, fmt))
     return data
 
 
@@ -69,12 +69,14 @@ def check_article_flow(
     article_path: str,
     evidence_paths: list[str] | None = None,
     roster_path: str | None = None,
-    output: str | None = None,
-    fmt: str = "json",
+    outputs: dict[str, str] | None = None,
     config_path: str | None = None,
     config_overrides: dict | None = None,
 ) -> dict:
-    """Check one article against an evidence set; return the report dict (and write it if ``output``)."""
+    """Check one article against an evidence set; return the report dict.
+
+    ``outputs`` maps report paths to formats (json, md, html); each is written atomically.
+    """
     config = load_config(config_path, config_overrides)
     shared_checker(config).timings = {}
     article = _step("ingest", ingest_article(config, article_path))
@@ -84,4 +86,4 @@ def check_article_flow(
     passages = _step("retrieve", retrieve_evidence(config, claims, context))
     verdicts = _step("verify", verify_claims(config, claims, passages))
     flags = _step("attribution", check_attribution(config, article, segmentation, context))
-    return _step("report", write_report(config, article, claims, verdicts, flags, output, fmt))
+    return _step("report", write_report(config, article, claims, verdicts, flags, outputs or {}))

@@ -7,7 +7,7 @@ from tests.conftest import BUNDLED_ARTICLE
 
 def test_check_article_flow_writes_a_report_with_the_nauert_flag(prefect_harness, tiny_config, tmp_path):
     output = tmp_path / "report.json"
-    data = check_article_flow(str(BUNDLED_ARTICLE), output=str(output), fmt="json", config_path=str(tiny_config))
+    data = check_article_flow(str(BUNDLED_ARTICLE), outputs={str(output): "json"}, config_path=str(tiny_config))
     assert json.loads(output.read_text(encoding="utf-8")) == json.loads(json.dumps(data))
     text = BUNDLED_ARTICLE.read_text(encoding="utf-8")
     for item in data["flags"] + data["claims"]:
