@@ -79,11 +79,11 @@ def export_decisions(
     One line per `unsupported`/`contradicted` flag whose latest decision is accept
     (label 1) or reject (label 0): {"text", "label", "claim_id", "decision", "editor", "decided_at"}.
     """
-    from review.exports import decision_rows, jsonl_text, write_atomic
+    from review.exports import decision_rows, jsonl_text, write_atomically
 
     with _session(database_url) as session:
         rows = decision_rows(session)
-    write_atomic(output, jsonl_text(rows))
+    write_atomically(output, jsonl_text(rows))
     print(f"wrote {len(rows)} decisions to {output}")
 
 
@@ -96,10 +96,10 @@ def export_claimreview(
     """A schema.org ClaimReview (JSON-LD) for each claim with a decided flag."""
     import json
 
-    from review.exports import claimreview_items, write_atomic
+    from review.exports import claimreview_items, write_atomically
     from review.settings import organization
 
     with _session(database_url) as session:
         items = claimreview_items(session, organization())
-    write_atomic(output, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+    write_atomically(output, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
     print(f"wrote {len(items)} ClaimReview items to {output}")

@@ -20,6 +20,7 @@ import numpy as np
 
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
+from pipeline.io import read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
@@ -40,19 +41,7 @@ def _passage_from_row(row: dict, where: str) -> Passage:
 
 
 def _read_jsonl(path: Path) -> list[Passage]:
-    passages = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-            if not isinstance(row, dict):
-                raise InputError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
-            passages.append(_passage_from_row(row, f"{path}:{number}"))
-    return passages
+    return [_passage_from_row(row, f"{path}:{number}") for number, row in read_jsonl_objects(path)]
 
 
 def _read_csv(path: Path) -> list[Passage]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
-from pathlib import Path
 
+from pipeline.io import write_atomically  # noqa: F401  (re-exported: callers write reports with it)
 from pipeline.types import Flag, Report
 
 SCHEMA_VERSION = 1
@@ -157,18 +155,3 @@ def render(data: dict, fmt: str) -> str:
     if fmt == "html":
         return render_html(data)
     raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
-
-
-def write_atomically(path: str | Path, content: str) -> None:
-    """Write ``content`` to ``path`` via a temporary file in the same folder, so readers never see half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

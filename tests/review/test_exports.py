@@ -141,6 +141,6 @@ def test_the_retraining_loader_reads_the_export(decided, tmp_path):
     """The classifier side (pipeline.registry.load_decisions) accepts our file as written."""
     from pipeline.registry import load_decisions
 
-    path = exports.write_atomic(tmp_path / "decisions.jsonl", exports.jsonl_text(_rows(decided)))
+    path = exports.write_atomically(tmp_path / "decisions.jsonl", exports.jsonl_text(_rows(decided)))
     loaded = {(d.claim_id, d.label, d.decision, d.editor) for d in load_decisions([path])}
     assert loaded == {("c-missiles", 1, "accept", "alice"), ("c-cost", 0, "reject", "bob")}

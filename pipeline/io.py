@@ -1,0 +1,55 @@
+"""File helpers shared by every stage: atomic writes and JSON Lines reading with line-numbered errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+from pipeline.errors import InputError
+
+
+def write_atomically(path: str | Path, content: str) -> Path:
+    """Write ``content`` to ``path`` via a temporary file in the same folder, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_json_atomically(path: str | Path, data: object) -> Path:
+    return write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def read_jsonl_objects(path: str | Path) -> Iterator[tuple[int, dict]]:
+    """Yield (line number, object) for each non-blank line of a JSON Lines file.
+
+    Raises:
+        InputError: the file is missing or not UTF-8, or a line is not a JSON object (file and line named).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path} does not exist")
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+                if not isinstance(row, dict):
+                    raise InputError(f"{path}:{number}: expected a JSON object, got {type(row).__name__}")
+                yield number, row
+    except UnicodeDecodeError:
+        raise InputError(f"{path} is not valid UTF-8") from None
