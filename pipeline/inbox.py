@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from pipeline.errors import InputError
-from pipeline.report import write_atomically
+from pipeline.io import write_atomically
 
 ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".json")
 LEDGER_NAME = "inbox-ledger.json"
