@@ -252,3 +252,28 @@ def test_eval_cli_bad_label_is_one_line_error(tiny_nli_model, tmp_path):
     result = CliRunner().invoke(app, ["eval", "nli", "--data", str(data), "--model", str(tiny_nli_model)])
     assert result.exit_code == 2
     assert "'yes'" in result.output and "Traceback" not in result.output
+
+
+SHIPPED = Path(__file__).resolve().parent.parent / "models" / "nli"
+SNLI_TEST = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "nli" / "snli_test.jsonl"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHIPPED / "config.json").is_file() or not SNLI_TEST.is_file(),
+                    reason="needs models/nli and ../shared/data/nli/snli_test.jsonl")
+def test_shipped_model_beats_chance_and_int8_agrees_with_fp32():
+    from pipeline.nli_training import read_nli_jsonl
+
+    rows = read_nli_jsonl([SNLI_TEST])[:300]
+    pairs = [(r["premise"], r["hypothesis"]) for r in rows]
+    gold = np.array([r["label"] for r in rows])
+    int8 = NliVerifier(SHIPPED, quantize=True).predict(pairs)
+    fp32 = NliVerifier(SHIPPED, quantize=False).predict(pairs)
+    assert float((int8.argmax(axis=1) == gold).mean()) > 0.6  # chance is 1/3
+    assert float((int8.argmax(axis=1) == fp32.argmax(axis=1)).mean()) >= 0.95
+    verdicts = NliVerifier(SHIPPED).run(
+        [_claim("A man is playing a guitar."), _claim("Nobody is outside.")],
+        {_claim("A man is playing a guitar.").id: _passages("A man plays an acoustic guitar on a street corner."),
+         _claim("Nobody is outside.").id: _passages("Dozens of children are playing football in the park.")})
+    labels = sorted(v.label for v in verdicts.values())
+    assert labels == ["contradicted", "supported"]
