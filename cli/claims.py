@@ -19,6 +19,21 @@ def _config(path: Optional[Path]) -> dict:
     return load_config(path)
 
 
+def _shipped_path(cfg: dict) -> Path:
+    """The model that counts as the registry's default while none is promoted: ``claims.model_path``."""
+    from pipeline.config import resolve_path
+
+    path = resolve_path(cfg.get("claims", {}).get("model_path") or "models/claims")
+    assert path is not None
+    return path
+
+
+def _registry(registry_dir: Optional[Path], config: Optional[Path]):
+    from pipeline.registry import ClaimRegistry
+
+    return ClaimRegistry(registry_dir, shipped_path=_shipped_path(_config(config)))
+
+
 def _base_model(value: Optional[Path]) -> str:
     if value is not None:
         if not (value / "config.json").is_file():
@@ -73,18 +88,19 @@ def train_claims(
     if output == "registry":
         options["threshold"] = float(claims_cfg.get("threshold", 0.5))
     registry_root = str(registry_dir) if registry_dir else None
+    shipped = str(_shipped_path(cfg))
     decision_paths = [str(p) for p in decisions or []]
     if use_prefect:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         from flows.train_claims import train_claim_classifier_flow
 
-        summary = train_claim_classifier_flow(data_paths, decision_paths, output, registry_root, options)
+        summary = train_claim_classifier_flow(data_paths, decision_paths, output, registry_root, options, shipped)
     else:
-        summary = _train_direct(data_paths, decision_paths, output, registry_root, options)
+        summary = _train_direct(data_paths, decision_paths, output, registry_root, shipped, options)
     _print_summary(summary, output)
 
 
-def _train_direct(data_paths, decision_paths, output, registry_root, options) -> dict:
+def _train_direct(data_paths, decision_paths, output, registry_root, shipped, options) -> dict:
     from dataclasses import asdict
 
     from pipeline.claim_training import load_labelled, split_heldout, train_claim_classifier
@@ -94,7 +110,8 @@ def _train_direct(data_paths, decision_paths, output, registry_root, options) ->
     decisions = load_decisions(decision_paths)
     fraction = options.pop("heldout_fraction")
     if output == "registry":
-        result = retrain(rows, decisions, registry=ClaimRegistry(registry_root), heldout_fraction=fraction, **options)
+        registry = ClaimRegistry(registry_root, shipped_path=shipped)
+        result = retrain(rows, decisions, registry=registry, heldout_fraction=fraction, **options)
         return {**asdict(result), "path": str(result.path)}
     if decisions:
         rows, _ = merge_decisions(rows, decisions)
@@ -147,12 +164,11 @@ def eval_claims(
 @one_line_errors
 def models_list(
     registry_dir: Optional[Path] = typer.Option(None, "--registry-dir", help="Default: $FACTCHECK_HOME/registry/claims."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (claims.model_path is the shipped model)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
     """List claim-classifier versions; `*` marks the default."""
-    from pipeline.registry import ClaimRegistry
-
-    registry = ClaimRegistry(registry_dir)
+    registry = _registry(registry_dir, config)
     versions = registry.versions()
     if as_json:
         typer.echo(json.dumps([{"name": v.name, "path": str(v.path), "heldout_f1": v.heldout_f1,
@@ -174,11 +190,10 @@ def models_promote(
     version: str = typer.Argument(..., help='A version such as v0002, or "shipped".'),
     force: bool = typer.Option(False, "--force", help="Promote even if its held-out F1 is worse than the default's."),
     registry_dir: Optional[Path] = typer.Option(None, "--registry-dir", help="Default: $FACTCHECK_HOME/registry/claims."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (claims.model_path is the shipped model)."),
 ) -> None:
     """Make VERSION the default claim classifier."""
-    from pipeline.registry import ClaimRegistry
-
-    registry = ClaimRegistry(registry_dir)
+    registry = _registry(registry_dir, config)
     previous = registry.promote(version, force=force)
     if previous == version:
         typer.echo(f"{version} is already the default")
@@ -190,11 +205,10 @@ def models_promote(
 @one_line_errors
 def models_rollback(
     registry_dir: Optional[Path] = typer.Option(None, "--registry-dir", help="Default: $FACTCHECK_HOME/registry/claims."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config (claims.model_path is the shipped model)."),
 ) -> None:
     """Return to the previous default claim classifier."""
-    from pipeline.registry import ClaimRegistry
-
-    registry = ClaimRegistry(registry_dir)
+    registry = _registry(registry_dir, config)
     current = registry.default_name()
     now = registry.rollback()
     typer.echo(f"default is now {now} (was {current})")

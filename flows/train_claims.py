@@ -43,10 +43,11 @@ def train_to_directory(rows: list[LabelledSentence], output: str, options: dict[
 
 @task(cache_policy=NO_CACHE)
 def retrain_into_registry(rows: list[LabelledSentence], decisions: list[EditorDecision], registry_root: str | None,
-                          options: dict[str, Any]) -> dict[str, Any]:
+                          shipped_path: str | None, options: dict[str, Any]) -> dict[str, Any]:
     """Merge decisions, train a new registry version, promote it if its held-out F1 is not worse."""
     fraction = options.pop("heldout_fraction")
-    result = retrain(rows, decisions, registry=ClaimRegistry(registry_root), heldout_fraction=fraction, **options)
+    registry = ClaimRegistry(registry_root, shipped_path=shipped_path)
+    result = retrain(rows, decisions, registry=registry, heldout_fraction=fraction, **options)
     summary = asdict(result)
     summary["path"] = str(result.path)
     return summary
@@ -59,6 +60,7 @@ def train_claim_classifier_flow(
     output: str = "registry",
     registry_root: str | None = None,
     options: dict[str, Any] | None = None,
+    shipped_path: str | None = None,
 ) -> dict[str, Any]:
     """Train the check-worthiness classifier.
 
@@ -67,6 +69,8 @@ def train_claim_classifier_flow(
         decisions: Editors' decision files (JSON Lines); merged over the base rows.
         output: ``"registry"`` for a new registry version, else a directory to write the model to.
         registry_root: Registry folder (default ``$FACTCHECK_HOME/registry/claims``).
+        shipped_path: The model that is the default while no version is promoted
+            (``claims.model_path``; default ``models/claims``).
         options: Keyword arguments for training: base_model, epochs, lr, batch_size, max_length,
             seed, threads, heldout_fraction and (registry only) threshold.
     """
@@ -74,7 +78,7 @@ def train_claim_classifier_flow(
     rows = load_training_rows(data)
     if output == "registry":
         editor_decisions = load_editor_decisions(decisions or [])
-        return retrain_into_registry(rows, editor_decisions, registry_root, options)
+        return retrain_into_registry(rows, editor_decisions, registry_root, shipped_path, options)
     if decisions:
         from pipeline.registry import merge_decisions
 

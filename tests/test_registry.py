@@ -165,18 +165,21 @@ def test_cli_train_into_registry_then_list_promote_rollback(tmp_path, tiny_claim
     assert (registry_dir / "v0001" / "model.safetensors").is_file()
     assert {"config.json", "tokenizer.json", "metrics.json", "train.jsonl"} <= {p.name for p in (registry_dir / "v0001").iterdir()}
 
-    listing = runner.invoke(app, ["models", "list", "--registry-dir", str(registry_dir), "--json"])
+    # claims.model_path (the never-check-worthy model, F1 0) is the shipped default it is compared with.
+    assert "promoted to default" in result.output
+    listing = runner.invoke(app, ["models", "list", "--registry-dir", str(registry_dir), "--config", str(config), "--json"])
     assert listing.exit_code == 0, listing.output
-    names = [v["name"] for v in json.loads(listing.output)]
-    assert names == ["shipped", "v0001"]
+    listed = json.loads(listing.output)
+    assert [(v["name"], v["default"], v["path"]) for v in listed] == [
+        ("shipped", False, str(never)), ("v0001", True, str(registry_dir / "v0001"))]
+    assert listed[0]["heldout_f1"] == 0.0
 
     result = runner.invoke(app, ["models", "promote", "v0009", "--registry-dir", str(registry_dir)])
     assert result.exit_code == 2 and "v0009" in result.output
-    default_before = ClaimRegistry(registry_dir).default_name()
     result = runner.invoke(app, ["models", "promote", "shipped", "--force", "--registry-dir", str(registry_dir)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0 and "default is now shipped (was v0001)" in result.output, result.output
     result = runner.invoke(app, ["models", "rollback", "--registry-dir", str(registry_dir)])
-    assert result.exit_code == 0 and f"default is now {default_before}" in result.output
+    assert result.exit_code == 0 and "default is now v0001 (was shipped)" in result.output, result.output
 
 
 @pytest.mark.slow
