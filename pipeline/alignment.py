@@ -26,8 +26,13 @@ _DATE_WORDS = re.compile(
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I)
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|%|[a-z]+(?:'t)?")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?=st|nd|rd|th)|\d+(?:[.,]\d+)*|%|[a-z]+(?:'t)?")
 _WORD_TO_DIGIT = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_WORD_TO_DIGIT.update({w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i})
+_STOPWORDS = frozenset(
+    "the a an of in on at to for from by with and or but as is was were are be been has have had its it this that "
+    "their his her they he she we after before than about into over under more less most least".split()
+)
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))\s+(?=[“\"A-Z0-9])")
 
 
@@ -97,6 +102,49 @@ def _differences(claim: str, sentence: str) -> tuple[str, ...]:
     return tuple(changed)
 
 
+def _anchors(tokens: Sequence[str], index: int, per_side: int = 2, reach: int = 5) -> set[str]:
+    """The nearest content words on each side of a number: what the number counts or dates."""
+    found: set[str] = set()
+    for step in (-1, 1):
+        taken, position = 0, index + step
+        while 0 <= position < len(tokens) and abs(position - index) <= reach and taken < per_side:
+            token = tokens[position]
+            if not token[0].isdigit() and token not in _STOPWORDS and len(token) > 2:
+                found.add(token)
+                taken += 1
+            position += step
+    return found
+
+
+def _content(tokens: Sequence[str]) -> set[str]:
+    return {t for t in tokens if not t[0].isdigit() and t not in _STOPWORDS and len(t) > 3}
+
+
+def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.4) -> tuple[str, ...]:
+    """Numbers the claim gives for something the evidence sentence counts differently.
+
+    "voted 7–2" against "voted by a majority of 5–4": both numbers sit next to "voted",
+    the sentences share most of their words, and the claim's numbers are nowhere in the
+    evidence sentence nor in ``context`` (the rest of its passage). Returns descriptions
+    of each conflict, or () when none.
+    """
+    claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
+    claim_content = _content(claim_tokens)
+    if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
+        return ()
+    sentence_numbers = {t for t in sentence_tokens + _tokens(context) if t[0].isdigit()}
+    conflicts = []
+    for i, token in enumerate(claim_tokens):
+        if not token[0].isdigit() or token in sentence_numbers:
+            continue
+        anchors = _anchors(claim_tokens, i)
+        for j, other in enumerate(sentence_tokens):
+            if other[0].isdigit() and other != token and anchors & _anchors(sentence_tokens, j):
+                conflicts.append(f"{sorted(anchors & _anchors(sentence_tokens, j))[0]}: {other} -> {token}")
+                break
+    return tuple(conflicts)
+
+
 def _same_date_shape(before: Sequence[str], after: Sequence[str]) -> bool:
     return [t[0].isdigit() for t in before] == [t[0].isdigit() for t in after]
 
@@ -135,6 +183,8 @@ class AlignmentChecker:
         for claim in claims:
             alignment = best_alignment(claim, passages.get(claim.id, ()))
             if alignment is None or alignment.similarity < self.min_similarity:
+                alignment = _conflict_alignment(claim, passages.get(claim.id, ()))
+            if alignment is None:
                 continue
             label = "contradicted" if alignment.changed else "supported"
             nli_label = "contradiction" if alignment.changed else "entailment"
@@ -145,9 +195,18 @@ class AlignmentChecker:
                 probabilities={"alignment": round(alignment.similarity / 100, 4)},
             )
             note = f"restates evidence {alignment.passage.passage.id} with {'; '.join(alignment.changed)}" if alignment.changed else ""
-            confidence = round(min(0.99, alignment.similarity / 100), 4)
+            confidence = round(min(0.99, max(alignment.similarity / 100, 0.7 if alignment.changed else 0.0)), 4)
             verdicts[claim.id] = Verdict(claim.id, label, confidence, (judgement,), note)
         return verdicts
+
+
+def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> Alignment | None:
+    for retrieved in passages:
+        for sentence in split_evidence_sentences(retrieved.passage.text):
+            conflicts = anchored_number_conflicts(claim.text, sentence, context=retrieved.passage.text)
+            if conflicts:
+                return Alignment(retrieved, sentence, _similarity(claim.text, sentence), conflicts)
+    return None
 
 
 def merge_verdicts(nli: Mapping[str, Verdict], aligned: Mapping[str, Verdict]) -> dict[str, Verdict]:

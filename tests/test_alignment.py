@@ -36,3 +36,22 @@ def test_another_way_of_giving_the_date_or_age_is_not_a_contradiction():
     claim = Claim("c", "Fosse, 64, is one of the most performed playwrights in the world.", 0, 10, 0.9, "s")
     verdict = AlignmentChecker().run([claim], {"c": evidence}).get("c")
     assert verdict is None or verdict.label != "contradicted"
+
+
+def _check(claim_text, evidence_text):
+    claim = Claim("c", claim_text, 0, len(claim_text), 0.9, "s")
+    verdict = AlignmentChecker().run([claim], {"c": [RetrievedPassage(Passage("e", evidence_text), 0.5)]}).get("c")
+    return verdict.label if verdict else None
+
+
+def test_paraphrase_with_a_different_count_is_contradicted():
+    evidence = "The Monetary Policy Committee voted by a majority of 5–4 to reduce Bank Rate by 0.25 percentage points, to 5%."
+    assert _check("The Monetary Policy Committee voted 7–2 in favour of the cut.", evidence) == "contradicted"
+    assert _check("India is only the third country to achieve a landing on the moon.", "India became the fourth country to achieve a soft landing on the moon.") == "contradicted"
+    assert _check("The mission launched on 26 November 2022 from Florida.", "Artemis I launched on 16 November 2022 from Kennedy Space Center in Florida.") == "contradicted"
+
+
+def test_numbers_the_evidence_also_gives_are_not_conflicts():
+    evidence = "The committee voted to reduce Bank Rate to 5%. Four members preferred to maintain Bank Rate at 5.25%."
+    assert _check("The bank cut its rate to 5% from 5.25%.", evidence) != "contradicted"
+    assert _check("Prices rose 3% in Spain.", "Unemployment in France fell to 7% last year.") is None
