@@ -101,13 +101,18 @@ def fingerprint(passages: Iterable[Passage], embedder_name: str) -> str:
     return digest.hexdigest()[:16]
 
 
-def fts_query(text: str, *, max_terms: int = 32) -> str:
-    """An FTS5 OR-query of the distinct content words of ``text``, each quoted (no FTS syntax leaks through)."""
-    terms = []
+def query_terms(text: str, *, max_terms: int = 32) -> list[str]:
+    """The distinct content words of ``text``, in order."""
+    terms: list[str] = []
     for word in re.findall(r"\w+", text.lower()):
         if word not in _STOPWORDS and len(word) > 1 and word not in terms:
             terms.append(word)
-    return " OR ".join(f'"{t}"' for t in terms[:max_terms])
+    return terms[:max_terms]
+
+
+def fts_query(text: str, *, max_terms: int = 32) -> str:
+    """An FTS5 OR-query of the distinct content words of ``text``, each quoted (no FTS syntax leaks through)."""
+    return " OR ".join(f'"{t}"' for t in query_terms(text, max_terms=max_terms))
 
 
 class EvidenceIndex:
@@ -120,6 +125,8 @@ class EvidenceIndex:
         self._vectors = vectors
         self._ann = None
         self._conn = sqlite3.connect(str(db_path), check_same_thread=False)
+        self._vocab_ready = False
+        self.rare_terms, self.rare_terms_above = 6, 20_000
 
     @classmethod
     def build_or_load(
@@ -162,9 +169,24 @@ class EvidenceIndex:
         ann.add(self._vectors)
         self._ann = ann
 
+    def _rarest(self, terms: list[str], keep: int) -> list[str]:
+        """The ``keep`` terms found in the fewest passages: an OR over common words scores half the index."""
+        if self._vocab_ready is False:
+            self._conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, row)")
+            self._vocab_ready = True
+        placeholders = ", ".join("?" * len(terms))
+        df = dict(self._conn.execute(f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({placeholders})", terms).fetchall())
+        return sorted(terms, key=lambda t: df.get(t, 0))[:keep]
+
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
-        """(row index, score) of the top ``k`` passages by BM25; higher is better."""
-        match = fts_query(query)
+        """(row index, score) of the top ``k`` passages by BM25; higher is better.
+
+        On large sets (``rare_terms_above`` passages) only the rarest query terms are matched.
+        """
+        terms = query_terms(query)
+        if len(self.passages) > self.rare_terms_above and len(terms) > self.rare_terms:
+            terms = self._rarest(terms, self.rare_terms)
+        match = " OR ".join(f'"{t}"' for t in terms)
         if not match:
             return []
         rows = self._conn.execute(

@@ -86,3 +86,13 @@ def test_empty_evidence_set_is_an_error(tmp_path):
     (tmp_path / "e.jsonl").write_text("\n", encoding="utf-8")
     with pytest.raises(InputError, match="holds no passages"):
         load_evidence([tmp_path / "e.jsonl"])
+
+
+def test_large_sets_match_only_the_rarest_query_terms(tmp_path, embedder):
+    rows = [{"id": f"p{i}", "text": f"common words appear here in passage number {i}"} for i in range(30)]
+    rows.append({"id": "target", "text": "common words and the rare zygote term"})
+    passages = load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)])
+    index = EvidenceIndex.build_or_load(passages, tmp_path / "idx", embedder)
+    index.rare_terms, index.rare_terms_above = 1, 10
+    assert index._rarest(["common", "words", "zygote"], 1) == ["zygote"]
+    assert [index.passages[row].id for row, _ in index.bm25("common words zygote", 5)] == ["target"]
