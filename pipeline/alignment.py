@@ -65,12 +65,51 @@ def _similarity(claim: str, sentence: str) -> float:
     return fuzz.ratio(a, b)
 
 
+def _raw_tokens(text: str) -> list[str]:
+    return [t.replace(",", "") if t[0].isdigit() else t for t in _TOKEN.findall(text.lower().replace("’", "'"))]
+
+
 def _tokens(text: str) -> list[str]:
-    tokens = []
-    for token in _TOKEN.findall(text.lower().replace("’", "'")):
-        token = token.replace(",", "") if token[0].isdigit() else token
-        tokens.append(_WORD_TO_DIGIT.get(token, token))
-    return tokens
+    """Lower-case word and number tokens, number words as digits ("third" -> "3")."""
+    return [_WORD_TO_DIGIT.get(t, t) for t in _raw_tokens(text)]
+
+
+_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+
+
+def _number_kinds(text: str) -> list[str | None]:
+    """Per token: what a number is ("ordinal", "percent", "year", "day", "count"), None for words.
+
+    Only numbers of one kind can contradict each other: a "second term" is not a date's 24th.
+    """
+    raw = _raw_tokens(text)
+    kinds: list[str | None] = []
+    for i, token in enumerate(raw):
+        after = raw[i + 1] if i + 1 < len(raw) else ""
+        before = raw[i - 1] if i else ""
+        if token in _ORDINALS or (token[0].isdigit() and after in ("st", "nd", "rd", "th")):
+            kinds.append("ordinal")
+        elif not (token[0].isdigit() or token in _WORD_TO_DIGIT):
+            kinds.append(None)
+        elif after in ("%", "percent"):
+            kinds.append("percent")
+        elif token.isdigit() and 1800 <= int(token) <= 2100:
+            kinds.append("year")
+        elif before in _MONTHS or after in _MONTHS:
+            kinds.append("day")
+        else:
+            kinds.append("count")
+    return kinds
+
+
+def _close(a: str, b: str) -> bool:
+    """Equal up to rounding: 58.55 and 58.5, 1.3 and 1.30."""
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return a == b
+    return abs(x - y) <= max(0.01 * max(abs(x), abs(y)), 0.051)
 
 
 def _kind(tokens: Sequence[str]) -> str | None:
@@ -132,14 +171,16 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     claim_content = _content(claim_tokens)
     if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
         return ()
-    sentence_numbers = {t for t in sentence_tokens + _tokens(context) if t[0].isdigit()}
+    sentence_numbers = [t for t in sentence_tokens + _tokens(context) if t[0].isdigit()]
+    claim_kinds, sentence_kinds = _number_kinds(claim), _number_kinds(sentence)
     conflicts = []
     for i, token in enumerate(claim_tokens):
-        if not token[0].isdigit() or token in sentence_numbers:
+        if not token[0].isdigit() or any(_close(token, n) for n in sentence_numbers):
             continue
         anchors = _anchors(claim_tokens, i)
         for j, other in enumerate(sentence_tokens):
-            if other[0].isdigit() and other != token and anchors & _anchors(sentence_tokens, j):
+            same_kind = sentence_kinds[j] == claim_kinds[i]
+            if other[0].isdigit() and same_kind and not _close(other, token) and anchors & _anchors(sentence_tokens, j):
                 conflicts.append(f"{sorted(anchors & _anchors(sentence_tokens, j))[0]}: {other} -> {token}")
                 break
     return tuple(conflicts)

@@ -55,3 +55,10 @@ def test_numbers_the_evidence_also_gives_are_not_conflicts():
     evidence = "The committee voted to reduce Bank Rate to 5%. Four members preferred to maintain Bank Rate at 5.25%."
     assert _check("The bank cut its rate to 5% from 5.25%.", evidence) != "contradicted"
     assert _check("Prices rose 3% in Spain.", "Unemployment in France fell to 7% last year.") is None
+
+
+def test_numbers_of_another_kind_or_rounded_are_not_conflicts():
+    evidence = "Emmanuel Macron was re-elected President of France on 24 April 2022, winning 58.55% of the vote."
+    assert _check("Emmanuel Macron won a second term as President of France, with 58.5% of the vote.", evidence) != "contradicted"
+    assert _check("Lula received about 60.3 million votes.", "Lula won with 50.9% of the valid votes.") != "contradicted"
+    assert _check("Macron won 48.5% of the vote in the run-off against Le Pen.", "Macron won 58.55% of the vote in the run-off against Le Pen.") == "contradicted"
