@@ -21,9 +21,10 @@ import time
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
 
 from pipeline.errors import InputError
+from pipeline.io import read_jsonl_objects, write_atomically
 
 ID2LABEL: dict[int, str] = {0: "not_checkworthy", 1: "checkworthy"}
 LABEL2ID: dict[str, int] = {label: i for i, label in ID2LABEL.items()}
@@ -129,23 +130,7 @@ def load_labelled(path: str | Path) -> list[LabelledSentence]:
     raise InputError(f"unsupported data file {path}: expected .json (ClaimBuster), .csv (CLEF 2019) or .jsonl")
 
 
-def iter_jsonl_objects(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield ``(line number, object)`` for each non-blank line of a JSON Lines file."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"no such file: {path}") from None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path} line {number} is not valid JSON: {exc.msg}") from None
-        if not isinstance(item, dict):
-            raise InputError(f"{path} line {number}: expected a JSON object")
-        yield number, item
+iter_jsonl_objects = read_jsonl_objects  # one JSON Lines reader for the whole project
 
 
 def read_jsonl_rows(path: str | Path) -> list[LabelledSentence]:
@@ -406,9 +391,4 @@ def train_claim_classifier(
 
 def write_jsonl_rows(rows: Iterable[LabelledSentence], path: str | Path) -> None:
     """Write rows as ``{"text", "label", "source"}`` JSON Lines, atomically."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("w", encoding="utf-8") as handle:
-        for row in rows:
-            handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    write_atomically(path, "".join(json.dumps(asdict(row), ensure_ascii=False) + "\n" for row in rows))

@@ -19,6 +19,7 @@ def write_atomically(path: str | Path, content: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(content)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; reports and models are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -27,7 +28,8 @@ def write_atomically(path: str | Path, content: str) -> Path:
 
 
 def write_json_atomically(path: str | Path, data: object) -> Path:
-    return write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Pretty, key-sorted JSON (values JSON cannot hold written as strings), atomically."""
+    return write_atomically(path, json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str) + "\n")
 
 
 def read_jsonl_objects(path: str | Path) -> Iterator[tuple[int, dict]]:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import platform
 import random
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
 
 from pipeline.errors import InputError
+from pipeline.io import write_json_atomically
 
 NLI_LABELS: tuple[str, ...] = ("entailment", "neutral", "contradiction")
 LABEL2ID: dict[str, int] = {label: i for i, label in enumerate(NLI_LABELS)}
@@ -39,20 +39,7 @@ class NliTrainingResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write ``data`` as pretty JSON to ``path`` via a temporary file and ``os.replace``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True, default=str)
-            handle.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; results are meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+write_json_atomic = write_json_atomically  # kept for callers of the old name
 
 
 def read_nli_jsonl(paths: Sequence[str | Path]) -> list[dict[str, Any]]:

@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import tempfile
-import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +35,7 @@ from pipeline.claim_training import (
 )
 from pipeline.config import data_dir, resolve_path
 from pipeline.errors import InputError
+from pipeline.io import write_json_atomically
 
 SHIPPED = "shipped"
 
@@ -136,12 +136,6 @@ def merge_decisions(
     return list(merged.values()), len(latest)
 
 
-def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
 class ClaimRegistry:
     """Versions of the claim classifier under ``root`` (default ``data_dir()/registry/claims``).
 
@@ -174,7 +168,7 @@ class ClaimRegistry:
 
     def _write(self, data: dict[str, Any]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
-        _write_json(self.index_path, data)
+        write_json_atomically(self.index_path, data)
 
     def default_name(self) -> str:
         """Name of the default version, or ``"shipped"``."""
@@ -342,7 +336,7 @@ def retrain(
         metrics.update({"heldout_f1": new_f1, "heldout_rows": len(heldout_rows), "train_rows": len(train_rows),
                         "decisions_applied": applied, "threshold": threshold,
                         "compared_with": {"version": current, "heldout_f1": current_f1}})
-        _write_json(metrics_path, metrics)
+        write_json_atomically(metrics_path, metrics)
         name = registry.add_version(
             version_dir,
             metrics={"heldout_f1": new_f1, "heldout_rows": len(heldout_rows), "train_rows": len(train_rows),
