@@ -284,8 +284,8 @@ def train_claim_classifier(
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(base_model))
         model = AutoModelForSequenceClassification.from_pretrained(
-            str(base_model), num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID)
-        )
+            str(base_model), dtype=torch.float32, num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID)
+        )  # fp32 even from an fp16 shipped model: CPUs train fp16 slowly and badly
 
         if freeze_word_embeddings:
             model.get_input_embeddings().weight.requires_grad_(False)

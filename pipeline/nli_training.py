@@ -291,6 +291,7 @@ def train_nli(
     tokenizer = AutoTokenizer.from_pretrained(base_model)
     model = AutoModelForSequenceClassification.from_pretrained(
         base_model,
+        dtype=torch.float32,  # a shipped fp16 model as the base would otherwise train in fp16, slowly, on a CPU
         num_labels=len(NLI_LABELS),
         id2label=dict(enumerate(NLI_LABELS)),
         label2id=dict(LABEL2ID),
