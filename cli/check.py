@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -48,6 +49,15 @@ def _record_run(data: dict, config: dict) -> None:
         print(f"warning: run not recorded for review: {exc}", file=sys.stderr)
 
 
+def _warm(config: dict) -> None:
+    from pipeline.checker import shared_checker
+
+    try:
+        shared_checker(config)
+    except Exception:  # the flow's first task loads again and reports the error properly
+        pass
+
+
 @app.command()
 @one_line_errors
 def check(
@@ -76,6 +86,9 @@ def check(
     if evidence:
         load_evidence(evidence)
     outputs = {str(path): _format_for(path, fmt) for path in output or []}
+    # Load the models while Prefect starts its temporary server: the two overlap on a cold start.
+    warming = threading.Thread(target=_warm, args=(config_dict,), daemon=True)
+    warming.start()
     console = Console(stderr=True)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True) as progress:
         bar = progress.add_task("starting", total=len(STAGES))

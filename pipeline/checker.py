@@ -6,6 +6,8 @@ the `check-article` Prefect flow calls the same stage methods, one task each.
 
 from __future__ import annotations
 
+import json
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,15 +159,18 @@ class ArticleChecker:
 
 
 _CHECKERS: dict[str, ArticleChecker] = {}
+_CHECKERS_LOCK = threading.Lock()
 
 
 def shared_checker(config: dict) -> ArticleChecker:
-    """One warmed checker per config per process, so models load once per worker, not once per task."""
-    import json
+    """One warmed checker per config per process, so models load once per worker, not once per task.
 
+    Thread-safe: the CLI warms it in a background thread while Prefect's server starts.
+    """
     key = json.dumps(config, sort_keys=True, default=str)
-    if key not in _CHECKERS:
-        checker = ArticleChecker(config)
-        checker.warm_up()
-        _CHECKERS[key] = checker
-    return _CHECKERS[key]
+    with _CHECKERS_LOCK:
+        if key not in _CHECKERS:
+            checker = ArticleChecker(config)
+            checker.warm_up()
+            _CHECKERS[key] = checker
+        return _CHECKERS[key]
