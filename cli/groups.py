@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from typing import Callable, TypeVar
 
@@ -27,7 +28,10 @@ F = TypeVar("F", bound=Callable)
 
 
 def one_line_errors(func: F) -> F:
-    """Print an InputError (or a missing file) as one line on stderr and exit 2, never a traceback."""
+    """Errors as one line on stderr, never a traceback: exit 2 for bad input, 1 for anything else.
+
+    Set ``FACTCHECK_DEBUG=1`` to see the traceback of an unexpected error.
+    """
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -36,5 +40,13 @@ def one_line_errors(func: F) -> F:
         except (InputError, FileNotFoundError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             raise typer.Exit(code=2) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("FACTCHECK_DEBUG"):
+                raise
+            first_line = (str(exc).strip().splitlines() or [""])[0]
+            print(f"error: {type(exc).__name__}: {first_line} (FACTCHECK_DEBUG=1 shows the traceback)", file=sys.stderr)
+            raise typer.Exit(code=1) from None
 
     return wrapper  # type: ignore[return-value]
