@@ -40,7 +40,7 @@ def read_jsonl_objects(path: str | Path) -> Iterator[tuple[int, dict]]:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path} does not exist")
+        raise InputError(f"file not found: {path}")
     try:
         with path.open(encoding="utf-8") as handle:
             for number, line in enumerate(handle, start=1):

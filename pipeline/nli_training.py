@@ -22,7 +22,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from pipeline.errors import InputError
-from pipeline.io import write_json_atomically
+from pipeline.io import read_jsonl_objects, write_json_atomically
 
 NLI_LABELS: tuple[str, ...] = ("entailment", "neutral", "contradiction")
 LABEL2ID: dict[str, int] = {label: i for i, label in enumerate(NLI_LABELS)}
@@ -50,23 +50,13 @@ def read_nli_jsonl(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
     """
     rows: list[dict[str, Any]] = []
     for path in paths:
-        path = Path(path)
-        if not path.is_file():
-            raise InputError(f"NLI data file not found: {path}")
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise InputError(f"{path}:{number} is not valid JSON: {exc.msg}") from exc
-                label = str(row.get("label", "")).strip().lower()
-                if label not in LABEL2ID:
-                    raise InputError(f"{path}:{number} has label {row.get('label')!r}, expected one of {NLI_LABELS}")
-                if not isinstance(row.get("premise"), str) or not isinstance(row.get("hypothesis"), str):
-                    raise InputError(f"{path}:{number} needs string 'premise' and 'hypothesis'")
-                rows.append({"premise": row["premise"], "hypothesis": row["hypothesis"], "label": LABEL2ID[label]})
+        for number, row in read_jsonl_objects(path):
+            label = str(row.get("label", "")).strip().lower()
+            if label not in LABEL2ID:
+                raise InputError(f"{path}:{number} has label {row.get('label')!r}, expected one of {NLI_LABELS}")
+            if not isinstance(row.get("premise"), str) or not isinstance(row.get("hypothesis"), str):
+                raise InputError(f"{path}:{number} needs string 'premise' and 'hypothesis'")
+            rows.append({"premise": row["premise"], "hypothesis": row["hypothesis"], "label": LABEL2ID[label]})
     if not rows:
         raise InputError(f"no NLI rows in {', '.join(str(p) for p in paths)}")
     return rows
