@@ -247,7 +247,7 @@ def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
     # the evidence also uses on its own ("Marchand, 22, won"), as news copy does for people.
     standalone = Counter(word for p in passages for _, _, word in lone_words_before(p.text, _PERSON_CONTEXT))
     for passage in passages:
-        for start, end, name in capitalised_names(passage.text):
+        for _, _, name in capitalised_names(passage.text):
             if standalone[name.split()[-1]] and normalise_name(name) not in people:
                 add(name, "", passage.id)
     # Surnames need no alias: `Roster.lookup` accepts any subset of a full name's words.
