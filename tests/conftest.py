@@ -61,5 +61,6 @@ def prefect_harness():
     """A temporary Prefect server and database for flow tests (one per session)."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness():
+    # 30 s (the default) is not always enough for the server to start on a busy 2-core CI machine.
+    with prefect_test_harness(server_startup_timeout=180):
         yield
