@@ -4,7 +4,7 @@ Passages are synthetic: sentences drawn from a Zipf-distributed vocabulary, with
 vectors that are random unit vectors (embedding a million passages with MiniLM on two CPU
 cores would take the better part of an hour; the embedding rate is measured on a sample
 and reported separately so the full build time can be estimated). Queries run through the
-real `EvidenceIndex.search` (real MiniLM query embedding, FTS5 BM25, dense, RRF).
+real `EvidenceIndex.search` (real MiniLM query embedding, bm25s BM25, dense, RRF).
 
 The baseline measured in the same run is BM25 alone (`EvidenceIndex.bm25`); the ratio
 printed is hybrid latency / BM25 latency.
@@ -76,7 +76,6 @@ def bench_size(n: int, embedder: SentenceEmbedder, queries: int, rng: np.random.
             t0 = time.perf_counter()
             index.search([text], top_k=5)
             hybrid_lat.append(time.perf_counter() - t0)
-        index.close()
     return {
         "passages": n,
         "build_s": build_s,

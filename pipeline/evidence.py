@@ -1,6 +1,6 @@
-"""Evidence: load an evidence set, index it in SQLite (FTS5 + dense vectors), retrieve passages.
+"""Evidence: load an evidence set, index it (SQLite passages and dense vectors, a bm25s sparse index), retrieve passages.
 
-The index file is named by a hash of the evidence content and the embedder, so an edited
+The index folder is named by a hash of the evidence content and the embedder, so an edited
 evidence set gets a new index on the next run and an unchanged one is reused.
 """
 
@@ -12,7 +12,9 @@ import json
 import os
 import re
 import sqlite3
+import shutil
 import tempfile
+from contextlib import closing
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -24,7 +26,10 @@ from pipeline.io import read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
-INDEX_VERSION = 1
+INDEX_VERSION = 2
+_PASSAGES_DB = "passages.sqlite"
+_SPARSE_DIR = "bm25"
+_WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by for from has have he her his i in is it its of on or our she that the their "
     "they this to was we were will with would you not no".split()
@@ -101,32 +106,26 @@ def fingerprint(passages: Iterable[Passage], embedder_name: str) -> str:
     return digest.hexdigest()[:16]
 
 
+def terms(text: str) -> list[str]:
+    """The content words of ``text``, lower-cased, in order, repeats kept: what BM25 indexes."""
+    return [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1]
+
+
 def query_terms(text: str, *, max_terms: int = 32) -> list[str]:
     """The distinct content words of ``text``, in order."""
-    terms: list[str] = []
-    for word in re.findall(r"\w+", text.lower()):
-        if word not in _STOPWORDS and len(word) > 1 and word not in terms:
-            terms.append(word)
-    return terms[:max_terms]
-
-
-def fts_query(text: str, *, max_terms: int = 32) -> str:
-    """An FTS5 OR-query of the distinct content words of ``text``, each quoted (no FTS syntax leaks through)."""
-    return " OR ".join(f'"{t}"' for t in query_terms(text, max_terms=max_terms))
+    return list(dict.fromkeys(terms(text)))[:max_terms]
 
 
 class EvidenceIndex:
-    """Hybrid retrieval over one evidence set: BM25 (FTS5) and dense cosine, fused by reciprocal rank."""
+    """Hybrid retrieval over one evidence set: BM25 (bm25s) and dense cosine, fused by reciprocal rank."""
 
-    def __init__(self, db_path: Path, passages: list[Passage], vectors: np.ndarray, embedder: SentenceEmbedder) -> None:
-        self.db_path = db_path
+    def __init__(self, path: Path, passages: list[Passage], vectors: np.ndarray, sparse, embedder: SentenceEmbedder) -> None:
+        self.path = path
         self.passages = passages
         self.embedder = embedder
         self._vectors = vectors
+        self._sparse = sparse  # a bm25s.BM25, or None when no passage has a content word
         self._ann = None
-        self._conn = sqlite3.connect(str(db_path), check_same_thread=False)
-        self._vocab_ready = False
-        self.rare_terms, self.rare_terms_above = 6, 20_000
 
     @classmethod
     def build_or_load(
@@ -144,21 +143,26 @@ class EvidenceIndex:
         """
         index_dir = Path(index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
-        db_path = index_dir / f"evidence-{fingerprint(passages, embedder.model_name)}.sqlite"
-        if not db_path.exists():
-            _build_index(db_path, passages, embedder, vectors)
-        index = cls.open(db_path, embedder)
+        path = index_dir / f"evidence-{fingerprint(passages, embedder.model_name)}"
+        if not path.exists():
+            _build_index(path, passages, embedder, vectors)
+        index = cls.open(path, embedder)
         if len(index.passages) >= ann_threshold:
             index.enable_ann()
         return index
 
     @classmethod
-    def open(cls, db_path: Path, embedder: SentenceEmbedder) -> "EvidenceIndex":
-        with sqlite3.connect(str(db_path)) as conn:
+    def open(cls, path: Path, embedder: SentenceEmbedder) -> "EvidenceIndex":
+        """Load an index folder written by ``build_or_load``."""
+        import bm25s
+
+        with closing(sqlite3.connect(str(path / _PASSAGES_DB))) as conn:
             rows = conn.execute(f"SELECT {', '.join(PASSAGE_FIELDS)}, vector FROM passages ORDER BY rowid").fetchall()
         passages = [Passage(**dict(zip(PASSAGE_FIELDS, row[:-1]))) for row in rows]
         vectors = np.frombuffer(b"".join(row[-1] for row in rows), dtype=np.float16).reshape(len(rows), -1)
-        return cls(db_path, passages, vectors.astype(np.float32), embedder)
+        sparse_dir = path / _SPARSE_DIR
+        sparse = bm25s.BM25.load(str(sparse_dir), show_progress=False) if sparse_dir.exists() else None
+        return cls(path, passages, vectors.astype(np.float32), sparse, embedder)
 
     def enable_ann(self, *, neighbours: int = 32, ef_search: int = 64) -> None:
         """Use an HNSW graph (FAISS) for dense search: approximate, sub-linear at millions of passages."""
@@ -169,31 +173,17 @@ class EvidenceIndex:
         ann.add(self._vectors)
         self._ann = ann
 
-    def _rarest(self, terms: list[str], keep: int) -> list[str]:
-        """The ``keep`` terms found in the fewest passages: an OR over common words scores half the index."""
-        if self._vocab_ready is False:
-            self._conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, row)")
-            self._vocab_ready = True
-        placeholders = ", ".join("?" * len(terms))
-        df = dict(self._conn.execute(f"SELECT term, doc FROM temp.passages_vocab WHERE term IN ({placeholders})", terms).fetchall())
-        return sorted(terms, key=lambda t: df.get(t, 0))[:keep]
-
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
-        """(row index, score) of the top ``k`` passages by BM25; higher is better.
-
-        On large sets (``rare_terms_above`` passages) only the rarest query terms are matched.
-        """
-        terms = query_terms(query)
-        if len(self.passages) > self.rare_terms_above and len(terms) > self.rare_terms:
-            terms = self._rarest(terms, self.rare_terms)
-        match = " OR ".join(f'"{t}"' for t in terms)
-        if not match:
+        """(row index, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better."""
+        if self._sparse is None:
             return []
-        rows = self._conn.execute(
-            "SELECT rowid, bm25(passages_fts) AS s FROM passages_fts WHERE passages_fts MATCH ? ORDER BY s LIMIT ?",
-            (match, k),
-        ).fetchall()
-        return [(rowid - 1, -score) for rowid, score in rows]
+        ids = self._sparse.get_tokens_ids(query_terms(query))
+        if not ids:
+            return []
+        scores = self._sparse.get_scores(ids)
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row, (row index, cosine) of the top ``k`` passages."""
@@ -226,30 +216,34 @@ class EvidenceIndex:
             results.append([RetrievedPassage(self.passages[row], score) for row, score in best])
         return results
 
-    def close(self) -> None:
-        self._conn.close()
-
 
 def _build_index(
-    db_path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, chunk: int = 2048
+    path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, chunk: int = 2048
 ) -> None:
-    fd, tmp_name = tempfile.mkstemp(prefix=db_path.stem, suffix=".tmp", dir=db_path.parent)
-    os.close(fd)
+    """Write the index folder ``path``: built under a temporary name and renamed, so a half-built index is never seen."""
+    import bm25s
+
+    work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
-        conn = sqlite3.connect(tmp_name)
-        conn.execute(f"CREATE TABLE passages ({', '.join(f'{f} TEXT' for f in PASSAGE_FIELDS)}, vector BLOB)")
-        conn.execute("CREATE VIRTUAL TABLE passages_fts USING fts5(text, content='passages', content_rowid='rowid')")
-        for i in range(0, len(passages), chunk):
-            batch = passages[i : i + chunk]
-            batch_vectors = embedder.encode([p.text for p in batch]) if vectors is None else vectors[i : i + chunk]
-            conn.executemany(
-                f"INSERT INTO passages VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 1))})",
-                [[getattr(p, f) for f in PASSAGE_FIELDS] + [v.tobytes()] for p, v in zip(batch, batch_vectors.astype(np.float16))],
-            )
-        conn.execute("INSERT INTO passages_fts(passages_fts) VALUES ('rebuild')")
-        conn.commit()
-        conn.close()
-        os.replace(tmp_name, db_path)
+        with closing(sqlite3.connect(str(work / _PASSAGES_DB))) as conn:
+            conn.execute(f"CREATE TABLE passages ({', '.join(f'{f} TEXT' for f in PASSAGE_FIELDS)}, vector BLOB)")
+            for i in range(0, len(passages), chunk):
+                batch = passages[i : i + chunk]
+                batch_vectors = embedder.encode([p.text for p in batch]) if vectors is None else vectors[i : i + chunk]
+                conn.executemany(
+                    f"INSERT INTO passages VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 1))})",
+                    [[getattr(p, f) for f in PASSAGE_FIELDS] + [v.tobytes()] for p, v in zip(batch, batch_vectors.astype(np.float16))],
+                )
+            conn.commit()
+        corpus = [terms(p.text) for p in passages]
+        if any(corpus):
+            sparse = bm25s.BM25()
+            sparse.index(corpus, show_progress=False)
+            sparse.save(str(work / _SPARSE_DIR), show_progress=False)
+        try:
+            os.rename(work, path)
+        except OSError:
+            if not path.exists():  # another process finishing the same index first is fine
+                raise
     finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+        shutil.rmtree(work, ignore_errors=True)

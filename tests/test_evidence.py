@@ -4,7 +4,7 @@ import pytest
 
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
-from pipeline.evidence import EvidenceIndex, fts_query, load_evidence
+from pipeline.evidence import EvidenceIndex, load_evidence, query_terms
 
 PASSAGES = [
     {"id": "treasury", "text": "The Treasury imposed sanctions on 27 shipping companies and 28 vessels on 23 February 2018.", "source": "Treasury"},
@@ -37,11 +37,11 @@ def test_index_is_reused_and_rebuilt_when_evidence_changes(tmp_path, embedder):
     path = _write_jsonl(tmp_path / "e.jsonl", PASSAGES)
     first = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
     again = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
-    assert again.db_path == first.db_path
-    assert len(list((tmp_path / "idx").glob("*.sqlite"))) == 1
+    assert again.path == first.path
+    assert [p.name for p in (tmp_path / "idx").iterdir()] == [first.path.name]  # no temporary folder left behind
     _write_jsonl(path, PASSAGES + [{"id": "new", "text": "Kim Jong Un is the leader of North Korea."}])
     changed = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
-    assert changed.db_path != first.db_path
+    assert changed.path != first.path
     assert changed.search(["leader of North Korea"], top_k=1)[0][0].passage.id == "new"
 
 
@@ -57,9 +57,9 @@ def test_single_passage_evidence_set(tmp_path, embedder):
     assert [h.passage.id for h in index.search(["anything at all"], top_k=5)[0]] == ["treasury"]
 
 
-def test_fts_query_neutralises_fts_syntax():
-    assert fts_query('NEAR(ab cd) "x" * -yz') == '"near" OR "ab" OR "cd" OR "yz"'
-    assert fts_query("the and of") == ""
+def test_query_terms_are_distinct_content_words():
+    assert query_terms('NEAR(ab cd) "x" * -yz ab') == ["near", "ab", "cd", "yz"]
+    assert query_terms("the and of") == []
 
 
 def test_csv_and_folder_evidence(tmp_path):
@@ -88,11 +88,19 @@ def test_empty_evidence_set_is_an_error(tmp_path):
         load_evidence([tmp_path / "e.jsonl"])
 
 
-def test_large_sets_match_only_the_rarest_query_terms(tmp_path, embedder):
+def test_bm25_ranks_by_the_rare_shared_word_and_skips_unrelated_passages(tmp_path, embedder):
     rows = [{"id": f"p{i}", "text": f"common words appear here in passage number {i}"} for i in range(30)]
     rows.append({"id": "target", "text": "common words and the rare zygote term"})
-    passages = load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)])
-    index = EvidenceIndex.build_or_load(passages, tmp_path / "idx", embedder)
-    index.rare_terms, index.rare_terms_above = 1, 10
-    assert index._rarest(["common", "words", "zygote"], 1) == ["zygote"]
-    assert [index.passages[row].id for row, _ in index.bm25("common words zygote", 5)] == ["target"]
+    rows.append({"id": "unrelated", "text": "Nothing shared at all."})
+    index = EvidenceIndex.build_or_load(load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)]), tmp_path / "idx", embedder)
+    hits = [index.passages[row].id for row, _ in index.bm25("common words zygote", 40)]
+    assert hits[0] == "target"
+    assert len(hits) == 31 and "unrelated" not in hits
+    assert index.bm25("quasar nebula", 5) == []
+
+
+def test_evidence_of_stopwords_only_still_searches_densely(tmp_path, embedder):
+    rows = [{"id": "a", "text": "It is."}, {"id": "b", "text": "And then we were."}]
+    index = EvidenceIndex.build_or_load(load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)]), tmp_path / "idx", embedder)
+    assert index.bm25("it is", 5) == []
+    assert len(index.search(["it is"], top_k=2)[0]) == 2
