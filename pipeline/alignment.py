@@ -155,6 +155,19 @@ def _anchors(tokens: Sequence[str], index: int, per_side: int = 2, reach: int = 
     return found
 
 
+def _unit(tokens: Sequence[str], index: int) -> str | None:
+    """The word right after a number when it names what is counted ("11 hours", "86 centimetres"), else None."""
+    after = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if not after or after[0].isdigit() or after in _STOPWORDS or after == "%" or len(after) < 3:
+        return None
+    return after
+
+
+def _same_unit(a: str | None, b: str | None) -> bool:
+    """Counts of different things ("one orbit", "11 hours") cannot contradict each other; an unknown unit can."""
+    return a is None or b is None or a == b or a.rstrip("s") == b.rstrip("s")
+
+
 def _content(tokens: Sequence[str]) -> set[str]:
     return {t for t in tokens if not t[0].isdigit() and t not in _STOPWORDS and len(t) > 3}
 
@@ -177,10 +190,10 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or any(_close(token, n) for n in sentence_numbers):
             continue
-        anchors = _anchors(claim_tokens, i)
+        anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
         for j, other in enumerate(sentence_tokens):
-            same_kind = sentence_kinds[j] == claim_kinds[i]
-            if other[0].isdigit() and same_kind and not _close(other, token) and anchors & _anchors(sentence_tokens, j):
+            alike = sentence_kinds[j] == claim_kinds[i] and _same_unit(unit, _unit(sentence_tokens, j))
+            if other[0].isdigit() and alike and not _close(other, token) and anchors & _anchors(sentence_tokens, j):
                 conflicts.append(f"{sorted(anchors & _anchors(sentence_tokens, j))[0]}: {other} -> {token}")
                 break
     return tuple(conflicts)

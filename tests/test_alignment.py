@@ -62,3 +62,10 @@ def test_numbers_of_another_kind_or_rounded_are_not_conflicts():
     assert _check("Emmanuel Macron won a second term as President of France, with 58.5% of the vote.", evidence) != "contradicted"
     assert _check("Lula received about 60.3 million votes.", "Lula won with 50.9% of the valid votes.") != "contradicted"
     assert _check("Macron won 48.5% of the vote in the run-off against Le Pen.", "Macron won 58.55% of the vote in the run-off against Le Pen.") == "contradicted"
+
+
+def test_counts_of_different_things_are_not_conflicts():
+    evidence = "Nepal had previously used a height of 8,848 metres, based on a survey carried out in 1954."
+    assert _check("The new height is 86 centimetres more than the 8,848 metres long used by Nepal.", evidence) != "contradicted"
+    assert _check("Before the collision, one orbit took 11 hours and 55 minutes.", "Before the impact, Dimorphos took 11 hours and 55 minutes to orbit Didymos.") != "contradicted"
+    assert _check("Before the impact, Dimorphos took 12 hours and 55 minutes to orbit Didymos.", "Before the impact, Dimorphos took 11 hours and 55 minutes to orbit Didymos.") == "contradicted"
