@@ -22,7 +22,8 @@ _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven tw
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _DATE_WORDS = re.compile(
     r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december|yesterday|today|tomorrow)\b",
+    r"august|september|october|november|december|yesterday|today|tomorrow|"
+    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b",
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I)
@@ -33,7 +34,7 @@ _STOPWORDS = frozenset(
     "the a an of in on at to for from by with and or but as is was were are be been has have had its it this that "
     "their his her they he she we after before than about into over under more less most least".split()
 )
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))\s+(?=[“\"A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))(?<![ap]\.m\.)\s+(?=[“\"A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,17 @@ def _similarity(claim: str, sentence: str) -> float:
     return fuzz.ratio(a, b)
 
 
+# News style abbreviates months ("Jan. 13", "Sept. 26"); wire evidence often spells them out.
+_MONTH_ABBREVIATIONS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+}
+
+
 def _raw_tokens(text: str) -> list[str]:
-    return [t.replace(",", "") if t[0].isdigit() else t for t in _TOKEN.findall(text.lower().replace("’", "'"))]
+    """Lower-case word and number tokens; thousands separators dropped, month abbreviations spelled out."""
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    return [t.replace(",", "") if t[0].isdigit() else _MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
 
 def _tokens(text: str) -> list[str]:
@@ -163,9 +173,16 @@ def _unit(tokens: Sequence[str], index: int) -> str | None:
     return after
 
 
-def _same_unit(a: str | None, b: str | None) -> bool:
-    """Counts of different things ("one orbit", "11 hours") cannot contradict each other; an unknown unit can."""
-    return a is None or b is None or a == b or a.rstrip("s") == b.rstrip("s")
+def _same_quantity(kind: str | None, unit: str | None, other_kind: str | None, other_unit: str | None) -> bool:
+    """Whether two numbers give the same quantity: same kind and, for counts, the same thing counted.
+
+    "one orbit" and "11 hours" cannot contradict each other; a count whose unit is unknown can.
+    """
+    if kind != other_kind:
+        return False
+    if kind not in ("count", "ordinal") or unit is None or other_unit is None:
+        return True
+    return unit.rstrip("s") == other_unit.rstrip("s")
 
 
 def _content(tokens: Sequence[str]) -> set[str]:
@@ -176,27 +193,38 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     """Numbers the claim gives for something the evidence sentence counts differently.
 
     "voted 7–2" against "voted by a majority of 5–4": both numbers sit next to "voted",
-    the sentences share most of their words, and the claim's numbers are nowhere in the
-    evidence sentence nor in ``context`` (the rest of its passage). Returns descriptions
+    the sentences share most of their words, and the claim's numbers are neither in the
+    evidence sentence nor next to the same words in ``context`` (all of the claim's evidence).
+    Returns descriptions
     of each conflict, or () when none.
     """
     claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
     claim_content = _content(claim_tokens)
     if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
         return ()
-    sentence_numbers = [t for t in sentence_tokens + _tokens(context) if t[0].isdigit()]
+    sentence_numbers = [t for t in sentence_tokens if t[0].isdigit()]
     claim_kinds, sentence_kinds = _number_kinds(claim), _number_kinds(sentence)
     conflicts = []
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or any(_close(token, n) for n in sentence_numbers):
             continue
         anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
+        if _gives_number(context, token, claim_kinds[i], anchors):
+            continue
         for j, other in enumerate(sentence_tokens):
-            alike = sentence_kinds[j] == claim_kinds[i] and _same_unit(unit, _unit(sentence_tokens, j))
+            alike = _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))
             if other[0].isdigit() and alike and not _close(other, token) and anchors & _anchors(sentence_tokens, j):
                 conflicts.append(f"{sorted(anchors & _anchors(sentence_tokens, j))[0]}: {other} -> {token}")
                 break
     return tuple(conflicts)
+
+
+def _gives_number(text: str, number: str, kind: str | None, anchors: set[str]) -> bool:
+    """Whether ``text`` gives ``number`` as the same kind of number next to one of ``anchors``: for the same thing."""
+    tokens, kinds = _tokens(text), _number_kinds(text)
+    return any(
+        t[0].isdigit() and kinds[k] == kind and _close(t, number) and anchors & _anchors(tokens, k) for k, t in enumerate(tokens)
+    )
 
 
 def _same_date_shape(before: Sequence[str], after: Sequence[str]) -> bool:
@@ -255,9 +283,11 @@ class AlignmentChecker:
 
 
 def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> Alignment | None:
+    """The first evidence sentence with an anchored number conflict; a number another passage gives for the same thing is none."""
+    context = "\n".join(retrieved.passage.text for retrieved in passages)
     for retrieved in passages:
         for sentence in split_evidence_sentences(retrieved.passage.text):
-            conflicts = anchored_number_conflicts(claim.text, sentence, context=retrieved.passage.text)
+            conflicts = anchored_number_conflicts(claim.text, sentence, context=context)
             if conflicts:
                 return Alignment(retrieved, sentence, _similarity(claim.text, sentence), conflicts)
     return None

@@ -1,4 +1,4 @@
-from pipeline.alignment import AlignmentChecker, merge_verdicts
+from pipeline.alignment import AlignmentChecker, merge_verdicts, split_evidence_sentences
 from pipeline.types import Claim, Passage, RetrievedPassage, Verdict
 
 EVIDENCE = [RetrievedPassage(Passage("t1", "The Treasury said on Friday it had sanctioned 27 shipping companies and 28 vessels. Officials did not give details."), 0.5)]
@@ -62,6 +62,33 @@ def test_numbers_of_another_kind_or_rounded_are_not_conflicts():
     assert _check("Emmanuel Macron won a second term as President of France, with 58.5% of the vote.", evidence) != "contradicted"
     assert _check("Lula received about 60.3 million votes.", "Lula won with 50.9% of the valid votes.") != "contradicted"
     assert _check("Macron won 48.5% of the vote in the run-off against Le Pen.", "Macron won 58.55% of the vote in the run-off against Le Pen.") == "contradicted"
+
+
+def test_abbreviated_month_days_are_compared_with_spelled_out_dates():
+    evidence = "China's Chang'e 4 probe touched down on the far side of the Moon on 3 January 2019, the first soft landing there."
+    assert _check("Chang'e 4 made the first soft landing on the far side of the Moon on Jan. 13, state media said.", evidence) == "contradicted"
+    assert _check("Chang'e 4 made the first soft landing on the far side of the Moon on Jan. 3, state media said.", evidence) != "contradicted"
+
+
+def test_a_number_another_passage_gives_is_not_a_conflict():
+    claim = Claim("c", "The experiment, carried out on Dec. 5, used 192 lasers.", 0, 55, 0.9, "s")
+    announced = RetrievedPassage(Passage("a", "The department announced on 13 December 2022 that the experiment had worked."), 0.6)
+    carried_out = RetrievedPassage(Passage("b", "The experiment was carried out on 5 December 2022 with 192 lasers."), 0.5)
+    assert AlignmentChecker().run([claim], {"c": [announced]})["c"].label == "contradicted"
+    verdict = AlignmentChecker().run([claim], {"c": [announced, carried_out]}).get("c")
+    assert verdict is None or verdict.label != "contradicted"
+
+
+def test_a_number_given_elsewhere_for_something_else_is_still_a_conflict():
+    claim = Claim("c", "France won the final, beating Croatia 4-1 in Moscow.", 0, 52, 0.9, "s")
+    final = RetrievedPassage(Passage("a", "France beat Croatia 4-2 in the World Cup final in Moscow."), 0.6)
+    first = RetrievedPassage(Passage("b", "Croatia were playing in the final for the first time."), 0.5)
+    assert AlignmentChecker().run([claim], {"c": [final, first]})["c"].label == "contradicted"
+
+
+def test_a_time_of_day_does_not_end_an_evidence_sentence():
+    assert split_evidence_sentences("It landed at 10:26 a.m. Beijing time on 3 January. It was the first.") == [
+        "It landed at 10:26 a.m. Beijing time on 3 January.", "It was the first."]
 
 
 def test_counts_of_different_things_are_not_conflicts():
