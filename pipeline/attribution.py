@@ -48,7 +48,9 @@ _TITLE_KEYWORDS = frozenset(
     "chief representative admiral professor founder economist adviser analyst editor manager".split()
 )
 _SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
-_PERSON_CONTEXT = re.compile(rf",[ \t]*\d{{1,3}},|[ \t]+(?:{SPEECH_VERBS}|won|became|scored|finished|led|leads)\b")
+# What news copy says of people by surname: "Marchand, 22,", "Medvedev beat ...", "Ardern resigned".
+_PERSON_ACTIONS = "won|became|scored|finished|led|leads|beat|beats|defeated|lost|resigned|retired|joined|signed|praised|criticised|criticized|urged|denied|rejected"
+_PERSON_CONTEXT = re.compile(rf",[ \t]*\d{{1,3}},|[ \t]+(?:{SPEECH_VERBS}|{_PERSON_ACTIONS})\b")
 _DERIVED_SUFFIXES = ("n", "an", "ian", "s", "es", "ese", "ns", "ans")
 _CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{1,4}}")
 _ANY_CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN})*")

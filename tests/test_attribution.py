@@ -74,6 +74,13 @@ def test_roster_from_evidence_reads_people_and_roles():
     assert roster.lookup("Lagarde").person.name == "Christine Lagarde"
 
 
+def test_full_name_the_evidence_later_uses_as_a_surname_subject_is_a_person():
+    passages = [Passage("p1", "Novak Djokovic beat Daniil Medvedev 6-3, 7-6, 6-3 in the final."),
+                Passage("p2", "Medvedev beat the defending champion in the semi-finals.")]
+    flags = _flags("Djokovic beat Daniel Medvedev in the final.", passages, roster=roster_from_evidence(passages))
+    assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", "Daniel Medvedev", "Daniil Medvedev")]
+
+
 def test_affiliation_named_two_ways_is_not_a_misattribution():
     roster = Roster([Person("Jerome Powell", (), "Fed Chair")])
     article = "Federal Reserve Chair Jerome Powell said rates would fall."
