@@ -269,9 +269,9 @@ def test_shipped_model_beats_chance_in_fp32_and_int8():
     gold = np.array([r["label"] for r in rows])
     int8 = NliVerifier(SHIPPED, quantize=True).predict(pairs)
     fp32 = NliVerifier(SHIPPED, quantize=False).predict(pairs)
-    assert float((fp32.argmax(axis=1) == gold).mean()) > 0.6  # chance is 1/3; fp32 is the default
-    # int8 changes 10-14 % of this weak model's labels (why nli.quantize defaults to false) but stays useful.
-    assert float((int8.argmax(axis=1) == gold).mean()) > 0.55
+    assert float((fp32.argmax(axis=1) == gold).mean()) > 0.7  # chance is 1/3; fp32 is the default (stage 4: 0.77)
+    # int8 changes about 9 % of this weak model's labels (why nli.quantize defaults to false) but stays useful.
+    assert float((int8.argmax(axis=1) == gold).mean()) > 0.65
     # Not asserted: verdicts on hand-written pairs. This CPU-trained model gets obvious ones wrong
-    # ("Dozens of children are playing football in the park." -> "Nobody is outside." scores 0.83
-    # entailment); see models/nli/README.md.
+    # ("The unemployment rate fell to 3.9 percent in April." -> "The unemployment rate rose in April."
+    # scores 0.75 entailment); see models/nli/README.md.
