@@ -11,8 +11,9 @@ from pipeline.inbox import diff_verdicts
 from tests.conftest import BUNDLED_ARTICLE
 
 # Tiny thresholds: the random NLI model then says "supported" or "contradicted" for every claim with
-# evidence; with the default thresholds its near-uniform probabilities give "not_enough_evidence".
+# evidence; with high ones its near-uniform probabilities give "not_enough_evidence".
 DECISIVE = {"nli": {"support_threshold": 0.01, "contradict_threshold": 0.01}}
+UNDECIDED = {"nli": {"support_threshold": 0.9, "contradict_threshold": 0.9}}
 
 
 def make_inbox(folder: Path, count: int, *, broken: bool = False) -> Path:
@@ -50,13 +51,13 @@ def test_inbox_run_checks_skips_rechecks_and_reports_verdict_changes(prefect_har
     assert second["checked"] == [] and second["failed"] == []
     assert sorted(s["article"] for s in second["skipped"]) == ["broken.txt", "story0.txt", "story1.txt"]
 
-    # A new evidence set (and default thresholds, so that verdicts surely move): both articles are
+    # A new evidence set (and high thresholds, so that verdicts surely move): both articles are
     # re-checked and the flow reports exactly the verdicts that moved.
     evidence = tmp_path / "evidence.jsonl"
     evidence.write_text(
         json.dumps({"id": "kcna-1", "text": "North Korea said it will never give up its nuclear weapons."}) + "\n", encoding="utf-8"
     )
-    third = check_inbox_flow(**{**args, "config_overrides": None}, evidence_paths=[str(evidence)])
+    third = check_inbox_flow(**{**args, "config_overrides": UNDECIDED}, evidence_paths=[str(evidence)])
     assert {c["reason"] for c in third["checked"]} == {"evidence changed"} and len(third["checked"]) == 2
     old_reports = {c["article"]: c["report"] for c in first["checked"]}
     expected = [
