@@ -130,13 +130,10 @@ def load_labelled(path: str | Path) -> list[LabelledSentence]:
     raise InputError(f"unsupported data file {path}: expected .json (ClaimBuster), .csv (CLEF 2019) or .jsonl")
 
 
-iter_jsonl_objects = read_jsonl_objects  # one JSON Lines reader for the whole project
-
-
 def read_jsonl_rows(path: str | Path) -> list[LabelledSentence]:
     """Read ``{"text", "label"}`` JSON Lines (the format of a registry version's ``train.jsonl``)."""
     rows = []
-    for number, item in iter_jsonl_objects(path):
+    for number, item in read_jsonl_objects(path):
         if not isinstance(item.get("text"), str):
             raise InputError(f"{path} line {number}: expected an object with a 'text' string")
         rows.append(LabelledSentence(item["text"], _label(item.get("label"), f"{path} line {number}"),

@@ -27,7 +27,6 @@ from typing import Any, Callable, Iterable, Sequence
 
 from pipeline.claim_training import (
     LabelledSentence,
-    iter_jsonl_objects,
     normalise_text,
     split_heldout,
     train_claim_classifier,
@@ -35,7 +34,7 @@ from pipeline.claim_training import (
 )
 from pipeline.config import data_dir, resolve_path
 from pipeline.errors import InputError
-from pipeline.io import write_json_atomically
+from pipeline.io import read_jsonl_objects, write_json_atomically
 
 SHIPPED = "shipped"
 
@@ -84,7 +83,7 @@ def load_decisions(paths: Iterable[str | Path]) -> list[EditorDecision]:
     """Read editors' decisions from JSON Lines files (see docs/claims.md for the format)."""
     decisions = []
     for path in paths:
-        for number, item in iter_jsonl_objects(path):
+        for number, item in read_jsonl_objects(path):
             if not isinstance(item.get("text"), str) or not item["text"].strip():
                 raise InputError(f"{path} line {number}: 'text' must be a non-empty string")
             label = item.get("label")
