@@ -116,6 +116,12 @@ def query_terms(text: str, *, max_terms: int = 32) -> list[str]:
     return list(dict.fromkeys(terms(text)))[:max_terms]
 
 
+def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` highest scores, best first (ties in index order)."""
+    top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    return top[np.argsort(-scores[top], kind="stable")]
+
+
 class EvidenceIndex:
     """Hybrid retrieval over one evidence set: BM25 (bm25s) and dense cosine, fused by reciprocal rank."""
 
@@ -181,9 +187,7 @@ class EvidenceIndex:
         if not ids:
             return []
         scores = self._sparse.get_scores(ids)
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return [(int(i), float(scores[i])) for i in _top_k(scores, k) if scores[i] > 0]
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row, (row index, cosine) of the top ``k`` passages."""
@@ -196,12 +200,7 @@ class EvidenceIndex:
         # torch, not numpy: an OpenBLAS matmul right after the torch embedder fights its thread pool
         # (bench/retrieval.py at 10k passages: p50 24 -> 9 ms, p95 83 -> 17 ms with the query embedding).
         sims = (torch.from_numpy(np.ascontiguousarray(query_vectors, dtype=np.float32)) @ torch.from_numpy(self._vectors).T).numpy()
-        results = []
-        for row in sims:
-            top = np.argpartition(-row, k - 1)[:k] if k < len(row) else np.arange(len(row))
-            top = top[np.argsort(-row[top])]
-            results.append([(int(i), float(row[i])) for i in top])
-        return results
+        return [[(int(i), float(row[i])) for i in _top_k(row, k)] for row in sims]
 
     def search(self, queries: Sequence[str], *, top_k: int = 5, candidates: int = 30, rrf_k: int = 60) -> list[list[RetrievedPassage]]:
         """Hybrid search: reciprocal rank fusion of BM25 and dense rankings, ``top_k`` per query."""
