@@ -20,10 +20,16 @@ from pipeline.types import Claim, EvidenceJudgement, RetrievedPassage, Verdict
 
 _NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion trillion".split()
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
+_MONTHS = frozenset("january february march april may june july august september october november december".split())
+# News style abbreviates months ("Jan. 13", "Sept. 26"); wire evidence often spells them out.
+_MONTH_ABBREVIATIONS = {
+    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
+    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
+}
 _DATE_WORDS = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december|yesterday|today|tomorrow|"
-    r"jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b",
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+    + "|".join(sorted(_MONTHS | set(_MONTH_ABBREVIATIONS)))
+    + r")\b",
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I)
@@ -66,13 +72,6 @@ def _similarity(claim: str, sentence: str) -> float:
     return fuzz.ratio(a, b)
 
 
-# News style abbreviates months ("Jan. 13", "Sept. 26"); wire evidence often spells them out.
-_MONTH_ABBREVIATIONS = {
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
-    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
-}
-
-
 def _raw_tokens(text: str) -> list[str]:
     """Lower-case word and number tokens; thousands separators dropped, month abbreviations spelled out."""
     tokens = _TOKEN.findall(text.lower().replace("’", "'"))
@@ -85,7 +84,6 @@ def _tokens(text: str) -> list[str]:
 
 
 _ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
 
 
 def _number_kinds(text: str) -> list[str | None]:
@@ -195,8 +193,7 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     "voted 7–2" against "voted by a majority of 5–4": both numbers sit next to "voted",
     the sentences share most of their words, and the claim's numbers are neither in the
     evidence sentence nor next to the same words in ``context`` (all of the claim's evidence).
-    Returns descriptions
-    of each conflict, or () when none.
+    Returns descriptions of each conflict, or () when none.
     """
     claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
     claim_content = _content(claim_tokens)
@@ -204,24 +201,26 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         return ()
     sentence_numbers = [t for t in sentence_tokens if t[0].isdigit()]
     claim_kinds, sentence_kinds = _number_kinds(claim), _number_kinds(sentence)
+    context_tokens, context_kinds = _tokens(context), _number_kinds(context)
     conflicts = []
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or any(_close(token, n) for n in sentence_numbers):
             continue
         anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
-        if _gives_number(context, token, claim_kinds[i], anchors):
+        if _gives_number(context_tokens, context_kinds, token, claim_kinds[i], anchors):
             continue
         for j, other in enumerate(sentence_tokens):
-            alike = _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))
-            if other[0].isdigit() and alike and not _close(other, token) and anchors & _anchors(sentence_tokens, j):
-                conflicts.append(f"{sorted(anchors & _anchors(sentence_tokens, j))[0]}: {other} -> {token}")
+            if not other[0].isdigit() or _close(other, token):
+                continue
+            shared = anchors & _anchors(sentence_tokens, j)
+            if shared and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j)):
+                conflicts.append(f"{sorted(shared)[0]}: {other} -> {token}")
                 break
     return tuple(conflicts)
 
 
-def _gives_number(text: str, number: str, kind: str | None, anchors: set[str]) -> bool:
-    """Whether ``text`` gives ``number`` as the same kind of number next to one of ``anchors``: for the same thing."""
-    tokens, kinds = _tokens(text), _number_kinds(text)
+def _gives_number(tokens: Sequence[str], kinds: Sequence[str | None], number: str, kind: str | None, anchors: set[str]) -> bool:
+    """Whether ``tokens`` give ``number`` as the same kind of number next to one of ``anchors``: for the same thing."""
     return any(
         t[0].isdigit() and kinds[k] == kind and _close(t, number) and anchors & _anchors(tokens, k) for k, t in enumerate(tokens)
     )
