@@ -59,7 +59,9 @@ def train_claims(
     lr: Optional[float] = typer.Option(None, "--lr"),
     batch_size: Optional[int] = typer.Option(None, "--batch-size"),
     max_length: Optional[int] = typer.Option(None, "--max-length"),
-    seed: Optional[int] = typer.Option(None, "--seed"),
+    seed: Optional[list[int]] = typer.Option(
+        None, "--seed", help="Repeat to train one run per seed and ship the average of their weights. "
+        "Default: claims.training.seeds."),
     threads: int = typer.Option(2, "--threads", help="torch CPU threads."),
     registry_dir: Optional[Path] = typer.Option(None, "--registry-dir", help="Default: $FACTCHECK_HOME/registry/claims."),
     use_prefect: bool = typer.Option(True, "--prefect/--no-prefect", help="Run as the Prefect flow train-claim-classifier."),
@@ -81,7 +83,7 @@ def train_claims(
         "lr": lr if lr is not None else training.get("lr", 5e-5),
         "batch_size": batch_size or training.get("batch_size", 32),
         "max_length": max_length or training.get("max_length", 64),
-        "seed": seed if seed is not None else training.get("seed", 13),
+        "seeds": list(seed) if seed else list(training.get("seeds") or [training.get("seed", 13)]),
         "threads": threads,
         "heldout_fraction": float(claims_cfg.get("heldout_fraction", 0.1)),
     }
@@ -103,7 +105,7 @@ def train_claims(
 def _train_direct(data_paths, decision_paths, output, registry_root, shipped, options) -> dict:
     from dataclasses import asdict
 
-    from pipeline.claim_training import load_labelled, split_heldout, train_claim_classifier
+    from pipeline.claim_training import load_labelled, split_heldout, train_claim_soup
     from pipeline.registry import ClaimRegistry, load_decisions, merge_decisions, retrain
 
     rows = [row for path in data_paths for row in load_labelled(path)]
@@ -116,7 +118,7 @@ def _train_direct(data_paths, decision_paths, output, registry_root, shipped, op
     if decisions:
         rows, _ = merge_decisions(rows, decisions)
     train_rows, heldout_rows = split_heldout(rows, fraction)
-    result = train_claim_classifier(train_rows, heldout_rows, output, **options)
+    result = train_claim_soup(train_rows, heldout_rows, output, **options)
     return {"output": str(result.output_dir), **result.metrics}
 
 

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.claim_training import LabelledSentence, load_labelled, split_heldout, train_claim_classifier
+from pipeline.claim_training import LabelledSentence, load_labelled, split_heldout, train_claim_soup
 from pipeline.registry import ClaimRegistry, EditorDecision, load_decisions, retrain
 
 
@@ -37,7 +37,7 @@ def train_to_directory(rows: list[LabelledSentence], output: str, options: dict[
     fraction = options.pop("heldout_fraction")
     options.pop("threshold", None)
     train_rows, heldout_rows = split_heldout(rows, fraction)
-    result = train_claim_classifier(train_rows, heldout_rows, output, **options)
+    result = train_claim_soup(train_rows, heldout_rows, output, **options)
     return {"output": str(result.output_dir), **result.metrics}
 
 
@@ -72,7 +72,7 @@ def train_claim_classifier_flow(
         shipped_path: The model that is the default while no version is promoted
             (``claims.model_path``; default ``models/claims``).
         options: Keyword arguments for training: base_model, epochs, lr, batch_size, max_length,
-            seed, threads, heldout_fraction and (registry only) threshold.
+            seeds (one run per seed, weights averaged), threads, heldout_fraction and (registry only) threshold.
     """
     options = dict(options or {})
     rows = load_training_rows(data)

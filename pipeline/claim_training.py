@@ -210,6 +210,13 @@ def _replace_dir(staging: Path, target: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+def _publish(staging: Path, output_dir: Path, metrics: dict[str, Any]) -> TrainingResult:
+    """Write ``metrics.json`` into the finished ``staging`` model and move it to ``output_dir``."""
+    (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    _replace_dir(staging, output_dir)
+    return TrainingResult(output_dir, metrics)
+
+
 def train_claim_classifier(
     train_rows: Sequence[LabelledSentence],
     eval_rows: Sequence[LabelledSentence],
@@ -281,7 +288,8 @@ def train_claim_classifier(
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(base_model))
         model = AutoModelForSequenceClassification.from_pretrained(
-            str(base_model), dtype=torch.float32, num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID)
+            str(base_model), dtype=torch.float32, num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID),
+            ignore_mismatched_sizes=True,  # a 3-label NLI model as base gets a new 2-label head
         )  # fp32 even from an fp16 shipped model: CPUs train fp16 slowly and badly
 
         if freeze_word_embeddings:
@@ -379,9 +387,117 @@ def train_claim_classifier(
                         f"os cpus={os.cpu_count()}",
             "dtype": "float16",
         }
-        (staging / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
-        _replace_dir(staging, output_dir)
-        return TrainingResult(output_dir, metrics)
+        return _publish(staging, output_dir, metrics)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def save_initial_classifier(base_model: str | Path, output_dir: str | Path, *, seed: int) -> Path:
+    """Save ``base_model`` with a two-label head initialised from ``seed``: the shared start of a soup's runs.
+
+    A head the base model already has (a shipped or registry classifier) is kept as it is.
+    """
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    set_seed(seed)
+    model = AutoModelForSequenceClassification.from_pretrained(
+        str(base_model), dtype=torch.float32, num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID),
+        ignore_mismatched_sizes=True,
+    )
+    output_dir = Path(output_dir)
+    model.save_pretrained(output_dir, safe_serialization=True)
+    AutoTokenizer.from_pretrained(str(base_model)).save_pretrained(output_dir)
+    return output_dir
+
+
+def average_classifiers(model_dirs: Sequence[str | Path], output_dir: str | Path) -> None:
+    """Write the uniform average of the weights of classifiers fine-tuned from one start (a "model soup").
+
+    The config and tokenizer are the first model's; the weights are saved as fp16 safetensors.
+    """
+    from safetensors.torch import load_file, save_file
+
+    if not model_dirs:
+        raise ValueError("no models to average")
+    dirs = [Path(d) for d in model_dirs]
+    states = [load_file(str(d / "model.safetensors")) for d in dirs]
+    names = set(states[0])
+    for d, state in zip(dirs[1:], states[1:]):
+        if set(state) != names or any(state[k].shape != states[0][k].shape for k in names):
+            raise ValueError(f"{d} does not have the architecture of {dirs[0]}: cannot average their weights")
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    for item in dirs[0].iterdir():
+        if item.is_file() and item.name not in ("model.safetensors", "metrics.json"):
+            shutil.copy2(item, output_dir / item.name)
+    averaged = {k: (sum(state[k].float() for state in states) / len(states)).half().contiguous() for k in names}
+    save_file(averaged, str(output_dir / "model.safetensors"), metadata={"format": "pt"})
+
+
+def train_claim_soup(
+    train_rows: Sequence[LabelledSentence],
+    eval_rows: Sequence[LabelledSentence],
+    output_dir: str | Path,
+    *,
+    base_model: str | Path,
+    seeds: Sequence[int] = (13,),
+    max_length: int = 64,
+    threads: int | None = None,
+    **training: Any,
+) -> TrainingResult:
+    """Train one classifier per seed from a shared start and save the average of their weights.
+
+    With one seed this is :func:`train_claim_classifier`. With several, every run starts from
+    the same weights (the base encoder with a head initialised from the first seed) and differs
+    only in the order of its batches; the averaged model (a uniform "model soup") is scored on
+    ``eval_rows`` and written to ``output_dir`` only when complete. ``metrics.json`` holds the
+    soup's validation scores and every run's.
+
+    Other keyword arguments (epochs, lr, batch_size, ...) go to :func:`train_claim_classifier`.
+    """
+    seeds = list(seeds)
+    if not seeds:
+        raise ValueError("at least one seed is needed")
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must differ, got {seeds}")
+    if len(seeds) == 1:
+        return train_claim_classifier(train_rows, eval_rows, output_dir, base_model=base_model, seed=seeds[0],
+                                      max_length=max_length, threads=threads, **training)
+    if not eval_rows:
+        raise InputError("no evaluation rows")
+    from pipeline.checkworthiness import CheckworthinessModel
+
+    output_dir = Path(output_dir)
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.soup-", dir=output_dir.parent))
+    try:
+        start = save_initial_classifier(base_model, work / "start", seed=seeds[0])
+        members = []
+        for seed in seeds:
+            result = train_claim_classifier(train_rows, eval_rows, work / f"seed-{seed}", base_model=start, seed=seed,
+                                            max_length=max_length, threads=threads, **training)
+            members.append(result)
+        staging = work / "soup"
+        average_classifiers([m.output_dir for m in members], staging)
+        scores = CheckworthinessModel(staging, max_length=max_length, threads=threads).score([r.text for r in eval_rows])
+        validation = binary_scores([r.label for r in eval_rows], [int(s >= 0.5) for s in scores])
+        first = members[0].metrics
+        metrics: dict[str, Any] = {
+            **{k: first[k] for k in ("train_rows", "train_checkworthy", "validation_rows")},
+            "base_model": _base_model_name(base_model),
+            "validation": validation,
+            "soup": {"method": "uniform average of the weights of one run per seed, all from the same start",
+                     "seeds": seeds},
+            "members": [{"seed": seed, "validation": m.metrics["validation"],
+                         "epoch_history": m.metrics["epoch_history"], "train_seconds": m.metrics["train_seconds"]}
+                        for seed, m in zip(seeds, members)],
+            "hyperparameters": {**first["hyperparameters"], "seed": None, "seeds": seeds},
+            "train_seconds": round(sum(m.metrics["train_seconds"] for m in members), 1),
+            "hardware": first["hardware"],
+            "dtype": "float16",
+        }
+        return _publish(staging, output_dir, metrics)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -29,7 +29,7 @@ from pipeline.claim_training import (
     LabelledSentence,
     normalise_text,
     split_heldout,
-    train_claim_classifier,
+    train_claim_soup,
     write_jsonl_rows,
 )
 from pipeline.config import data_dir, resolve_path
@@ -297,9 +297,9 @@ def retrain(
     lr: float = 5e-5,
     batch_size: int = 32,
     max_length: int = 64,
-    seed: int = 13,
+    seeds: Sequence[int] = (13,),
     threads: int | None = 2,
-    trainer: Callable[..., Any] = train_claim_classifier,
+    trainer: Callable[..., Any] = train_claim_soup,
 ) -> RetrainResult:
     """Train a new registry version on base rows + editors' decisions, and promote it if not worse.
 
@@ -317,7 +317,7 @@ def retrain(
     staging = registry.staging_dir()
     try:
         trainer(train_rows, heldout_rows, staging / "model", base_model=base_model, epochs=epochs, lr=lr,
-                batch_size=batch_size, max_length=max_length, seed=seed, threads=threads)
+                batch_size=batch_size, max_length=max_length, seeds=seeds, threads=threads)
         version_dir = staging / "version"
         os.replace(staging / "model", version_dir)
         write_jsonl_rows(train_rows, version_dir / "train.jsonl")

@@ -17,8 +17,11 @@ from pipeline.claim_training import (
     load_claimbuster,
     load_clef,
     normalise_text,
+    average_classifiers,
+    binary_scores,
     split_heldout,
     train_claim_classifier,
+    train_claim_soup,
 )
 from pipeline.errors import InputError
 
@@ -91,6 +94,44 @@ def test_training_end_to_end_writes_a_loadable_fp16_model(tmp_path, tiny_claim_m
     positives = [s for s, r in zip(scores, rows[36:]) if r.label == 1]
     negatives = [s for s, r in zip(scores, rows[36:]) if r.label == 0]
     assert min(positives) > max(negatives), "the toy signal (numbers vs greetings) was not learnt"
+
+
+def test_soup_averages_the_weights_of_runs_from_one_start(tmp_path, tiny_claim_model):
+    rows = toy_rows(48)
+    output = tmp_path / "soup"
+    result = train_claim_soup(rows[:36], rows[36:], output, base_model=tiny_claim_model, seeds=[3, 4], epochs=2,
+                              lr=3e-3, batch_size=8, max_length=24, threads=1, log_every=1)
+    assert [m["seed"] for m in result.metrics["members"]] == [3, 4]
+    assert result.metrics["hyperparameters"]["seeds"] == [3, 4]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "temporary run dirs left behind"
+    # The runs differ (another batch order), and the shipped weights are their mean.
+    from safetensors.torch import load_file
+
+    shipped = load_file(str(output / "model.safetensors"))
+    assert {str(t.dtype) for t in shipped.values()} == {"torch.float16"}
+    scores = CheckworthinessModel(output, threads=1).score([r.text for r in rows[36:]])
+    positives = [s for s, r in zip(scores, rows[36:]) if r.label == 1]
+    negatives = [s for s, r in zip(scores, rows[36:]) if r.label == 0]
+    assert min(positives) > max(negatives), "the averaged model lost the toy signal"
+    # The validation scores in metrics.json are the soup's own, not a member's.
+    labels = [r.label for r in rows[36:]]
+    assert result.metrics["validation"] == binary_scores(labels, [int(s >= 0.5) for s in scores])
+
+
+def test_average_classifiers_is_the_mean_and_refuses_other_architectures(tmp_path, tiny_claim_model, tiny_nli_model):
+    from safetensors.torch import load_file, save_file
+
+    doubled = tmp_path / "doubled"
+    average_classifiers([tiny_claim_model], doubled)  # a copy, in fp16
+    state = load_file(str(doubled / "model.safetensors"))
+    save_file({k: (v.float() * 3).half() for k, v in state.items()}, str(doubled / "model.safetensors"))
+    average_classifiers([tiny_claim_model, doubled], tmp_path / "mean")
+    mean = load_file(str(tmp_path / "mean" / "model.safetensors"))
+    name = next(k for k in state if state[k].float().abs().sum() > 0)
+    assert (mean[name].float() - 2 * state[name].float()).abs().max() < 1e-2
+    assert (tmp_path / "mean" / "config.json").is_file() and (tmp_path / "mean" / "tokenizer.json").is_file()
+    with pytest.raises(ValueError, match="architecture"):
+        average_classifiers([tiny_claim_model, tiny_nli_model], tmp_path / "bad")
 
 
 def test_training_refuses_empty_inputs(tmp_path, tiny_claim_model):

@@ -158,9 +158,11 @@ def test_cli_train_into_registry_then_list_promote_rollback(tmp_path, tiny_claim
     result = runner.invoke(app, [
         "train", "claims", "--no-prefect", "--data", str(data), "--decisions", str(decisions),
         "--base-model", str(tiny_claim_model), "--epochs", "1", "--batch-size", "16", "--max-length", "24",
-        "--threads", "1", "--registry-dir", str(registry_dir), "--config", str(config),
+        "--threads", "1", "--seed", "5", "--seed", "6", "--registry-dir", str(registry_dir), "--config", str(config),
     ])
     assert result.exit_code == 0, result.output
+    metrics = json.loads((registry_dir / "v0001" / "metrics.json").read_text())
+    assert [m["seed"] for m in metrics["members"]] == [5, 6]  # --seed repeated: one run each, averaged
     assert "version v0001" in result.output and "1 editor decisions" in result.output
     assert (registry_dir / "v0001" / "model.safetensors").is_file()
     assert {"config.json", "tokenizer.json", "metrics.json", "train.jsonl"} <= {p.name for p in (registry_dir / "v0001").iterdir()}
@@ -194,6 +196,6 @@ def test_flow_trains_to_a_directory(tmp_path, tiny_claim_model):
         summary = train_claim_classifier_flow(
             [str(data)], [], str(tmp_path / "model"), None,
             {"base_model": str(tiny_claim_model), "epochs": 1, "lr": 1e-3, "batch_size": 16, "max_length": 24,
-             "seed": 1, "threads": 1, "heldout_fraction": 0.1})
+             "seeds": [1], "threads": 1, "heldout_fraction": 0.1})
     assert summary["output"] == str(tmp_path / "model")
     assert (tmp_path / "model" / "model.safetensors").is_file()
