@@ -329,6 +329,7 @@ def train_nli(
         seed=seed,
         data_seed=seed,
         use_cpu=not torch.cuda.is_available(),
+        bf16=torch.cuda.is_available(),  # mixed precision on a GPU; CPUs train in fp32
         report_to="none",
         train_sampling_strategy="group_by_length",
         dataloader_num_workers=0,
@@ -409,7 +410,8 @@ def train_nli(
         "train_loss": float(train_output.training_loss),
         "temperature": temperature,
         "wall_seconds": round(wall, 1),
-        "hardware": f"{platform.machine()} CPU, torch threads={torch.get_num_threads()}",
+        "hardware": (f"{torch.cuda.get_device_name(0)}, bf16" if torch.cuda.is_available()
+                     else f"{platform.machine()} CPU, torch threads={torch.get_num_threads()}"),
     }
     write_json_atomic(output_dir / "metrics.json", metrics)
     return NliTrainingResult(output_dir=output_dir, metrics=metrics, temperature=temperature, wall_seconds=wall,
