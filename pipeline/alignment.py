@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -111,6 +112,12 @@ def _number_kinds(text: str) -> list[str | None]:
     return kinds
 
 
+@lru_cache(maxsize=256)
+def _tokens_and_kinds(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """``_tokens`` and ``_number_kinds`` of ``text``, cached: a claim and its evidence are read once per sentence checked."""
+    return tuple(_tokens(text)), tuple(_number_kinds(text))
+
+
 def _close(a: str, b: str) -> bool:
     """Equal up to rounding: 58.55 and 58.5, 1.3 and 1.30."""
     try:
@@ -195,13 +202,12 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     evidence sentence nor next to the same words in ``context`` (all of the claim's evidence).
     Returns descriptions of each conflict, or () when none.
     """
-    claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
+    (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
     claim_content = _content(claim_tokens)
     if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
         return ()
     sentence_numbers = [t for t in sentence_tokens if t[0].isdigit()]
-    claim_kinds, sentence_kinds = _number_kinds(claim), _number_kinds(sentence)
-    context_tokens, context_kinds = _tokens(context), _number_kinds(context)
+    context_tokens, context_kinds = _tokens_and_kinds(context)
     conflicts = []
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or any(_close(token, n) for n in sentence_numbers):

@@ -217,6 +217,21 @@ def _publish(staging: Path, output_dir: Path, metrics: dict[str, Any]) -> Traini
     return TrainingResult(output_dir, metrics)
 
 
+def _load_two_label_classifier(base_model: str | Path) -> Any:
+    """``base_model`` as a check-worthiness classifier in fp32; a head of another size is replaced by a new one.
+
+    fp32 even from an fp16 shipped model: CPUs train fp16 slowly and badly. A 3-label NLI model
+    as base gets a new, randomly initialised 2-label head.
+    """
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    return AutoModelForSequenceClassification.from_pretrained(
+        str(base_model), dtype=torch.float32, num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID),
+        ignore_mismatched_sizes=True,
+    )
+
+
 def train_claim_classifier(
     train_rows: Sequence[LabelledSentence],
     eval_rows: Sequence[LabelledSentence],
@@ -272,7 +287,6 @@ def train_claim_classifier(
     import torch
     from datasets import Dataset
     from transformers import (
-        AutoModelForSequenceClassification,
         AutoTokenizer,
         DataCollatorWithPadding,
         Trainer,
@@ -287,10 +301,7 @@ def train_claim_classifier(
     work = Path(tempfile.mkdtemp(prefix=f".{output_dir.name}.training-", dir=output_dir.parent))
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(base_model))
-        model = AutoModelForSequenceClassification.from_pretrained(
-            str(base_model), dtype=torch.float32, num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID),
-            ignore_mismatched_sizes=True,  # a 3-label NLI model as base gets a new 2-label head
-        )  # fp32 even from an fp16 shipped model: CPUs train fp16 slowly and badly
+        model = _load_two_label_classifier(base_model)
 
         if freeze_word_embeddings:
             model.get_input_embeddings().weight.requires_grad_(False)
@@ -397,14 +408,10 @@ def save_initial_classifier(base_model: str | Path, output_dir: str | Path, *, s
 
     A head the base model already has (a shipped or registry classifier) is kept as it is.
     """
-    import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoTokenizer
 
     set_seed(seed)
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(base_model), dtype=torch.float32, num_labels=2, id2label=dict(ID2LABEL), label2id=dict(LABEL2ID),
-        ignore_mismatched_sizes=True,
-    )
+    model = _load_two_label_classifier(base_model)
     output_dir = Path(output_dir)
     model.save_pretrained(output_dir, safe_serialization=True)
     AutoTokenizer.from_pretrained(str(base_model)).save_pretrained(output_dir)
@@ -467,6 +474,7 @@ def train_claim_soup(
     if not eval_rows:
         raise InputError("no evaluation rows")
     from pipeline.checkworthiness import CheckworthinessModel
+    from pipeline.claim_eval import evaluate_sentences
 
     output_dir = Path(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -480,8 +488,8 @@ def train_claim_soup(
             members.append(result)
         staging = work / "soup"
         average_classifiers([m.output_dir for m in members], staging)
-        scores = CheckworthinessModel(staging, max_length=max_length, threads=threads).score([r.text for r in eval_rows])
-        validation = binary_scores([r.label for r in eval_rows], [int(s >= 0.5) for s in scores])
+        soup = evaluate_sentences(CheckworthinessModel(staging, max_length=max_length, threads=threads), eval_rows, 0.5)
+        validation = {k: getattr(soup, k) for k in ("precision", "recall", "f1", "accuracy")}
         first = members[0].metrics
         metrics: dict[str, Any] = {
             **{k: first[k] for k in ("train_rows", "train_checkworthy", "validation_rows")},
