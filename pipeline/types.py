@@ -11,12 +11,18 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-VerdictLabel = Literal["supported", "contradicted", "not_enough_evidence"]
-FlagType = Literal["name_misspelling", "misattribution", "contradicted", "unsupported", "malformed_quote"]
+VerdictLabel = Literal["supported", "contradicted", "not_enough_evidence", "needs_review"]
+FlagType = Literal["name_misspelling", "misattribution", "contradicted", "unsupported", "malformed_quote", "needs_review"]
 NliLabel = Literal["entailment", "neutral", "contradiction"]
 
-VERDICT_LABELS: tuple[str, ...] = ("supported", "contradicted", "not_enough_evidence")
-FLAG_TYPES: tuple[str, ...] = ("name_misspelling", "misattribution", "contradicted", "unsupported", "malformed_quote")
+VERDICT_LABELS: tuple[str, ...] = ("supported", "contradicted", "not_enough_evidence", "needs_review")
+FLAG_TYPES: tuple[str, ...] = (
+    "name_misspelling", "misattribution", "contradicted", "unsupported", "malformed_quote", "needs_review"
+)
+# Kinds of a word-level change between an article sentence and the source sentence it restates.
+CHANGE_KINDS: tuple[str, ...] = (
+    "number", "date", "negation", "direction", "entity", "speaker", "hedge", "content", "harmless"
+)
 
 
 def content_id(prefix: str, *parts: object) -> str:
@@ -108,12 +114,34 @@ class EvidenceJudgement:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One edit between an article sentence and the source sentence it restates.
+
+    ``article``/``source`` are the differing words ("" for a pure insertion or deletion).
+    ``article_start``/``article_end`` are offsets into the article text (as every other
+    offset); ``source_start``/``source_end`` are offsets into the source sentence.
+    ``kind`` is one of `CHANGE_KINDS`; only "harmless" leaves a claim supported.
+    """
+
+    kind: str
+    article: str
+    source: str
+    article_start: int | None = None
+    article_end: int | None = None
+    source_start: int | None = None
+    source_end: int | None = None
+
+
+@dataclass(frozen=True)
 class Verdict:
     claim_id: str
     label: str
     confidence: float
     evidence: tuple[EvidenceJudgement, ...] = ()
     note: str = ""  # why, in words, when a rule rather than the model decided (e.g. "number 27 -> 28")
+    changes: tuple[Change, ...] = ()  # word-level edits against the deciding source sentence
+    source_sentence: str | None = None  # the evidence sentence the claim restates, when one was found
+    decided_by: tuple[str, ...] = ()  # ids of the passages that decided the verdict
 
 
 @dataclass(frozen=True)
@@ -136,6 +164,8 @@ class Flag:
     suggestion: str | None = None
     confidence: float = 1.0
     evidence_ids: tuple[str, ...] = ()
+    changes: tuple[Change, ...] = ()  # what differs from the deciding source sentence
+    source_sentence: str | None = None  # that source sentence, for side-by-side display
 
     @property
     def id(self) -> str:

@@ -1,0 +1,1 @@
+"""Evaluation code: NLI sets, check-worthiness sets, whole-pipeline case sets."""

@@ -1,0 +1,1 @@
+"""Training code for the shipped models (NLI verifier, check-worthiness classifier)."""
