@@ -28,7 +28,7 @@ def cases(
     from rich.console import Console
     from rich.table import Table
 
-    from pipeline.case_eval import load_cases, run_cases, summarise
+    from pipeline.evaluation.cases import load_cases, run_cases, summarise
     from pipeline.checker import ArticleChecker
     from pipeline.config import load_config
     from pipeline.report import write_atomically

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.case_eval import load_case, load_cases, score_case, summarise
+from pipeline.evaluation.cases import load_case, load_cases, score_case, summarise
 from pipeline.errors import InputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -254,7 +254,7 @@ class _FakeChecker:
 
 
 def test_run_cases_checks_each_case_with_its_own_evidence_and_keeps_reports(tmp_path):
-    from pipeline.case_eval import run_cases
+    from pipeline.evaluation.cases import run_cases
 
     _write_case(tmp_path / "cases" / "001-caught", ARTICLE, EXPECTED[:3])
     _write_case(tmp_path / "cases" / "002-missed", ARTICLE.replace("Christine Lagard", "Chris Lagard"), [{"text": "Chris Lagard", "type": "name_misspelling", "must_flag": True}])
