@@ -45,3 +45,75 @@ def test_write_atomically_leaves_old_file_when_rendering_fails(tmp_path):
         pass
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+# Schema 2: changes, source sentences, needs_review and the summary.
+from pipeline.report import SCHEMA_VERSION, render_markdown, report_to_dict  # noqa: E402
+from pipeline.types import Article, Change, Claim, Flag, Report, Verdict  # noqa: E402
+
+ARTICLE_TEXT = "Exports rose <b>sharply</b> in May. Nobody knows."
+SOURCE = "Exports fell <script>x</script> in May."
+
+
+def _report() -> Report:
+    start = 0
+    end = ARTICLE_TEXT.index(".") + 1
+    changes = (
+        Change("direction", "rose", "fell", 8, 12, 8, 12),
+        Change("content", "<b>sharply</b>", "<script>x</script>", 13, 27, 13, 31),
+    )
+    claims = (
+        Claim("c1", ARTICLE_TEXT[start:end], start, end, 0.9, "s1"),
+        Claim("c2", "Nobody knows.", end + 1, len(ARTICLE_TEXT), 0.7, "s2"),
+        Claim("c3", "unchecked", 0, 0, 0.1, "s3"),
+    )
+    verdicts = {
+        "c1": Verdict("c1", "contradicted", 0.9, changes=changes, source_sentence=SOURCE, decided_by=("p1",)),
+        "c2": Verdict("c2", "needs_review", 0.5),
+    }
+    flags = (
+        Flag("contradicted", "c1", start, end, ARTICLE_TEXT[start:end], "the source says fell",
+             suggestion=SOURCE, evidence_ids=("p1",), changes=changes, source_sentence=SOURCE),
+        Flag("needs_review", "c2", end + 1, len(ARTICLE_TEXT), "Nobody knows.", "the checker could not decide"),
+    )
+    article = Article("a.txt", ARTICLE_TEXT, "T", "0")
+    return Report(article, {}, claims, verdicts, flags)
+
+
+def test_report_json_carries_changes_source_sentence_and_summary():
+    data = json.loads(render(report_to_dict(_report()), "json"))
+    assert data["schema_version"] == SCHEMA_VERSION == 2
+    flag = data["flags"][0]
+    assert flag["source_sentence"] == SOURCE
+    assert flag["changes"][0] == {"article": "rose", "source": "fell", "kind": "direction",
+                                  "article_start": 8, "article_end": 12, "source_start": 8, "source_end": 12}
+    assert ARTICLE_TEXT[flag["changes"][1]["article_start"]:flag["changes"][1]["article_end"]] == "<b>sharply</b>"
+    assert SOURCE[flag["changes"][1]["source_start"]:flag["changes"][1]["source_end"]] == "<script>x</script>"
+    assert data["flags"][1]["changes"] == [] and data["flags"][1]["source_sentence"] is None
+    claim = data["claims"][0]
+    assert claim["decided_by"] == ["p1"] and claim["source_sentence"] == SOURCE and len(claim["changes"]) == 2
+    assert data["claims"][2]["changes"] == [] and data["claims"][2]["decided_by"] == []
+    assert data["summary"] == {"sentences": 3, "verified": 2, "supported": 0, "contradicted": 1,
+                               "not_enough_evidence": 0, "needs_review": 1, "flags": 2,
+                               "automatic_flags": 1, "needs_review_flags": 1}
+
+
+def test_html_marks_changed_words_escaped_and_shows_summary():
+    page = render_html(report_to_dict(_report()))
+    assert '<mark class="change" title="direction">rose</mark>' in page
+    assert '<mark class="change" title="direction">fell</mark>' in page
+    assert "<script>x</script>" not in page and "<b>sharply</b>" not in page
+    assert '<mark class="change" title="content">&lt;script&gt;x&lt;/script&gt;</mark>' in page
+    assert '<mark class="change" title="content">&lt;b&gt;sharply&lt;/b&gt;</mark>' in page
+    assert '<mark class="needs_review"' in page and "mark.needs_review" in page
+    assert "2 of 3 sentences verified; 1 left to a human" in page
+
+
+def test_markdown_lists_changes_and_summary():
+    md = render_markdown(report_to_dict(_report()))
+    assert "changed: “rose” → source “fell” (direction)" in md
+    assert "2 sentences verified; 1 left to needs_review" in md
+
+
+def test_schema_1_data_without_new_fields_still_renders():
+    assert "Heather Nuart" in render_html(DATA) and "0 left to needs_review" in render_markdown(DATA)
