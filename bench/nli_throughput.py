@@ -78,7 +78,7 @@ def main(argv=None) -> None:
 
     import torch
 
-    from pipeline.nli_training import read_nli_jsonl
+    from pipeline.training.nli import read_nli_jsonl
 
     torch.set_num_threads(ns.threads)
     rows = read_nli_jsonl([ns.data])

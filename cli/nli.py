@@ -49,7 +49,7 @@ def train_nli_command(
 
         summary = train_nli_flow(train_paths, eval_paths, str(output), options)
     else:
-        from pipeline.nli_training import train_nli
+        from pipeline.training.nli import train_nli
 
         result = train_nli(train_paths, eval_paths, output, **options)
         summary = {"output": str(result.output_dir), **result.metrics}
@@ -75,8 +75,8 @@ def eval_nli_command(
     from rich.table import Table
 
     from pipeline.config import load_config
-    from pipeline.nli_eval import evaluate_nli
-    from pipeline.nli_training import write_json_atomic
+    from pipeline.evaluation.nli import evaluate_nli
+    from pipeline.training.nli import write_json_atomic
     from pipeline.verify import NLI_LABELS, NliVerifier
 
     if not data.is_file():

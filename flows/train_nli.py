@@ -1,4 +1,4 @@
-"""Prefect flow ``train-nli``: fine-tune the NLI cross-encoder. The work is in ``pipeline.nli_training``."""
+"""Prefect flow ``train-nli``: fine-tune the NLI cross-encoder. The work is in ``pipeline.training.nli``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.nli_training import train_nli
+from pipeline.training.nli import train_nli
 
 
 @task(cache_policy=NO_CACHE, name="train-nli-model")

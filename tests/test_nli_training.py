@@ -10,7 +10,7 @@ import pytest
 from safetensors import safe_open
 
 from pipeline.errors import InputError
-from pipeline.nli_training import expected_calibration_error, fit_temperature, read_nli_jsonl, softmax, train_nli
+from pipeline.training.nli import expected_calibration_error, fit_temperature, read_nli_jsonl, softmax, train_nli
 from pipeline.verify import NliVerifier
 from tests.tiny_models import make_tiny_classifier
 

@@ -262,7 +262,7 @@ SNLI_TEST = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / 
 @pytest.mark.skipif(not (SHIPPED / "config.json").is_file() or not SNLI_TEST.is_file(),
                     reason="needs models/nli and ../shared/data/nli/snli_test.jsonl")
 def test_shipped_model_beats_chance_in_fp32_and_int8():
-    from pipeline.nli_training import read_nli_jsonl
+    from pipeline.training.nli import read_nli_jsonl
 
     rows = read_nli_jsonl([SNLI_TEST])[:300]
     pairs = [(r["premise"], r["hypothesis"]) for r in rows]

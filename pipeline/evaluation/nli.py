@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from pipeline.errors import InputError
-from pipeline.nli_training import expected_calibration_error, read_nli_jsonl
+from pipeline.training.nli import expected_calibration_error, read_nli_jsonl
 from pipeline.verify import NLI_LABELS, NliVerifier
 
 
