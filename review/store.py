@@ -159,6 +159,9 @@ class Flag(Base):
     suggestion: Mapped[str | None] = mapped_column(Text, nullable=True)
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     evidence_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Report schema 2; None on flags recorded from schema-1 reports.
+    changes: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    source_sentence: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     run: Mapped[Run] = relationship(back_populates="flags")
     claim: Mapped[Claim | None] = relationship()
@@ -395,6 +398,9 @@ def _build_run(report: dict, digest: str) -> Run:
         if not isinstance(evidence_ids, list):
             raise InputError(f"report {where}.evidence_ids must be a list, got {evidence_ids!r:.80}")
         suggestion = raw.get("suggestion")
+        source_sentence = raw.get("source_sentence")
+        if source_sentence is not None and not isinstance(source_sentence, str):
+            raise InputError(f"report {where}.source_sentence must be a string or null, got {source_sentence!r:.80}")
         run.flags.append(
             Flag(
                 flag_id=flag_id,
@@ -408,9 +414,34 @@ def _build_run(report: dict, digest: str) -> Run:
                 suggestion=None if suggestion is None else str(suggestion),
                 confidence=_optional_float(raw.get("confidence"), f"{where}.confidence"),
                 evidence_ids=[str(e) for e in evidence_ids],
+                changes=_changes(raw.get("changes"), f"{where}.changes") if "changes" in raw else None,
+                source_sentence=source_sentence,
             )
         )
     return run
+
+
+_CHANGE_OFFSETS = ("article_start", "article_end", "source_start", "source_end")
+
+
+def _changes(value: Any, where: str) -> list[dict]:
+    """A flag's ``changes`` checked and reduced to the contract's fields."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InputError(f"report {where} must be a list, got {value!r:.80}")
+    changes = []
+    for i, raw in enumerate(value):
+        if not isinstance(raw, dict):
+            raise InputError(f"report {where}[{i}] must be an object, got {raw!r:.80}")
+        change = {key: str(raw.get(key) or "") for key in ("article", "source", "kind")}
+        for key in _CHANGE_OFFSETS:
+            offset = raw.get(key)
+            if offset is not None and (isinstance(offset, bool) or not isinstance(offset, int)):
+                raise InputError(f"report {where}[{i}].{key} must be an integer or null, got {offset!r:.80}")
+            change[key] = offset
+        changes.append(change)
+    return changes
 
 
 def record_run(report: dict, *, database_url: str | None = None) -> int:

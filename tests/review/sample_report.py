@@ -118,3 +118,44 @@ def sample_report(created_at: str = "2026-11-27T10:00:00+00:00") -> dict:
         "flags": flags,
     }
     return copy.deepcopy(report)
+
+
+SOURCE_SENTENCE = f"North Korea has tested missiles since 2017 {SCRIPT}, officials said."
+
+
+def sample_report_v2(created_at: str = "2026-12-01T10:00:00+00:00") -> dict:
+    """The sample as report schema 2: a flag with ``changes`` against its source sentence, a needs_review verdict and flag."""
+    report = sample_report(created_at)
+    report["schema_version"] = 2
+    text = report["article"]["text"]
+    claims = {claim["id"]: claim for claim in report["claims"]}
+    missiles = claims["c-missiles"]
+    no_start = text.index(" no ", missiles["start"]) + 1
+    year_start = text.index("2010", missiles["start"])
+    source_year = SOURCE_SENTENCE.index("2017")
+    source_script = SOURCE_SENTENCE.index(SCRIPT)
+    changes = [
+        {"article": "no", "source": "", "kind": "negation", "article_start": no_start, "article_end": no_start + 2,
+         "source_start": None, "source_end": None},
+        {"article": "2010", "source": "2017", "kind": "number", "article_start": year_start, "article_end": year_start + 4,
+         "source_start": source_year, "source_end": source_year + 4},
+        {"article": "", "source": SCRIPT, "kind": "content", "article_start": None, "article_end": None,
+         "source_start": source_script, "source_end": source_script + len(SCRIPT)},
+    ]
+    for claim in report["claims"]:
+        claim.update(changes=[], source_sentence=None, decided_by=[])
+    missiles.update(changes=copy.deepcopy(changes), source_sentence=SOURCE_SENTENCE, decided_by=["ev-tests"])
+    claims["c-cost"]["verdict"] = "needs_review"
+    for flag in report["flags"]:
+        flag.update(changes=[], source_sentence=None)
+    contra = next(f for f in report["flags"] if f["id"] == "f-contra")
+    contra.update(changes=changes, source_sentence=SOURCE_SENTENCE)
+    cost = claims["c-cost"]
+    report["flags"].append(
+        {"id": "f-review", "type": "needs_review", "claim_id": "c-cost", "text": cost["text"], "start": cost["start"],
+         "end": cost["end"], "message": "The checker could not decide.", "suggestion": None, "confidence": 0.5,
+         "evidence_ids": [], "changes": [], "source_sentence": None}
+    )
+    report["summary"] = {"sentences": 4, "verified": 4, "supported": 1, "contradicted": 1, "not_enough_evidence": 1,
+                         "needs_review": 1, "flags": 6, "automatic_flags": 5, "needs_review_flags": 1}
+    return copy.deepcopy(report)

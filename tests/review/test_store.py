@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -23,7 +25,7 @@ def test_migrations_build_the_schema_the_models_describe(db_url):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0001"
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
         diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), store.Base.metadata)
     assert diff == []
 
@@ -170,3 +172,85 @@ def test_session_secret_is_generated_once_and_kept_private(tmp_path, monkeypatch
     assert key_file.stat().st_mode & 0o777 == 0o600
     monkeypatch.setenv("FACTCHECK_SECRET_KEY", "from-env")
     assert settings.secret_key({}) == "from-env"
+
+
+# --------------------------------------------------------------------------- report schema 2
+
+from tests.review.sample_report import SOURCE_SENTENCE, sample_report_v2  # noqa: E402
+
+
+def test_schema_2_report_round_trips_changes_and_a_needs_review_flag(db_url):
+    report = sample_report_v2()
+    run_id = store.record_run(report, database_url=db_url)
+    with Session(store.get_engine(db_url)) as session:
+        flags = {f.flag_id: f for f in session.scalars(select(store.Flag).where(store.Flag.run_id == run_id))}
+        contra = flags["f-contra"]
+        assert contra.source_sentence == SOURCE_SENTENCE
+        assert contra.changes == next(f for f in report["flags"] if f["id"] == "f-contra")["changes"]
+        assert contra.changes[1] == {"article": "2010", "source": "2017", "kind": "number",
+                                     "article_start": contra.changes[1]["article_start"],
+                                     "article_end": contra.changes[1]["article_start"] + 4,
+                                     "source_start": SOURCE_SENTENCE.index("2017"),
+                                     "source_end": SOURCE_SENTENCE.index("2017") + 4}
+        assert flags["f-review"].type == "needs_review" and flags["f-review"].changes == []
+        assert flags["f-review"].claim.verdict == "needs_review"
+        run = session.get(store.Run, run_id)
+        assert run.schema_version == 2 and run.report["summary"]["needs_review_flags"] == 1
+
+
+def test_schema_1_report_still_imports_without_changes(db_url, run_id):
+    with Session(store.get_engine(db_url)) as session:
+        flags = session.scalars(select(store.Flag).where(store.Flag.run_id == run_id)).all()
+        assert flags and all(f.changes is None and f.source_sentence is None for f in flags)
+        assert session.get(store.Run, run_id).schema_version == 1
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda r: r["flags"][0].update(changes="rose"), "flags[0].changes must be a list"),
+        (lambda r: r["flags"][0].update(changes=[{"kind": "number", "article_start": "3"}]), "flags[0].changes[0].article_start"),
+        (lambda r: r["flags"][0].update(source_sentence=3), "flags[0].source_sentence"),
+    ],
+)
+def test_bad_changes_name_the_field(db_url, mutate, message):
+    report = sample_report_v2()
+    mutate(report)
+    with pytest.raises(InputError, match=re.escape(message)):
+        store.record_run(report, database_url=db_url)
+
+
+def test_migration_upgrades_an_existing_schema_1_database(tmp_path):
+    """A database made by revision 0001 with a run in it gains the new columns; its rows survive."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO runs (id, report_sha256, schema_version, article_path, article_sha256, article_title, "
+            "article_text, models, recorded_at, report) VALUES (1, 'x', 1, '', '', 'old', 'Text.', '{}', '2026-11-27', '{}')"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO flags (id, run_id, flag_id, position, type, start, \"end\", text, message, evidence_ids) "
+            "VALUES (1, 1, 'f-old', 0, 'unsupported', 0, 5, 'Text.', 'old flag', '[]')"
+        )
+    engine.dispose()
+    try:
+        upgraded = store.get_engine(url)
+        columns = {c["name"] for c in inspect(upgraded).get_columns("flags")}
+        assert {"changes", "source_sentence"} <= columns
+        with Session(upgraded) as session:
+            old = session.scalar(select(store.Flag).where(store.Flag.flag_id == "f-old"))
+            assert old.message == "old flag" and old.changes is None and old.source_sentence is None
+        new_run = store.record_run(sample_report_v2(), database_url=url)
+        assert new_run == 2
+    finally:
+        store.dispose_engines()
