@@ -35,6 +35,8 @@ from review import exports, render, security, settings, store
 from review.store import Decision, DecisionInput, Evidence, Flag, Run, StaleDecision, User
 
 HERE = Path(__file__).resolve().parent
+# Shown beside a flag type where it is not self-explanatory.
+TYPE_DESCRIPTIONS = {"needs_review": "needs review: the checker could not decide"}
 SESSION_COOKIE = "factcheck_review"
 CSRF_FIELD = "csrf_token"
 
@@ -219,6 +221,7 @@ def run_page(
         "rows": rows,
         "segments": render.segments(run.article_text, [flag for flag, _ in rows]),
         "flag_types": FLAG_TYPES,
+        "type_descriptions": TYPE_DESCRIPTIONS,
         "statuses": store.STATUSES,
         "type_filter": type_filter,
         "status_filter": status_filter,
@@ -283,6 +286,7 @@ def _flag_page(
     before, span, after = render.context_window(flag.run.article_text, flag.start, flag.end)
     form = form or {}
     evidence = _flag_evidence(db, flag)
+    article_pieces, source_pieces = render.change_pieces(flag.text, flag.start, flag.source_sentence, flag.changes)
     context = {
         "user": user,
         "flag": flag,
@@ -297,6 +301,10 @@ def _flag_page(
         "previous_id": previous,
         "next_id": following,
         "context": (before, span, after),
+        "article_pieces": article_pieces,
+        "source_pieces": source_pieces,
+        "changes": flag.changes or [],
+        "type_descriptions": TYPE_DESCRIPTIONS,
         "message": message,
         "error": error,
         "form_note": form.get("note", ""),
@@ -382,6 +390,8 @@ def _flag_json(flag: Flag, decision: Decision | None) -> dict[str, Any]:
         "message": flag.message,
         "suggestion": flag.suggestion,
         "confidence": flag.confidence,
+        "changes": flag.changes or [],
+        "source_sentence": flag.source_sentence,
         "status": store.status_of(decision),
         "latest_decision_id": decision.id if decision else 0,
     }

@@ -264,3 +264,53 @@ def test_decisions_from_an_earlier_check_of_the_same_article_are_shown(alice, db
     earlier = page[page.index('id="other-runs"'):]
     assert f"run {run_id}" in earlier and "reject" in earlier and "the spelling is the source" in earlier  # ...with the history
     assert 'id="other-runs"' not in alice.get(f"/flags/{flag_pk(rerun, 'f-quote', db_url)}").text
+
+
+# --------------------------------------------------------------------------- report schema 2
+
+
+def _v2_run(db_url) -> int:
+    from review import store
+    from tests.review.sample_report import sample_report_v2
+
+    return store.record_run(sample_report_v2(), database_url=db_url)
+
+
+def test_flag_page_shows_article_and_source_sentence_with_changed_words_marked(alice, db_url, run_id):
+    run = _v2_run(db_url)
+    html = alice.get(f"/flags/{flag_pk(run, 'f-contra', db_url)}").text
+    article = html[html.index('id="article-sentence"'):]
+    article = article[: article.index("</blockquote>")]
+    source = html[html.index('id="source-sentence"'):]
+    source = source[: source.index("</blockquote>")]
+    assert '<mark class="change" title="negation">no</mark>' in article
+    assert '<mark class="change" title="number">2010</mark>' in article
+    assert "North Korea has tested " in article
+    assert '<mark class="change" title="number">2017</mark>' in source
+    # a changed word that is markup stays escaped, marked or listed
+    assert '<mark class="change" title="content">&lt;script&gt;alert(1)&lt;/script&gt;</mark>' in source
+    assert SCRIPT not in html
+    changes = html[html.index('id="changes"'):html.index("</table>", html.index('id="changes"'))]
+    assert "<q>2010</q>" in changes and "<q>2017</q>" in changes and "number" in changes and "negation" in changes
+    # the suggestion-less contradicted flag has nothing pre-filled as a correction
+    assert re.search(r'<textarea name="correction" id="correction" rows="2"></textarea>', html)
+
+
+def test_flag_page_without_source_sentence_has_no_comparison(alice, db_url, run_id):
+    html = alice.get(f"/flags/{flag_pk(run_id, 'f-contra', db_url)}").text
+    assert 'id="compare"' not in html and 'id="changes"' not in html
+    unsupported = alice.get(f"/flags/{flag_pk(run_id, 'f-unsup', db_url)}").text
+    assert "Remove the figure" in unsupported[unsupported.index('id="correction"'):]  # suggestion pre-filled
+
+
+def test_needs_review_flags_are_filterable_and_described(alice, db_url, run_id):
+    run = _v2_run(db_url)
+    listing = alice.get(f"/runs/{run}").text
+    assert '<option value="needs_review">needs review</option>' in listing
+    assert _listed_flags(alice.get(f"/runs/{run}?type=needs_review").text) == ["needs_review"]
+    assert "needs review: the checker could not decide" in alice.get(f"/runs/{run}?type=needs_review").text
+    page = alice.get(f"/flags/{flag_pk(run, 'f-review', db_url)}").text
+    assert '<span class="type needs_review"' in page and "needs review: the checker could not decide" in page
+    assert "needs review" in alice.get("/").text
+    api = alice.get(f"/api/flags/{flag_pk(run, 'f-contra', db_url)}").json()
+    assert api["changes"][1]["source"] == "2017" and api["source_sentence"].startswith("North Korea has tested missiles")
