@@ -74,3 +74,27 @@ def cases(
         write_atomically(json_out, json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n")
         print(f"wrote {json_out}", file=sys.stderr)
     out.print(summary.summary_line(), highlight=False, soft_wrap=True)
+
+
+@eval_app.command("generate-cases")
+@one_line_errors
+def generate_cases(
+    out_dir: Path = typer.Argument(..., help="Folder to write the generated case folders into (e.g. build/planted)."),
+    data_dir: Path = typer.Option(Path("../shared/data"), "--data-dir", help="Shared data folder; FEVER/VitaminC premises are read from its nli/."),
+    cases_dir: Path = typer.Option(Path("eval_cases"), "--cases", help="Case set whose evidence sets are source texts."),
+    seed: int = typer.Option(13, "--seed", help="Random seed: the same seed and inputs give the same cases."),
+    count: int = typer.Option(250, "--count", help="Number of cases to generate."),
+) -> None:
+    """Write planted-error cases (articles rewritten from source texts with known errors and controls)."""
+    from collections import Counter
+
+    from pipeline.errors import InputError
+    from pipeline.evaluation.planted import generate_cases as generate, load_sources, write_cases
+
+    if count < 1:
+        raise InputError(f"--count must be >= 1, got {count}")
+    generated = generate(load_sources(data_dir, cases_dir), count=count, seed=seed)
+    write_cases(generated, out_dir)
+    kinds = Counter(edit.kind for case in generated for edit in case.edits)
+    summary = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+    print(f"wrote {len(generated)} cases to {out_dir}: {summary}")

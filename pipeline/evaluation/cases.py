@@ -21,7 +21,10 @@ from pipeline.errors import InputError
 from pipeline.types import FLAG_TYPES
 
 CASE_FILES = ("article.txt", "evidence.jsonl", "expected.jsonl")
-_EXPECTED_KEYS = frozenset({"text", "type", "must_flag", "suggestion", "occurrence", "note"})
+_EXPECTED_KEYS = frozenset({"text", "type", "must_flag", "suggestion", "occurrence", "note", "kind"})
+#: Flag types that are not automatic flags: left to an editor, they neither catch nor count against.
+REVIEW_TYPES = frozenset({"needs_review"})
+CONTROL_KINDS = ("control", "control_harmless")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class Expectation:
     suggestions: tuple[str, ...] = ()
     occurrence: int = 1
     line: int = 0
+    kind: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +199,9 @@ def parse_expectation(row: Mapping[str, Any], article_text: str, *, where: str =
         suggestions = tuple(suggestion)
     else:
         raise InputError(f"{where}: 'suggestion' must be a string or a list of strings, got {suggestion!r}")
+    kind = row.get("kind")
+    if kind is not None and (not isinstance(kind, str) or not kind.strip()):
+        raise InputError(f"{where}: 'kind' must be a non-empty string, got {kind!r}")
     start = _nth_occurrence(article_text, text, occurrence)
     if start < 0:
         found = article_text.count(text)
@@ -210,6 +217,7 @@ def parse_expectation(row: Mapping[str, Any], article_text: str, *, where: str =
         suggestions=suggestions,
         occurrence=occurrence,
         line=line,
+        kind=kind,
     )
 
 
