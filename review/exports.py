@@ -23,6 +23,11 @@ _RATINGS: tuple[tuple[str, str, int], ...] = (
     ("unsupported", "Unsupported", 3),
 )
 
+# Flags that rate nothing: "needs review" says the checker could not decide, so an
+# editor's decision on one is no rating of the claim. Claims whose only decided flags
+# are of these types get no ClaimReview.
+UNRATED_TYPES: tuple[str, ...] = ("needs_review",)
+
 
 def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
@@ -69,7 +74,7 @@ def claimreview_items(session: Session, organization: dict[str, str]) -> list[di
     """A schema.org ClaimReview for each claim with at least one decided flag."""
     by_claim: dict[int, list[tuple[Flag, Decision]]] = {}
     for flag, decision in flags_with_status(session):
-        if flag.claim is not None and decision is not None:
+        if flag.claim is not None and decision is not None and flag.type not in UNRATED_TYPES:
             by_claim.setdefault(flag.claim.id, []).append((flag, decision))
     author: dict[str, Any] = {"@type": "Organization", "name": organization["name"]}
     if organization.get("url"):

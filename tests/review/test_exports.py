@@ -144,3 +144,22 @@ def test_the_retraining_loader_reads_the_export(decided, tmp_path):
     path = exports.write_atomically(tmp_path / "decisions.jsonl", exports.jsonl_text(_rows(decided)))
     loaded = {(d.claim_id, d.label, d.decision, d.editor) for d in load_decisions([path])}
     assert loaded == {("c-missiles", 1, "accept", "alice"), ("c-cost", 0, "reject", "bob")}
+
+
+def test_needs_review_flags_are_no_rating_and_decisions_export_still_works(db_url, editors):
+    from tests.review.sample_report import sample_report_v2
+
+    run = store.record_run(sample_report_v2(), database_url=db_url)
+    alice = editors["alice"]
+    _decide(db_url, run, alice, "f-review", "accept")  # the only decided flag of c-cost
+    _decide(db_url, run, alice, "f-contra", "accept")
+    _decide(db_url, run, alice, "f-misattr", "correct", correction="Donald Trump said")
+    _decide(db_url, run, alice, "f-review", "correct", correction="The cost is disputed.")
+    with Session(store.get_engine(db_url)) as session:
+        items = exports.claimreview_items(session, {"name": "Desk"})
+    by_claim = {item["identifier"]: item for item in items}
+    assert set(by_claim) == {"c-missiles", "c-bond"}  # c-cost had only a needs_review decision
+    assert by_claim["c-missiles"]["reviewRating"]["alternateName"] == "False"
+    assert all("The cost is disputed." not in item.get("reviewBody", "") for item in items)
+    rows = _rows(db_url)
+    assert [(r["claim_id"], r["label"]) for r in rows] == [("c-missiles", 1)]
