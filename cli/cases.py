@@ -61,6 +61,20 @@ def cases(
         f"name suggestions right: {_ratio(summary.name_suggestion_acc)} of {summary.name_suggestion_total} caught; "
         f"seconds per case: mean {summary.sec_per_case_mean:.2f}, p95 {summary.sec_per_case_p95:.2f}"
     )
+    if summary.must_by_kind or summary.controls_total:
+        by_kind = Table(title="Recall by error kind, flags on controls")
+        by_kind.add_column("kind")
+        by_kind.add_column("spans", justify="right")
+        by_kind.add_column("recall / flagged share", justify="right")
+        for kind, total in summary.must_by_kind.items():
+            by_kind.add_row(kind, str(total), _ratio(summary.recall_by_kind.get(kind)))
+        for kind, total in summary.controls_total.items():
+            by_kind.add_row(f"{kind} (flagged)", str(total), _ratio(summary.control_flagged_share.get(kind)))
+        out.print(by_kind)
+    out.print(
+        f"must-flag spans left to needs_review: {_ratio(summary.needs_review_share)}; "
+        f"precision of automatic flags on expectation spans: {_ratio(summary.auto_flag_precision)}"
+    )
     failed = [s for s in summary.case_scores if s.failures]
     if failed:
         failures = Table(title="Failures")

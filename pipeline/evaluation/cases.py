@@ -15,7 +15,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pipeline.errors import InputError
 from pipeline.types import FLAG_TYPES
@@ -86,6 +86,13 @@ class CaseScore:
     failures: tuple[str, ...]
     flag_count: int = 0
     seconds: float = 0.0
+    must_by_kind: dict[str, int] = field(default_factory=dict)
+    caught_by_kind: dict[str, int] = field(default_factory=dict)
+    controls_total: dict[str, int] = field(default_factory=dict)
+    controls_flagged: dict[str, int] = field(default_factory=dict)
+    must_left_to_review: int = 0
+    auto_flags_on_spans: int = 0
+    auto_flags_right: int = 0
 
     @property
     def passed(self) -> bool:
@@ -110,6 +117,12 @@ class EvalSummary:
     sec_per_case_p95: float
     cases_passed: int
     case_scores: tuple[CaseScore, ...] = field(default_factory=tuple)
+    recall_by_kind: dict[str, float] = field(default_factory=dict)
+    must_by_kind: dict[str, int] = field(default_factory=dict)
+    controls_total: dict[str, int] = field(default_factory=dict)
+    control_flagged_share: dict[str, float] = field(default_factory=dict)
+    needs_review_share: float | None = None
+    auto_flag_precision: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -126,6 +139,12 @@ class EvalSummary:
             "name_suggestion_acc": self.name_suggestion_acc,
             "sec_per_case_mean": self.sec_per_case_mean,
             "sec_per_case_p95": self.sec_per_case_p95,
+            "recall_by_kind": self.recall_by_kind,
+            "must_by_kind": self.must_by_kind,
+            "controls_total": self.controls_total,
+            "control_flagged_share": self.control_flagged_share,
+            "needs_review_share": self.needs_review_share,
+            "auto_flag_precision": self.auto_flag_precision,
             "per_case": [
                 {
                     "name": s.name,
@@ -136,6 +155,9 @@ class EvalSummary:
                     "must_caught": s.must_caught,
                     "must_not_total": s.must_not_total,
                     "must_not_flagged": s.must_not_flagged,
+                    "must_by_kind": s.must_by_kind,
+                    "caught_by_kind": s.caught_by_kind,
+                    "controls_flagged": s.controls_flagged,
                     "failures": list(s.failures),
                 }
                 for s in self.case_scores
@@ -148,7 +170,10 @@ class EvalSummary:
 
         return (
             f"recall_min={fmt(self.recall_min)} must_not_flagged={fmt(self.must_not_flagged_share)} "
-            f"name_suggestion_acc={fmt(self.name_suggestion_acc)} sec_per_case={self.sec_per_case_mean:.2f}"
+            f"name_suggestion_acc={fmt(self.name_suggestion_acc)} sec_per_case={self.sec_per_case_mean:.2f} "
+            f"needs_review_share={fmt(self.needs_review_share)} auto_flag_precision={fmt(self.auto_flag_precision)}"
+            + "".join(f" {kind}_flagged={fmt(share)}" for kind, share in self.control_flagged_share.items())
+            + (f" recall_min_kind={fmt(min(self.recall_by_kind.values()))}" if self.recall_by_kind else "")
         )
 
 
@@ -290,8 +315,12 @@ def score_case(expected_rows: Sequence[Expectation | Mapping[str, Any]], report_
     """Score one report against a case's expectations. Pure: no models, no files.
 
     A must-flag span is caught when a flag of its type overlaps it (any overlap). A must-not
-    span counts as flagged when any flag (or, if the span has a type, a flag of that type)
-    overlaps it. For a caught span with expected suggestions, the suggestion is correct when
+    span counts as flagged when any automatic flag (or, if the span has a type, a flag of
+    that type) overlaps it. A ``needs_review`` flag is not automatic: it neither catches a
+    span nor flags a must-not one; a must-flag span it alone overlaps is counted as left to
+    review. Spans with a ``kind`` are also counted per kind (controls: ``control*`` kinds).
+    Of the automatic flags that overlap any expectation span, those that overlap a must-flag
+    span of their own type are counted as right (the precision figure). For a caught span with expected suggestions, the suggestion is correct when
     an overlapping flag of the type suggests one of them (case-insensitive).
 
     Args:
@@ -304,7 +333,14 @@ def score_case(expected_rows: Sequence[Expectation | Mapping[str, Any]], report_
         row if isinstance(row, Expectation) else parse_expectation(row, article_text, where=f"{name}: expected row {i}", line=i)
         for i, row in enumerate(expected_rows, 1)
     ]
-    flags = list(report_dict.get("flags") or [])
+    all_flags = list(report_dict.get("flags") or [])
+    flags = [f for f in all_flags if f.get("type") not in REVIEW_TYPES]
+    review_flags = [f for f in all_flags if f.get("type") in REVIEW_TYPES]
+    must_by_kind: dict[str, int] = {}
+    caught_by_kind: dict[str, int] = {}
+    controls_total: dict[str, int] = {}
+    controls_flagged: dict[str, int] = {}
+    left_to_review = 0
     must_total: dict[str, int] = {}
     must_caught: dict[str, int] = {}
     must_not_total = must_not_flagged = 0
@@ -314,12 +350,18 @@ def score_case(expected_rows: Sequence[Expectation | Mapping[str, Any]], report_
         hits = [f for f in flags if _overlaps(f, exp.start, exp.end) and (exp.type is None or f.get("type") == exp.type)]
         if exp.must_flag:
             must_total[exp.type] = must_total.get(exp.type, 0) + 1
+            if exp.kind:
+                must_by_kind[exp.kind] = must_by_kind.get(exp.kind, 0) + 1
             if not hits:
+                if any(_overlaps(f, exp.start, exp.end) for f in review_flags):
+                    left_to_review += 1
                 others = sorted({f.get("type") for f in flags if _overlaps(f, exp.start, exp.end)})
                 seen = f" (flagged only as {', '.join(map(str, others))})" if others else ""
                 failures.append(f"missed {exp.type}: {exp.text!r}{seen}")
                 continue
             must_caught[exp.type] = must_caught.get(exp.type, 0) + 1
+            if exp.kind:
+                caught_by_kind[exp.kind] = caught_by_kind.get(exp.kind, 0) + 1
             if exp.suggestions:
                 suggestions_total += 1
                 wanted = {_norm(s) for s in exp.suggestions}
@@ -330,6 +372,10 @@ def score_case(expected_rows: Sequence[Expectation | Mapping[str, Any]], report_
                     failures.append(f"wrong suggestion for {exp.text!r}: got {offered or None}, expected {exp.suggestions[0]!r}")
         else:
             must_not_total += 1
+            if exp.kind:
+                controls_total[exp.kind] = controls_total.get(exp.kind, 0) + 1
+                if hits:
+                    controls_flagged[exp.kind] = controls_flagged.get(exp.kind, 0) + 1
             if hits:
                 must_not_flagged += 1
                 kinds = ", ".join(sorted({str(f.get("type")) for f in hits}))
@@ -343,7 +389,16 @@ def score_case(expected_rows: Sequence[Expectation | Mapping[str, Any]], report_
         suggestions_total=suggestions_total,
         suggestions_correct=suggestions_correct,
         failures=tuple(failures),
-        flag_count=len(flags),
+        flag_count=len(all_flags),
+        must_by_kind=must_by_kind,
+        caught_by_kind=caught_by_kind,
+        controls_total=controls_total,
+        controls_flagged=controls_flagged,
+        must_left_to_review=left_to_review,
+        auto_flags_on_spans=sum(1 for f in flags if any(_overlaps(f, e.start, e.end) for e in expectations)),
+        auto_flags_right=sum(
+            1 for f in flags if any(e.must_flag and f.get("type") == e.type and _overlaps(f, e.start, e.end) for e in expectations)
+        ),
     )
 
 
@@ -372,6 +427,9 @@ def summarise(scores: Sequence[CaseScore]) -> EvalSummary:
     sugg_total = sum(s.suggestions_total for s in scores)
     sugg_ok = sum(s.suggestions_correct for s in scores)
     seconds = [s.seconds for s in scores]
+    by_kind, caught_kind = _add_counts(s.must_by_kind for s in scores), _add_counts(s.caught_by_kind for s in scores)
+    controls, controls_hit = _add_counts(s.controls_total for s in scores), _add_counts(s.controls_flagged for s in scores)
+    on_spans = sum(s.auto_flags_on_spans for s in scores)
     return EvalSummary(
         cases=len(scores),
         recall_by_type=recall,
@@ -387,7 +445,22 @@ def summarise(scores: Sequence[CaseScore]) -> EvalSummary:
         sec_per_case_p95=_percentile(seconds, 95),
         cases_passed=sum(1 for s in scores if s.passed),
         case_scores=tuple(scores),
+        recall_by_kind={k: caught_kind.get(k, 0) / n for k, n in by_kind.items()},
+        must_by_kind=by_kind,
+        controls_total=controls,
+        control_flagged_share={k: controls_hit.get(k, 0) / n for k, n in controls.items()},
+        needs_review_share=(sum(s.must_left_to_review for s in scores) / total_must) if total_must else None,
+        auto_flag_precision=(sum(s.auto_flags_right for s in scores) / on_spans) if on_spans else None,
     )
+
+
+def _add_counts(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    """Sum per-key counts, keys sorted."""
+    total: dict[str, int] = {}
+    for mapping in counts:
+        for key, n in mapping.items():
+            total[key] = total.get(key, 0) + n
+    return dict(sorted(total.items()))
 
 
 # -- running ------------------------------------------------------------------------------------
