@@ -125,3 +125,19 @@ def test_train_cli_missing_file_is_one_line_error(tmp_path):
     result = CliRunner().invoke(app, ["train", "nli", "--train", str(tmp_path / "none.jsonl"), "--eval",
                                       str(tmp_path / "none.jsonl"), "--output", str(tmp_path / "out")])
     assert result.exit_code == 2 and "none.jsonl" in result.output
+
+
+def test_resume_continues_from_the_latest_checkpoint(tmp_path):
+    base = make_tiny_classifier(tmp_path / "base", LABELS)
+    train = _write_rows(tmp_path / "train.jsonl", 48)
+    dev = _write_rows(tmp_path / "dev.jsonl", 6, offset=100)
+    work = tmp_path / "work"
+    options = dict(base_model=base, epochs=1, lr=1e-3, batch_size=8, max_length=32, seed=1, calibration_rows=0,
+                   work_dir=work, save_steps=2, threads=1)
+    # a run "stopped" after 2 of 6 steps: the time budget ends it right after its first checkpoint
+    train_nli([train], [dev], tmp_path / "first", time_budget_s=1e-9, **options)
+    assert [p.name for p in work.glob("checkpoint-*")] and not (work / "checkpoint-6").exists()
+    resumed = train_nli([train], [dev], tmp_path / "out", resume=True, **options)
+    args = resumed.extra["hyperparameters"]
+    assert args["resumed"] and args["optimisation_steps"] == 6
+    assert (work / "checkpoint-6" / "optimizer.pt").is_file()

@@ -188,6 +188,8 @@ def train_nli(
     work_dir: str | Path | None = None,
     ignore_mismatched_sizes: bool = True,
     time_budget_s: float | None = None,
+    save_steps: int | None = None,
+    resume: bool = False,
 ) -> NliTrainingResult:
     """Fine-tune ``base_model`` as a 3-label NLI cross-encoder and save it to ``output_dir``.
 
@@ -215,6 +217,10 @@ def train_nli(
         time_budget_s: stop the optimisation loop after this many seconds; the warm-up and
             linear decay then follow whichever of steps or time is further along, so a run cut
             short by the clock still ends at learning rate 0 (for shared CPUs).
+        save_steps: checkpoint (weights, optimizer, scheduler, RNG, step) into ``work_dir`` every
+            this many steps, and evaluate at the same steps; a stopped run then loses little.
+        resume: continue from the latest checkpoint in ``work_dir`` (Trainer's
+            ``resume_from_checkpoint``), so the run reaches its full step count instead of restarting.
 
     Returns:
         An `NliTrainingResult` with the metrics also written to ``metrics.json``.
@@ -245,6 +251,10 @@ def train_nli(
         raise InputError(f"max_train_rows must be > 0, got {max_train_rows}")
     if calibration_rows < 0:
         raise InputError(f"calibration_rows must be >= 0, got {calibration_rows}")
+    if resume and not work_dir:
+        raise InputError("resume needs work_dir, the folder holding the checkpoints")
+    if save_steps is not None and save_steps <= 0:
+        raise InputError(f"save_steps must be > 0, got {save_steps}")
     if time_budget_s is not None and time_budget_s <= 0:
         raise InputError(f"time_budget_s must be > 0, got {time_budget_s}")
 
@@ -306,6 +316,7 @@ def train_nli(
 
     steps_per_epoch = math.ceil(len(train_ds) / batch_size)
     total_steps = max(1, math.ceil(steps_per_epoch * epochs))
+    eval_steps = eval_steps or save_steps  # the best-model choice needs saves at evaluation steps
     strategy = "steps" if eval_steps else "epoch"
     work = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="nli-train-"))
     args = TrainingArguments(
@@ -320,7 +331,7 @@ def train_nli(
         eval_strategy=strategy,
         save_strategy=strategy,
         eval_steps=eval_steps,
-        save_steps=eval_steps,
+        save_steps=save_steps or eval_steps,
         save_total_limit=2,
         load_best_model_at_end=True,
         metric_for_best_model="accuracy",
@@ -333,7 +344,7 @@ def train_nli(
         report_to="none",
         train_sampling_strategy="group_by_length",
         dataloader_num_workers=0,
-        save_only_model=True,
+        save_only_model=not save_steps,  # resumable checkpoints need the optimizer and scheduler state
     )
     callbacks = [_TimeBudget(time_budget_s, total_steps, lr, warmup_ratio)] if time_budget_s else []
     trainer = Trainer(
@@ -345,7 +356,8 @@ def train_nli(
         compute_metrics=compute_metrics,
         callbacks=callbacks,
     )
-    train_output = trainer.train()
+    checkpoints = sorted(work.glob("checkpoint-*")) if resume else []
+    train_output = trainer.train(resume_from_checkpoint=True if checkpoints else None)
     history = [entry for entry in trainer.state.log_history if "eval_accuracy" in entry]
 
     eval_prediction = trainer.predict(eval_ds)
@@ -401,6 +413,8 @@ def train_nli(
         "sampler": "group_by_length",
         "time_budget_s": time_budget_s,
         "stopped_by_time_budget": bool(callbacks and callbacks[0].stopped),
+        "save_steps": save_steps,
+        "resumed": bool(checkpoints),
     }
     write_json_atomic(output_dir / "training_args.json", hyper)
     metrics = {
@@ -437,12 +451,14 @@ def _main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--work-dir", default=None)
     parser.add_argument("--time-budget", type=float, default=None, help="seconds for the optimisation loop")
+    parser.add_argument("--save-steps", type=int, default=None, help="checkpoint into --work-dir every N steps")
+    parser.add_argument("--resume", action="store_true", help="continue from the latest checkpoint in --work-dir")
     ns = parser.parse_args(argv)
     result = train_nli(
         ns.train, ns.eval, ns.output, base_model=ns.base_model, epochs=ns.epochs, lr=ns.lr,
         batch_size=ns.batch_size, max_length=ns.max_length, seed=ns.seed, max_train_rows=ns.max_train_rows,
         max_eval_rows=ns.max_eval_rows, eval_steps=ns.eval_steps, threads=ns.threads, work_dir=ns.work_dir,
-        time_budget_s=ns.time_budget,
+        time_budget_s=ns.time_budget, save_steps=ns.save_steps, resume=ns.resume,
     )
     print(json.dumps({"output_dir": str(result.output_dir), **result.metrics}, indent=2, default=str))
 
