@@ -20,6 +20,7 @@ import os
 import random
 import re
 from collections import defaultdict
+from itertools import zip_longest
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -528,7 +529,8 @@ def generate_cases(sources: Sequence[Source], *, count: int, seed: int) -> list[
     speakers = [s for s in case_based if "speaker" in supported[s.name]]
     case_based = [s for s in case_based for _ in range(6 if s in speakers else 1)]
     rng.shuffle(case_based)
-    order = [s for pair in zip(case_based * (count // max(1, len(case_based)) + 1), others) for s in pair] or case_based or others
+    repeated = case_based * (count // max(1, len(case_based)) + 1)
+    order = [s for pair in zip_longest(repeated, others) for s in pair if s is not None]
     attempts = 0
     while len(cases) < count and attempts < count * 20:
         source = order[attempts % len(order)]
