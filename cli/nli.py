@@ -62,25 +62,26 @@ def train_nli_command(
 @eval_app.command("nli")
 @one_line_errors
 def eval_nli_command(
-    data: Path = typer.Option(..., "--data", help="JSON Lines {premise, hypothesis, label}."),
+    data: list[Path] = typer.Option(..., "--data", help="JSON Lines {premise, hypothesis, label}; repeat for several sets."),
     model: Optional[Path] = typer.Option(None, "--model", help="Model directory. Default: nli.model_path in the config."),
     batch_size: Optional[int] = typer.Option(None, "--batch-size", help="Default: nli.batch_size in the config."),
-    limit: Optional[int] = typer.Option(None, "--limit", help="Score only the first N rows."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Score only the first N rows of each set."),
     fp32: bool = typer.Option(False, "--fp32", help="Skip dynamic int8 quantization."),
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the scores to this JSON file."),
     config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
 ) -> None:
-    """Accuracy, macro-F1, per-class F1, confusion matrix and ECE; the last line is `accuracy=0.xxx`."""
-    from rich.console import Console
-    from rich.table import Table
+    """Accuracy, macro-F1, per-class F1, confusion matrix and ECE; the last line is `accuracy=0.xxx`.
 
+    With several ``--data`` files: one line per set, then ``mean_accuracy=0.xxx`` (unweighted mean).
+    """
     from pipeline.config import load_config
     from pipeline.evaluation.nli import evaluate_nli
     from pipeline.training.nli import write_json_atomic
-    from pipeline.verify import NLI_LABELS, NliVerifier
+    from pipeline.verify import NliVerifier
 
-    if not data.is_file():
-        raise InputError(f"no such file: {data}")
+    for path in data:
+        if not path.is_file():
+            raise InputError(f"no such file: {path}")
     cfg = load_config(config)
     overrides = dict(cfg.get("nli") or {})
     if model is not None:
@@ -90,7 +91,29 @@ def eval_nli_command(
     if fp32:
         overrides["quantize"] = False
     verifier = NliVerifier.from_config({"nli": overrides})
-    result = evaluate_nli(data, verifier, limit=limit)
+    results = [evaluate_nli(path, verifier, limit=limit) for path in data]
+    if len(results) == 1:
+        _print_one_set(results[0])
+        if json_out is not None:
+            write_json_atomic(json_out, results[0].to_dict())
+        typer.echo(f"accuracy={results[0].accuracy:.3f}")
+        return
+    for result in results:
+        typer.echo(f"set={Path(result.data).stem} rows={result.rows} accuracy={result.accuracy:.3f} "
+                   f"macro_f1={result.macro_f1:.3f} ece={result.ece:.3f} ({result.pairs_per_second:.0f} pairs/s)")
+    mean = sum(r.accuracy for r in results) / len(results)
+    if json_out is not None:
+        write_json_atomic(json_out, {"model": results[0].model, "sets": [r.to_dict() for r in results],
+                                     "mean_accuracy": mean})
+    typer.echo(f"model={results[0].model} sets={len(results)} mean_accuracy={mean:.3f}")
+
+
+def _print_one_set(result) -> None:
+    """The detailed report of one set: header, confusion table with per-class F1, macro-F1 and ECE."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.verify import NLI_LABELS
 
     console = Console()
     plain = {"markup": False, "highlight": False, "soft_wrap": True}
@@ -106,6 +129,3 @@ def eval_nli_command(
         table.add_row(name, *(str(v) for v in row), f"{result.per_class_f1[name]:.3f}")
     console.print(table)
     console.print(f"macro_f1={result.macro_f1:.3f} ece={result.ece:.3f}", **plain)
-    if json_out is not None:
-        write_json_atomic(json_out, result.to_dict())
-    typer.echo(f"accuracy={result.accuracy:.3f}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -275,3 +276,24 @@ def test_shipped_model_beats_chance_in_fp32_and_int8():
     # Not asserted: verdicts on hand-written pairs. This CPU-trained model gets obvious ones wrong
     # ("The unemployment rate fell to 3.9 percent in April." -> "The unemployment rate rose in April."
     # scores 0.75 entailment); see models/nli/README.md.
+
+
+def test_eval_cli_several_sets_prints_a_line_per_set_and_the_summary(tiny_nli_model, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    files = []
+    for name, n in (("set_a", 3), ("set_b", 5)):
+        rows = [{"premise": p, "hypothesis": h, "label": NLI_LABELS[i % 3]} for i, (p, h) in enumerate(PAIRS[:n])]
+        files += ["--data", str(tmp_path / f"{name}.jsonl")]
+        (tmp_path / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "scores.json"
+    result = CliRunner().invoke(app, ["eval", "nli", *files, "--model", str(tiny_nli_model), "--fp32", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    per_set = re.findall(r"set=(\w+) rows=(\d+) accuracy=", result.output)  # progress bars share lines on stderr
+    assert per_set == [("set_a", "3"), ("set_b", "5")]
+    scores = json.loads(out.read_text())
+    assert [s["rows"] for s in scores["sets"]] == [3, 5]
+    assert lines[-1].endswith(f"sets=2 mean_accuracy={scores['mean_accuracy']:.3f}")
