@@ -23,3 +23,13 @@ demo: setup
 
 test: setup
 	$(PY) -m pytest
+
+# GPU recipe (docs/nli.md): teacher from all-mpnet-base-v2, distilled into the MiniLM student.
+# TEACHER_BASE: the unpacked all-mpnet-base-v2 folder; GPU_NLI_OUT: where both models go.
+TEACHER_BASE ?= ../shared/models/all-mpnet-base-v2
+GPU_NLI_OUT ?= runs/gpu-nli
+gpu-nli: setup
+	mkdir -p $(GPU_NLI_OUT)
+	$(PY) -m pipeline.training.nli_data --data-dir ../shared/data/nli --output $(GPU_NLI_OUT)/mix.jsonl
+	$(PY) -m pipeline.training.distil --train $(GPU_NLI_OUT)/mix.jsonl --eval ../shared/data/nli/vitaminc_dev.jsonl \
+	  --output $(GPU_NLI_OUT) --teacher-base $(TEACHER_BASE) --student-base models/nli --batch-size 128

@@ -43,7 +43,8 @@ write_json_atomic = write_json_atomically  # kept for callers of the old name
 
 
 def read_nli_jsonl(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
-    """Read ``{"premise", "hypothesis", "label"}`` rows from JSON Lines files.
+    """Read ``{"premise", "hypothesis", "label"}`` rows (and an optional ``"teacher"`` list of
+    three probabilities) from JSON Lines files.
 
     Raises:
         InputError: a file is missing, a line is not JSON, or a label is not an NLI label.
@@ -56,7 +57,10 @@ def read_nli_jsonl(paths: Sequence[str | Path]) -> list[dict[str, Any]]:
                 raise InputError(f"{path}:{number} has label {row.get('label')!r}, expected one of {NLI_LABELS}")
             if not isinstance(row.get("premise"), str) or not isinstance(row.get("hypothesis"), str):
                 raise InputError(f"{path}:{number} needs string 'premise' and 'hypothesis'")
-            rows.append({"premise": row["premise"], "hypothesis": row["hypothesis"], "label": LABEL2ID[label]})
+            parsed = {"premise": row["premise"], "hypothesis": row["hypothesis"], "label": LABEL2ID[label]}
+            if "teacher" in row:  # a teacher's probabilities, for distillation
+                parsed["teacher"] = [float(p) for p in row["teacher"]]
+            rows.append(parsed)
     if not rows:
         raise InputError(f"no NLI rows in {', '.join(str(p) for p in paths)}")
     return rows
@@ -167,6 +171,24 @@ def _TimeBudget(budget_s: float, total_steps: int, peak_lr: float, warmup_ratio:
     return _time_budget_callback_class()(budget_s, total_steps, peak_lr, warmup_ratio)
 
 
+def _distil_trainer_class(trainer_base, alpha: float):
+    """A Trainer whose loss is ``alpha * KL(teacher || student) + (1 - alpha) * CE(gold)``."""
+    import torch.nn.functional as F
+
+    class DistilTrainer(trainer_base):
+        def compute_loss(self, model, inputs, return_outputs=False, **kwargs):
+            teacher = inputs.pop("teacher_probs", None)
+            outputs = model(**inputs)
+            loss = outputs.loss
+            if teacher is not None:  # evaluation rows carry no teacher: plain cross-entropy there
+                log_student = F.log_softmax(outputs.logits.float(), dim=-1)
+                kl = F.kl_div(log_student, teacher.float(), reduction="batchmean")
+                loss = alpha * kl + (1.0 - alpha) * loss
+            return (loss, outputs) if return_outputs else loss
+
+    return DistilTrainer
+
+
 def train_nli(
     train_files: Sequence[str | Path],
     eval_files: Sequence[str | Path],
@@ -190,6 +212,7 @@ def train_nli(
     time_budget_s: float | None = None,
     save_steps: int | None = None,
     resume: bool = False,
+    distil_alpha: float = 0.0,
 ) -> NliTrainingResult:
     """Fine-tune ``base_model`` as a 3-label NLI cross-encoder and save it to ``output_dir``.
 
@@ -221,6 +244,8 @@ def train_nli(
             this many steps, and evaluate at the same steps; a stopped run then loses little.
         resume: continue from the latest checkpoint in ``work_dir`` (Trainer's
             ``resume_from_checkpoint``), so the run reaches its full step count instead of restarting.
+        distil_alpha: weight of the soft-label KL term against the teacher probabilities carried
+            by the training rows (``"teacher"``); the gold-label cross-entropy gets ``1 - alpha``.
 
     Returns:
         An `NliTrainingResult` with the metrics also written to ``metrics.json``.
@@ -251,6 +276,8 @@ def train_nli(
         raise InputError(f"max_train_rows must be > 0, got {max_train_rows}")
     if calibration_rows < 0:
         raise InputError(f"calibration_rows must be >= 0, got {calibration_rows}")
+    if not 0.0 <= distil_alpha <= 1.0:
+        raise InputError(f"distil_alpha must be in [0, 1], got {distil_alpha}")
     if resume and not work_dir:
         raise InputError("resume needs work_dir, the folder holding the checkpoints")
     if save_steps is not None and save_steps <= 0:
@@ -304,6 +331,8 @@ def train_nli(
         def tokenize(batch):
             encoded = tokenizer(batch["premise"], batch["hypothesis"], truncation=True, max_length=max_length)
             encoded["labels"] = batch["label"]
+            if "teacher" in batch:
+                encoded["teacher_probs"] = batch["teacher"]
             return encoded
 
         return dataset.map(tokenize, batched=True, remove_columns=dataset.column_names)
@@ -344,10 +373,14 @@ def train_nli(
         report_to="none",
         train_sampling_strategy="group_by_length",
         dataloader_num_workers=0,
+        remove_unused_columns=False,  # keeps teacher_probs; encode() already dropped the text columns
         save_only_model=not save_steps,  # resumable checkpoints need the optimizer and scheduler state
     )
     callbacks = [_TimeBudget(time_budget_s, total_steps, lr, warmup_ratio)] if time_budget_s else []
-    trainer = Trainer(
+    trainer_class = _distil_trainer_class(Trainer, distil_alpha) if distil_alpha > 0 else Trainer
+    if distil_alpha > 0 and "teacher" not in train_rows[0]:
+        raise InputError("distil_alpha > 0 needs training rows with 'teacher' probabilities")
+    trainer = trainer_class(
         model=model,
         args=args,
         train_dataset=train_ds,
@@ -415,6 +448,7 @@ def train_nli(
         "stopped_by_time_budget": bool(callbacks and callbacks[0].stopped),
         "save_steps": save_steps,
         "resumed": bool(checkpoints),
+        "distil_alpha": distil_alpha,
     }
     write_json_atomic(output_dir / "training_args.json", hyper)
     metrics = {
