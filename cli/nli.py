@@ -29,6 +29,9 @@ def train_nli_command(
     time_budget: Optional[float] = typer.Option(None, "--time-budget", help="Seconds for the training loop (LR decays to 0 by then)."),
     seed: int = typer.Option(42, "--seed"),
     threads: int = typer.Option(2, "--threads", help="torch CPU threads."),
+    work_dir: Optional[Path] = typer.Option(None, "--work-dir", help="Checkpoint folder (temporary when omitted)."),
+    save_steps: Optional[int] = typer.Option(None, "--save-steps", help="Resumable checkpoint every N steps."),
+    resume: bool = typer.Option(False, "--resume", help="Continue from the latest checkpoint in --work-dir."),
     use_prefect: bool = typer.Option(True, "--prefect/--no-prefect", help="Run as the Prefect flow train-nli."),
 ) -> None:
     """Fine-tune the 3-label NLI cross-encoder; writes fp16 weights, calibration.json and metrics.json."""
@@ -41,6 +44,7 @@ def train_nli_command(
         "base_model": str(base_model) if base_model else None, "epochs": epochs, "lr": lr, "batch_size": batch_size,
         "max_length": max_length, "seed": seed, "max_train_rows": max_train_rows, "max_eval_rows": max_eval_rows,
         "eval_steps": eval_steps, "threads": threads, "time_budget_s": time_budget,
+        "work_dir": str(work_dir) if work_dir else None, "save_steps": save_steps, "resume": resume,
     }
     train_paths, eval_paths = [str(p) for p in train], [str(p) for p in eval_files]
     if use_prefect:
