@@ -156,6 +156,7 @@ def toggle_negation(sentence: str, rng: random.Random) -> str | None:
     return sentence[:match.end()] + " not" + sentence[match.end():]
 
 
+_SENTENCE_STARTS = frozenset("The A An It This That These Those He She They We In On At By For His Her Their Its".split())
 _CLAUSE = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+")
 
 
@@ -175,7 +176,9 @@ def swap_clauses(sentence: str, rng: random.Random) -> str | None:
     if len(parts) != 2 or min(len(p.split()) for p in parts) < 4:
         return None
     first, second = parts
-    first = first[0].lower() + first[1:] if not re.match(r"[A-Z][a-z]+ [A-Z]|[A-Z]{2}", first) and first[:2] != "I " else first
+    # lower-case the old first word only when it is a function word; names keep their capital
+    if first.split()[0] in _SENTENCE_STARTS:
+        first = first[0].lower() + first[1:]
     return second[0].upper() + second[1:] + ", and " + first + "."
 
 
