@@ -1,39 +1,31 @@
 """Alignment: compare a claim with the evidence sentence it restates, word for word.
 
 Altered copy is the commonest error a desk sees: a wire sentence reused with a number,
-date or negation changed. When a claim and an evidence sentence are the same sentence
-apart from those tokens, the difference decides the verdict more reliably than an NLI
-model does; when they are the same sentence, the claim is supported. Otherwise this
-stage abstains and the NLI verdict stands.
+date, name, direction word or negation changed. When a claim restates an evidence sentence
+(most of its words, in order, with numbers and dates masked), the edits between them
+(`pipeline.changes`) decide the verdict more reliably than an NLI model does. A paraphrase
+with other content words, or a claim that restates nothing, is left to the NLI model,
+except for a number that conflicts with what the evidence counts.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.types import Claim, EvidenceJudgement, RetrievedPassage, Verdict
+from pipeline.changes import MEANING_KINDS, compare_sentences, describe, restatement_coverage, tokenize
+from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
-_NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million billion trillion".split()
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?|\b(?:" + "|".join(_NUMBER_WORDS) + r")\b", re.I)
 _MONTHS = frozenset("january february march april may june july august september october november december".split())
 # News style abbreviates months ("Jan. 13", "Sept. 26"); wire evidence often spells them out.
 _MONTH_ABBREVIATIONS = {
     "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
     "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
 }
-_DATE_WORDS = re.compile(
-    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
-    + "|".join(sorted(_MONTHS | set(_MONTH_ABBREVIATIONS)))
-    + r")\b",
-    re.I,
-)
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without)\b|n[’']t\b", re.I)
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?=st|nd|rd|th)|\d+(?:[.,]\d+)*|%|[a-z]+(?:'t)?")
 _WORD_TO_DIGIT = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 _WORD_TO_DIGIT.update({w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i})
@@ -42,35 +34,6 @@ _STOPWORDS = frozenset(
     "their his her they he she we after before than about into over under more less most least".split()
 )
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))(?<![ap]\.m\.)\s+(?=[“\"A-Z0-9])")
-
-
-@dataclass(frozen=True)
-class Alignment:
-    """The evidence sentence a claim restates and how it differs."""
-
-    passage: RetrievedPassage
-    sentence: str
-    similarity: float
-    changed: tuple[str, ...]  # e.g. ("number 27 -> 28", "negation")
-
-
-def _mask(text: str) -> str:
-    text = _NUMBER.sub("#", text.lower())
-    text = _DATE_WORDS.sub("@", text)
-    text = _NEGATION.sub(" ", text)
-    text = re.sub(r"[^\w#@ ]", " ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _similarity(claim: str, sentence: str) -> float:
-    a, b = _mask(claim), _mask(sentence)
-    if not a or not b:
-        return 0.0
-    shorter, longer = sorted((a, b), key=len)
-    if len(longer) > 1.5 * len(shorter):
-        # A claim that restates part of a longer evidence sentence (or the reverse).
-        return fuzz.partial_ratio(shorter, longer) * 0.97 if len(shorter.split()) >= 6 else 0.0
-    return fuzz.ratio(a, b)
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -127,35 +90,6 @@ def _close(a: str, b: str) -> bool:
     return abs(x - y) <= max(0.01 * max(abs(x), abs(y)), 0.051)
 
 
-def _kind(tokens: Sequence[str]) -> str | None:
-    """"number" or "date" when every token of a changed stretch is one, else None."""
-    if tokens and all(t[0].isdigit() or t == "%" for t in tokens):
-        return "number"
-    if tokens and all(_DATE_WORDS.fullmatch(t) or t[0].isdigit() for t in tokens) and any(_DATE_WORDS.fullmatch(t) for t in tokens):
-        return "date"
-    return None
-
-
-def _differences(claim: str, sentence: str) -> tuple[str, ...]:
-    """Like-for-like swaps (a number for a number, a weekday for a weekday) and added or dropped negations.
-
-    "on Tuesday" against "on 19 March 2024" is another way to say the date, not a change.
-    """
-    claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
-    changed = []
-    matcher = difflib.SequenceMatcher(a=sentence_tokens, b=claim_tokens, autojunk=False)
-    for op, a0, a1, b0, b1 in matcher.get_opcodes():
-        if op != "replace":
-            continue
-        before, after = sentence_tokens[a0:a1], claim_tokens[b0:b1]
-        kind = _kind(before)
-        if kind is not None and kind == _kind(after) and (kind != "date" or _same_date_shape(before, after)):
-            changed.append(f"{kind} {' '.join(before)} -> {' '.join(after)}")
-    if _negations(claim) % 2 != _negations(sentence) % 2:
-        changed.append("negation")
-    return tuple(changed)
-
-
 def _anchors(tokens: Sequence[str], index: int, per_side: int = 2, reach: int = 5) -> set[str]:
     """The nearest content words on each side of a number: what the number counts or dates."""
     found: set[str] = set()
@@ -194,13 +128,13 @@ def _content(tokens: Sequence[str]) -> set[str]:
     return {t for t in tokens if not t[0].isdigit() and t not in _STOPWORDS and len(t) > 3}
 
 
-def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.4) -> tuple[str, ...]:
+def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.4) -> tuple[tuple[str, str], ...]:
     """Numbers the claim gives for something the evidence sentence counts differently.
 
     "voted 7–2" against "voted by a majority of 5–4": both numbers sit next to "voted",
     the sentences share most of their words, and the claim's numbers are neither in the
     evidence sentence nor next to the same words in ``context`` (all of the claim's evidence).
-    Returns descriptions of each conflict, or () when none.
+    Returns (evidence number, claim number) for each conflict, or () when none.
     """
     (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
     claim_content = _content(claim_tokens)
@@ -220,7 +154,7 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
                 continue
             shared = anchors & _anchors(sentence_tokens, j)
             if shared and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j)):
-                conflicts.append(f"{sorted(shared)[0]}: {other} -> {token}")
+                conflicts.append((other, token))
                 break
     return tuple(conflicts)
 
@@ -232,58 +166,98 @@ def _gives_number(tokens: Sequence[str], kinds: Sequence[str | None], number: st
     )
 
 
-def _same_date_shape(before: Sequence[str], after: Sequence[str]) -> bool:
-    return [t[0].isdigit() for t in before] == [t[0].isdigit() for t in after]
-
-
-def _negations(text: str) -> int:
-    return len(_NEGATION.findall(text))
-
-
 def split_evidence_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
-def best_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> Alignment | None:
-    """The evidence sentence most similar to ``claim`` once numbers, dates and negations are masked."""
-    best: Alignment | None = None
+@dataclass(frozen=True)
+class Alignment:
+    """The evidence sentence a claim restates and the classified edits between them."""
+
+    passage: RetrievedPassage
+    sentence: str
+    coverage: float
+    changes: tuple[Change, ...]
+
+    @property
+    def meaning_changes(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.kind in MEANING_KINDS)
+
+
+def best_restatement(claim: Claim, passages: Sequence[RetrievedPassage]) -> tuple[RetrievedPassage, str, float] | None:
+    """The evidence sentence covering most of the claim's words in order (numbers and dates masked)."""
+    claim_tokens = tokenize(claim.text)
+    best = None
     for retrieved in passages:
         for sentence in split_evidence_sentences(retrieved.passage.text):
-            similarity = _similarity(claim.text, sentence)
-            if best is None or similarity > best.similarity:
-                best = Alignment(retrieved, sentence, similarity, ())
-    if best is None:
+            coverage = restatement_coverage(claim_tokens, tokenize(sentence))
+            if best is None or coverage > best[2]:
+                best = (retrieved, sentence, coverage)
+    return best
+
+
+def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change | None:
+    """A quotation the article credits to someone other than the speaker the evidence names."""
+    if not (claim.speaker and passage.speaker):
         return None
-    return Alignment(best.passage, best.sentence, best.similarity, _differences(claim.text, best.sentence))
+    if fuzz.token_set_ratio(claim.speaker.lower(), passage.speaker.lower()) >= 80 or _shares_surname(claim.speaker, passage.speaker):
+        return None
+    where = claim.text.find(claim.speaker)
+    start = claim_start + where if where >= 0 else None
+    return Change("speaker", claim.speaker, passage.speaker, start, start + len(claim.speaker) if start is not None else None, None, None)
+
+
+def _shares_surname(a: str, b: str) -> bool:
+    return a.split()[-1].lower() == b.split()[-1].lower()
 
 
 class AlignmentChecker:
-    """Verdicts for claims that restate an evidence sentence; abstains on the rest."""
+    """Verdicts for claims that restate an evidence sentence, decided by the words that differ.
 
-    def __init__(self, *, min_similarity: float = 88.0) -> None:
-        if not 0 < min_similarity <= 100:
-            raise ValueError(f"min_similarity must be in (0, 100], got {min_similarity}")
-        self.min_similarity = min_similarity
+    A meaning change (number, date, negation, direction, entity, speaker, hedge) makes the
+    claim ``contradicted``; only harmless edits make it ``supported``; another content word
+    changed leaves the claim to the NLI model. Claims that restate nothing are checked for
+    a number that conflicts with what the evidence counts; otherwise the checker abstains.
+    """
+
+    def __init__(self, *, min_coverage: float = 0.8) -> None:
+        if not 0 < min_coverage <= 1:
+            raise ValueError(f"min_coverage must be in (0, 1], got {min_coverage}")
+        self.min_coverage = min_coverage
+
+    def align(self, claim: Claim, passages: Sequence[RetrievedPassage]) -> Alignment | None:
+        """The restated sentence and its changes, or a number conflict, or None."""
+        best = best_restatement(claim, passages)
+        if best is not None and best[2] >= self.min_coverage and len(tokenize(claim.text)) >= 4:
+            retrieved, sentence, coverage = best
+            speakers = [name for name in (claim.speaker, retrieved.passage.speaker) if name]
+            changes = compare_sentences(claim.text, sentence, article_offset=claim.start, speaker_names=speakers)
+            speaker = _speaker_change(claim, retrieved.passage, claim.start)
+            return Alignment(retrieved, sentence, coverage, changes + ((speaker,) if speaker else ()))
+        return _conflict_alignment(claim, passages)
 
     def run(self, claims: Sequence[Claim], passages: Mapping[str, Sequence[RetrievedPassage]]) -> dict[str, Verdict]:
         verdicts = {}
         for claim in claims:
-            alignment = best_alignment(claim, passages.get(claim.id, ()))
-            if alignment is None or alignment.similarity < self.min_similarity:
-                alignment = _conflict_alignment(claim, passages.get(claim.id, ()))
+            alignment = self.align(claim, passages.get(claim.id, ()))
             if alignment is None:
                 continue
-            label = "contradicted" if alignment.changed else "supported"
-            nli_label = "contradiction" if alignment.changed else "entailment"
+            meaning = alignment.meaning_changes
+            if not meaning and any(c.kind == "content" for c in alignment.changes):
+                continue  # a paraphrase with other words: the NLI model decides
+            label = "contradicted" if meaning else "supported"
             judgement = EvidenceJudgement(
                 passage=alignment.passage.passage,
                 retrieval_score=alignment.passage.score,
-                label=nli_label,
-                probabilities={"alignment": round(alignment.similarity / 100, 4)},
+                label="contradiction" if meaning else "entailment",
+                probabilities={"alignment": round(alignment.coverage, 4)},
             )
-            note = f"restates evidence {alignment.passage.passage.id} with {'; '.join(alignment.changed)}" if alignment.changed else ""
-            confidence = round(min(0.99, max(alignment.similarity / 100, 0.7 if alignment.changed else 0.0)), 4)
-            verdicts[claim.id] = Verdict(claim.id, label, confidence, (judgement,), note)
+            note = f"restates evidence {alignment.passage.passage.id} with {describe(meaning)}" if meaning else ""
+            confidence = round(min(0.99, max(alignment.coverage, 0.7)), 4)
+            verdicts[claim.id] = Verdict(
+                claim.id, label, confidence, (judgement,), note,
+                changes=alignment.changes, source_sentence=alignment.sentence, decided_by=(alignment.passage.passage.id,),
+            )
         return verdicts
 
 
@@ -294,7 +268,32 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
         for sentence in split_evidence_sentences(retrieved.passage.text):
             conflicts = anchored_number_conflicts(claim.text, sentence, context=context)
             if conflicts:
-                return Alignment(retrieved, sentence, _similarity(claim.text, sentence), conflicts)
+                changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in conflicts)
+                return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
+    return None
+
+
+def _conflict_change(claim: Claim, sentence: str, conflict: tuple[str, str]) -> Change:
+    """A number change located in both sentences ("5-4" in the source, "7-2" in the article)."""
+    source_number, article_number = conflict
+    a = _find_number(claim.text, article_number)
+    s = _find_number(sentence, source_number)
+    return Change(
+        "number",
+        claim.text[a[0]:a[1]] if a else article_number,
+        sentence[s[0]:s[1]] if s else source_number,
+        claim.start + a[0] if a else None,
+        claim.start + a[1] if a else None,
+        s[0] if s else None,
+        s[1] if s else None,
+    )
+
+
+def _find_number(text: str, number: str) -> tuple[int, int] | None:
+    """Where ``number`` (thousands separators dropped) is written in ``text``."""
+    for match in re.finditer(r"\d+(?:[.,]\d+)*", text):
+        if match.group().replace(",", "") == number:
+            return match.start(), match.end()
     return None
 
 
@@ -304,5 +303,5 @@ def merge_verdicts(nli: Mapping[str, Verdict], aligned: Mapping[str, Verdict]) -
     for claim_id, verdict in aligned.items():
         previous = nli.get(claim_id)
         rest = tuple(j for j in (previous.evidence if previous else ()) if j.passage.id != verdict.evidence[0].passage.id)
-        merged[claim_id] = Verdict(claim_id, verdict.label, verdict.confidence, verdict.evidence + rest, verdict.note)
+        merged[claim_id] = replace(verdict, evidence=verdict.evidence + rest)
     return merged

@@ -20,7 +20,7 @@ from pipeline.claims import ClaimDetector, make_scorer
 from pipeline.config import resolve_path
 from pipeline.embed import SentenceEmbedder
 from pipeline.evidence import EvidenceIndex, fingerprint, load_evidence
-from pipeline.flags import quote_flags, verdict_flags
+from pipeline.flags import merge_attribution_flags, quote_flags, verdict_flags
 from pipeline.ingest import read_article
 from pipeline.segment import Segmentation, segment
 from pipeline.types import Article, Claim, Flag, Report, RetrievedPassage, Verdict
@@ -43,7 +43,7 @@ class ArticleChecker:
         self.config = config
         self.embedder = SentenceEmbedder(resolve_path(config["embedder"].get("path")))
         self.claim_detector = ClaimDetector(make_scorer(config))
-        self.alignment = AlignmentChecker(min_similarity=config["verify"]["alignment_similarity"])
+        self.alignment = AlignmentChecker(min_coverage=config["verify"]["restatement_coverage"])
         self._verifier = None
         self._evidence: dict[tuple, EvidenceContext] = {}
         self.timings: dict[str, float] = {}
@@ -122,12 +122,12 @@ class ArticleChecker:
             return self._evidence[key]
 
     def retrieve(self, claims: Sequence[Claim], context: EvidenceContext) -> dict[str, list[RetrievedPassage]]:
-        """Top passages for each claim worth checking (check-worthiness at or above the threshold)."""
+        """Top passages for every claim that states something checkable, check-worthy or not."""
         with self._timed("retrieve"):
             cfg = self.config["evidence"]
-            worth = [c for c in claims if c.checkworthiness >= self.config["claims"]["threshold"]]
-            hits = context.index.search([c.text for c in worth], top_k=cfg["top_k"], candidates=cfg["candidates"], rrf_k=cfg["rrf_k"])
-            return {claim.id: passages for claim, passages in zip(worth, hits)}
+            checkable = [c for c in claims if is_checkable(c.text)]
+            hits = context.index.search([c.text for c in checkable], top_k=cfg["top_k"], candidates=cfg["candidates"], rrf_k=cfg["rrf_k"])
+            return {claim.id: passages for claim, passages in zip(checkable, hits)}
 
     def verify(self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]]) -> dict[str, Verdict]:
         with self._timed("verify"):
@@ -143,8 +143,7 @@ class ArticleChecker:
     ) -> Report:
         with self._timed("report"):
             min_score = self.config["report"]["unsupported_min_checkworthiness"]
-            flags = list(attribution_flags) + verdict_flags(claims, verdicts, min_checkworthiness=min_score)
-            flags.sort(key=lambda f: (f.start, f.type))
+            flags = merge_attribution_flags(list(attribution_flags), verdict_flags(claims, verdicts, min_checkworthiness=min_score))
             return Report(article, self.model_names(), tuple(claims), verdicts, tuple(flags), dict(self.timings))
 
     def check(self, article_path: str | Path, evidence_paths: Sequence[str | Path] | None = None, roster_path: str | Path | None = None) -> Report:
@@ -156,6 +155,11 @@ class ArticleChecker:
         claims = self.detect_claims(segmentation)
         verdicts = self.verify(claims, self.retrieve(claims, context))
         return self.assemble_report(article, claims, verdicts, self.check_attribution(article, segmentation, context))
+
+
+def is_checkable(text: str) -> bool:
+    """Whether a sentence states something that evidence could confirm: four words or more, not a question."""
+    return len(text.split()) >= 4 and not text.rstrip().rstrip("”\"’'").endswith("?")
 
 
 _CHECKERS: dict[str, ArticleChecker] = {}

@@ -1,9 +1,10 @@
-"""Flags derived from quotations (malformed marks) and from verdicts (contradicted, unsupported)."""
+"""Flags derived from quotations (malformed marks) and from verdicts (contradicted, misattribution, unsupported, needs_review)."""
 
 from __future__ import annotations
 
 from typing import Mapping, Sequence
 
+from pipeline.changes import MEANING_KINDS, corrected_text, describe
 from pipeline.types import Article, Claim, Flag, Quote, Verdict
 
 
@@ -32,29 +33,19 @@ def quote_flags(article: Article, quotes: Sequence[Quote]) -> list[Flag]:
 
 
 def verdict_flags(claims: Sequence[Claim], verdicts: Mapping[str, Verdict], *, min_checkworthiness: float) -> list[Flag]:
-    """``contradicted`` for claims the evidence contradicts; ``unsupported`` for check-worthy claims it does not cover."""
+    """Flags from verdicts, in the order of ``claims``.
+
+    ``contradicted`` (``misattribution`` when the change is who spoke) for claims the evidence
+    contradicts; ``unsupported`` for check-worthy claims it does not cover; ``needs_review``
+    for check-worthy claims the checker could not decide confidently.
+    """
     flags = []
     for claim in claims:
         verdict = verdicts.get(claim.id)
         if verdict is None:
             continue
         if verdict.label == "contradicted":
-            best = verdict.evidence[0].passage if verdict.evidence else None
-            flags.append(
-                Flag(
-                    type="contradicted",
-                    claim_id=claim.id,
-                    start=claim.start,
-                    end=claim.end,
-                    text=claim.text,
-                    message="The evidence contradicts this claim"
-                    + (f" ({verdict.note})" if verdict.note else "")
-                    + (f": {best.text}" if best else "."),
-                    suggestion=best.text if best else None,
-                    confidence=verdict.confidence,
-                    evidence_ids=tuple(j.passage.id for j in verdict.evidence if j.label == "contradiction") or (best.id,) if best else (),
-                )
-            )
+            flags.append(contradiction_flag(claim, verdict))
         elif verdict.label == "not_enough_evidence" and claim.checkworthiness >= min_checkworthiness:
             flags.append(
                 Flag(
@@ -68,4 +59,68 @@ def verdict_flags(claims: Sequence[Claim], verdicts: Mapping[str, Verdict], *, m
                     evidence_ids=tuple(j.passage.id for j in verdict.evidence[:3]),
                 )
             )
+        elif verdict.label == "needs_review" and claim.checkworthiness >= min_checkworthiness:
+            best = verdict.evidence[0] if verdict.evidence else None
+            flags.append(
+                Flag(
+                    type="needs_review",
+                    claim_id=claim.id,
+                    start=claim.start,
+                    end=claim.end,
+                    text=claim.text,
+                    message="The checker could not decide this claim confidently; an editor should compare it with the evidence"
+                    + (f" (best passage: {best.label}, {max(best.probabilities.get('entailment', 0), best.probabilities.get('contradiction', 0)):.2f})." if best else "."),
+                    confidence=verdict.confidence,
+                    evidence_ids=verdict.decided_by or tuple(j.passage.id for j in verdict.evidence[:2]),
+                    changes=verdict.changes,
+                    source_sentence=verdict.source_sentence,
+                )
+            )
+    return flags
+
+
+def contradiction_flag(claim: Claim, verdict: Verdict) -> Flag:
+    """A ``contradicted`` or ``misattribution`` flag citing the passages that decided it.
+
+    When the claim restates a source sentence, the message names each changed word side by
+    side and the suggestion is the article sentence with the source's words; otherwise the
+    message quotes the deciding passage and there is no suggestion.
+    """
+    meaning = [c for c in verdict.changes if c.kind in MEANING_KINDS]
+    decided_by = verdict.decided_by or tuple(j.passage.id for j in verdict.evidence[:1])
+    deciding = next((j.passage for j in verdict.evidence if j.passage.id in decided_by), None)
+    if meaning:
+        kind = "misattribution" if any(c.kind == "speaker" for c in meaning) else "contradicted"
+        message = f"The evidence says otherwise: {describe(meaning)}."
+        if verdict.source_sentence:
+            message += f" Source: {verdict.source_sentence}"
+        suggestion = corrected_text(claim.text, meaning, article_offset=claim.start) if kind == "contradicted" else None
+        if kind == "misattribution":
+            speaker = next(c for c in meaning if c.kind == "speaker")
+            suggestion = claim.text.replace(speaker.article, speaker.source) if speaker.article and speaker.source else None
+    else:
+        kind = "contradicted"
+        message = "The evidence contradicts this claim" + (f": {deciding.text}" if deciding else ".")
+        suggestion = None
+    return Flag(
+        type=kind,
+        claim_id=claim.id,
+        start=claim.start,
+        end=claim.end,
+        text=claim.text,
+        message=message,
+        suggestion=suggestion if suggestion != claim.text else None,
+        confidence=verdict.confidence,
+        evidence_ids=decided_by,
+        changes=verdict.changes,
+        source_sentence=verdict.source_sentence,
+    )
+
+
+def merge_attribution_flags(attribution: list[Flag], verdict: list[Flag]) -> list[Flag]:
+    """All flags, in article order; a verdict's misattribution is dropped where the attribution check already flagged one there."""
+    taken = [(f.start, f.end) for f in attribution if f.type == "misattribution"]
+    kept = [f for f in verdict if f.type != "misattribution" or not any(s < f.end and f.start < e for s, e in taken)]
+    flags = attribution + kept
+    flags.sort(key=lambda f: (f.start, f.type))
     return flags

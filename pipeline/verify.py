@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from pipeline.changes import terms_missing_from
 from pipeline.errors import InputError
 from pipeline.types import Claim, EvidenceJudgement, RetrievedPassage, Verdict
 
@@ -211,9 +212,11 @@ class NliVerifier:
         """Aggregate one claim's ``(k, 3)`` passage probabilities into (verdict, confidence, deciding column).
 
         ``supported`` if the best entailment reaches ``support_threshold`` and beats the best
-        contradiction; otherwise ``contradicted`` if the best contradiction reaches
-        ``contradict_threshold``; otherwise ``not_enough_evidence`` with confidence
-        ``1 - max(best entailment, best contradiction)``.
+        contradiction; ``contradicted`` if the best contradiction reaches ``contradict_threshold``
+        and beats the best entailment; otherwise ``needs_review`` (`run` turns it into
+        ``not_enough_evidence`` when the claim names what the evidence never mentions), with
+        confidence ``1 - max(best entailment, best contradiction)``; ``not_enough_evidence``
+        when there are no passages.
         """
         if len(probabilities) == 0:
             return "not_enough_evidence", 1.0, None
@@ -221,9 +224,9 @@ class NliVerifier:
         best_contra = float(probabilities[:, CONTRADICTION].max())
         if best_entail >= self.support_threshold and best_entail > best_contra:
             return "supported", best_entail, ENTAILMENT
-        if best_contra >= self.contradict_threshold:
+        if best_contra >= self.contradict_threshold and best_contra > best_entail:
             return "contradicted", best_contra, CONTRADICTION
-        return "not_enough_evidence", 1.0 - max(best_entail, best_contra), None
+        return "needs_review", 1.0 - max(best_entail, best_contra), None
 
     def run(self, claims: Sequence[Claim], passages: Mapping[str, Sequence[RetrievedPassage]]) -> dict[str, Verdict]:
         """Verdicts for ``claims`` given each claim's retrieved passages (keyed by claim id).
@@ -244,6 +247,8 @@ class NliVerifier:
             claim_probs = probabilities[start:end]
             label, confidence, column = self.decide(claim_probs)
             retrieved = list(passages.get(claim.id, ()))
+            if label == "needs_review" and terms_missing_from(claim.text, [item.passage.text for item in retrieved]):
+                label = "not_enough_evidence"
             if column is None:
                 decisiveness = np.maximum(claim_probs[:, ENTAILMENT], claim_probs[:, CONTRADICTION])
             else:
@@ -258,5 +263,6 @@ class NliVerifier:
                 )
                 for i in ranked
             )
-            verdicts[claim.id] = Verdict(claim_id=claim.id, label=label, confidence=float(confidence), evidence=evidence)
+            decided_by = (evidence[0].passage.id,) if column is not None and evidence else ()
+            verdicts[claim.id] = Verdict(claim.id, label, float(confidence), evidence, decided_by=decided_by)
         return verdicts

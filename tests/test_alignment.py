@@ -11,7 +11,9 @@ def _verdict(text):
 
 def test_changed_number_is_contradicted_with_the_change_named():
     verdict = _verdict("The Treasury said on Friday it had sanctioned 27 shipping companies and 82 vessels.")
-    assert verdict.label == "contradicted" and "28 -> 82" in verdict.note
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("number", "82", "28")]
+    assert "“82”" in verdict.note and "“28”" in verdict.note
 
 
 def test_changed_day_and_negation_are_contradicted():

@@ -1,0 +1,294 @@
+"""Word-by-word comparison of an article sentence with the source sentence it restates.
+
+Both sentences are tokenised with spaCy (lemmas, parts of speech), aligned over normalised
+lemmas with `difflib.SequenceMatcher`, and every substituted, inserted or deleted stretch
+is classified as one of `pipeline.types.CHANGE_KINDS`: a number, a date, a negation, a
+direction or comparison word (antonyms from `pipeline.lexicon`), a named entity, the
+speaker, a hedge or modal, another content word, or harmless (function words, spelling
+variants, a dropped clause). `corrected_text` writes the article sentence back with the
+source's words for every change that alters meaning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Sequence
+
+from rapidfuzz import fuzz
+
+from pipeline.lexicon import are_antonyms
+from pipeline.types import Change
+
+MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "hedge"})
+
+_NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without".split())
+# Modal verbs in reported speech shift tense ("will" -> "would"): each pair counts as one modal.
+_MODAL_GROUPS = {"will": "will", "would": "will", "can": "can", "could": "can", "may": "may", "might": "may",
+                 "shall": "shall", "should": "should", "must": "must"}
+_HEDGES = frozenset("possibly probably likely unlikely reportedly allegedly apparently perhaps maybe expect plan".split())
+_SPEECH_VERBS = frozenset("say tell state add announce declare note explain insist confirm according reporter journalist".split())
+_FUNCTION_WORDS = frozenset(
+    "the a an of in on at to for from by with and or but as be is was were are been being has have had do does did "
+    "its it this that these those their his her they he she we our us you i which who whom whose also then there "
+    "here very just about around some nearly almost roughly approximately than into 's ' , . ; : - – — ( ) \" “ ” ‘ ’".split()
+)
+_MONTHS = "january february march april may june july august september october november december".split()
+_MONTH_ABBREVIATIONS = {m[:3]: m for m in _MONTHS} | {"sept": "september"}
+_DATE_WORDS = frozenset(_MONTHS) | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow".split()
+)
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORDS |= {w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i}
+# British spellings news copy mixes with American ones; only the endings that never change meaning.
+_BRITISH_ENDINGS = ((r"our$", "or"), (r"ise$", "ize"), (r"ised$", "ized"), (r"ising$", "izing"), (r"yse$", "yze"), (r"tre$", "ter"))
+_ENTITY_POS = frozenset({"PROPN"})
+_MAX_SWAP = 3  # words on each side of an edit that can still be one word swapped for another
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of a sentence: its text, offsets in that sentence, normalised key and part of speech."""
+
+    text: str
+    start: int
+    end: int
+    key: str
+    lemma: str
+    pos: str
+
+    @property
+    def is_number(self) -> bool:
+        return self.key[:1].isdigit()
+
+    @property
+    def is_date(self) -> bool:
+        return self.key in _DATE_WORDS
+
+    @property
+    def is_negation(self) -> bool:
+        return self.key in _NEGATIONS
+
+    @property
+    def is_function(self) -> bool:
+        return self.key in _FUNCTION_WORDS or self.pos in {"PUNCT", "DET", "ADP", "CCONJ", "PART", "SYM", "SPACE"} and not self.is_negation
+
+
+def _normalise(word: str, lemma: str, pos: str) -> str:
+    lower = word.lower().replace("’", "'")
+    if lower[:1].isdigit():
+        return lower.replace(",", "").rstrip("%") or lower
+    if lower in _NUMBER_WORDS:
+        return _NUMBER_WORDS[lower]
+    if lower.rstrip(".") in _MONTH_ABBREVIATIONS:
+        return _MONTH_ABBREVIATIONS[lower.rstrip(".")]
+    if lower in ("n't", "not"):
+        return "not"
+    key = lemma.lower() if pos not in _ENTITY_POS else lower
+    for pattern, replacement in _BRITISH_ENDINGS:
+        key = re.sub(pattern, replacement, key) if pos not in _ENTITY_POS and len(key) > 5 else key
+    return key
+
+
+@lru_cache(maxsize=512)
+def tokenize(text: str) -> tuple[Token, ...]:
+    """The words of ``text`` (punctuation and spaces dropped), each with its normalised key."""
+    from pipeline.segment import load_spacy
+
+    doc = load_spacy()(text)
+    return tuple(
+        Token(t.text, t.idx, t.idx + len(t.text), _normalise(t.text, t.lemma_ or t.text, t.pos_), (t.lemma_ or t.text).lower(), t.pos_)
+        for t in doc
+        if not (t.is_punct or t.is_space)
+    )
+
+
+def _masked_key(token: Token) -> str:
+    if token.is_number:
+        return "#"
+    if token.is_date:
+        return "@"
+    return token.key
+
+
+def restatement_coverage(article: Sequence[Token], source: Sequence[Token]) -> float:
+    """Share of the article sentence's words found, in order, in the source sentence (numbers and dates masked)."""
+    a = [_masked_key(t) for t in article if not t.is_negation]
+    s = [_masked_key(t) for t in source if not t.is_negation]
+    if not a:
+        return 0.0
+    matcher = difflib.SequenceMatcher(a=s, b=a, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) / len(a)
+
+
+def _close_numbers(a: str, b: str) -> bool:
+    """Equal up to rounding: 58.55 and 58.5, 1.3 and 1.30."""
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return a == b
+    return abs(x - y) <= max(0.01 * max(abs(x), abs(y)), 0.051)
+
+
+def _modals(tokens: Sequence[Token]) -> set[str]:
+    return {_MODAL_GROUPS.get(t.key, t.key) for t in tokens if t.key in _MODAL_GROUPS or t.key in _HEDGES}
+
+
+def _same_word(a: Token, b: Token) -> bool:
+    """Spelling variants, inflections and short forms of one word ("Fed"/"Federal"; "Nauert"/"Nuart" is for the name checker)."""
+    short, long = sorted((a.key, b.key), key=len)
+    return a.key == b.key or (len(short) > 3 and fuzz.ratio(a.key, b.key) >= 85) or (len(short) >= 3 and long.startswith(short))
+
+
+def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_names: Sequence[str] = ()) -> str:
+    """The kind of one aligned edit: the source's words replaced by the article's (either may be empty).
+
+    A long stretch reworded on both sides is a paraphrase ("content"), not a word swap, unless
+    a negation comes or goes.
+    """
+    if sum(t.is_negation for t in source) % 2 != sum(t.is_negation for t in article) % 2:
+        return "negation"
+    if min(len(source), len(article)) > _MAX_SWAP and max(len(source), len(article)) > _MAX_SWAP:
+        return "content"
+    if _modals(source) != _modals(article):
+        return "hedge"
+    if any(are_antonyms(a.lemma, s.lemma) or are_antonyms(a.key, s.key) for a in article for s in source):
+        return "direction"
+    source_numbers = [t.key for t in source if t.is_number]
+    article_numbers = [t.key for t in article if t.is_number]
+    source_dates, article_dates = {t.key for t in source if t.is_date}, {t.key for t in article if t.is_date}
+    if source_dates and article_dates and source_dates != article_dates:
+        # "on Tuesday" for "on 19 March 2024" is another way to give the day, not another day.
+        return "harmless" if _weekday_only(source_dates) != _weekday_only(article_dates) else "date"
+    if source_numbers and article_numbers and _looks_like_year(source_numbers) != _looks_like_year(article_numbers):
+        return "harmless"  # "64" for "born in 1959": an age for a year of birth, another way to say it
+    if source_numbers and article_numbers and not all(any(_close_numbers(a, s) for s in source_numbers) for a in article_numbers):
+        return "date" if source_dates or article_dates or _looks_like_year(source_numbers + article_numbers) else "number"
+    source_names = [t for t in source if t.pos in _ENTITY_POS]
+    article_names = [t for t in article if t.pos in _ENTITY_POS]
+    if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
+        spoken = {n.lower() for name in speaker_names for n in name.split()}
+        return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
+    added = [t for t in article if not t.is_function and t.lemma not in _SPEECH_VERBS]
+    if not added or all(any(_same_word(a, s) for s in source) for a in added):
+        return "harmless"  # function words, spelling variants, or a dropped clause
+    return "content"
+
+
+def _weekday_only(dates: set[str]) -> bool:
+    return not dates & set(_MONTHS)
+
+
+def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
+    """The figures and proper names of ``text`` that none of ``sources`` mentions (up to rounding and spelling).
+
+    A claim that gives a figure, or two or more name words, the evidence never mentions asserts
+    more than the evidence covers; one whose names and figures are all there may be a paraphrase
+    the NLI model missed. Small counts written as words ("three laureates") and a single extra
+    place name ("in London") are left out: evidence rarely spells out what they add.
+    """
+    source_tokens = [t for source in sources for t in tokenize(source)]
+    numbers = [t.key for t in source_tokens if t.is_number]
+    figures, names = [], []
+    for token in tokenize(text):
+        if token.is_number and token.text[:1].isdigit() and not any(_close_numbers(token.key, n) for n in numbers):
+            figures.append(token.text)
+        elif token.pos in _ENTITY_POS and not token.is_date and not any(_same_word(token, t) for t in source_tokens):
+            names.append(token.text)
+    return tuple(figures + (names if len(names) >= 2 else []))
+
+
+def _looks_like_year(numbers: Sequence[str]) -> bool:
+    return all(n.isdigit() and 1800 <= int(n) <= 2100 for n in numbers)
+
+
+def compare_sentences(
+    article_text: str, source_sentence: str, *, article_offset: int = 0, speaker_names: Sequence[str] = ()
+) -> tuple[Change, ...]:
+    """Every edit that turns ``source_sentence`` into ``article_text``, classified.
+
+    Args:
+        article_text: the article sentence.
+        source_sentence: the evidence sentence it restates.
+        article_offset: where ``article_text`` starts in the article, so change offsets index the article.
+        speaker_names: people credited with speaking in either sentence: a swap between them is a "speaker" change.
+    """
+    article, source = tokenize(article_text), tokenize(source_sentence)
+    matcher = difflib.SequenceMatcher(a=[t.key for t in source], b=[t.key for t in article], autojunk=False)
+    changes = []
+    for op, s0, s1, a0, a1 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names)
+        if kind == "number" and _next_to_date(source, s0, s1) | _next_to_date(article, a0, a1):
+            kind = "date"  # "12 June" against "14 June"
+        if kind in MEANING_KINDS:
+            s0, s1, a0, a1 = _widen_to_inflections(source, article, s0, s1, a0, a1)
+        a_start, a_end = _span(article, a0, a1)
+        s_start, s_end = _span(source, s0, s1)
+        changes.append(
+            Change(
+                kind=kind,
+                article=article_text[a_start:a_end],
+                source=source_sentence[s_start:s_end],
+                article_start=article_offset + a_start,
+                article_end=article_offset + a_end,
+                source_start=s_start,
+                source_end=s_end,
+            )
+        )
+    return tuple(changes)
+
+
+def _next_to_date(tokens: Sequence[Token], first: int, last: int) -> bool:
+    return any(0 <= i < len(tokens) and tokens[i].is_date for i in (first - 1, last))
+
+
+def _widen_to_inflections(
+    source: Sequence[Token], article: Sequence[Token], s0: int, s1: int, a0: int, a1: int
+) -> tuple[int, int, int, int]:
+    """Take in a neighbouring word that matched only by lemma ("did not approve" / "approved"), so a correction reads right."""
+    if s1 < len(source) and a1 < len(article) and source[s1].text.lower() != article[a1].text.lower():
+        s1, a1 = s1 + 1, a1 + 1
+    if s0 > 0 and a0 > 0 and source[s0 - 1].text.lower() != article[a0 - 1].text.lower():
+        s0, a0 = s0 - 1, a0 - 1
+    return s0, s1, a0, a1
+
+
+def _span(tokens: Sequence[Token], first: int, last: int) -> tuple[int, int]:
+    """Character span of ``tokens[first:last]``; an empty stretch sits where the next token starts."""
+    if first < last:
+        return tokens[first].start, tokens[last - 1].end
+    position = tokens[first].start if first < len(tokens) else (tokens[-1].end if tokens else 0)
+    return position, position
+
+
+def corrected_text(article_text: str, changes: Sequence[Change], *, article_offset: int = 0) -> str:
+    """The article sentence with the source's words put back wherever a change alters meaning."""
+    text = article_text
+    located = [c for c in changes if c.kind in MEANING_KINDS and c.article_start is not None and c.article_end is not None]
+    for change in sorted(located, key=lambda c: -c.article_start):
+        start, end = change.article_start - article_offset, change.article_end - article_offset
+        if not 0 <= start <= end <= len(text):
+            continue
+        replacement = change.source
+        if start == end:  # the article dropped the source's words: put them back with a space
+            replacement = (" " if start and text[start - 1] != " " else "") + replacement + (" " if text[start:start + 1] not in (" ", "") else "")
+        elif not replacement:  # the article added words: remove them and one space
+            end += 1 if text[end:end + 1] == " " else 0
+        text = text[:start] + replacement + text[end:]
+    return re.sub(r"\s{2,}", " ", text)
+
+
+def describe(changes: Sequence[Change]) -> str:
+    """'the article says “rose”, the source says “fell” (direction)' for each meaning change."""
+    parts = []
+    for change in changes:
+        if change.kind not in MEANING_KINDS:
+            continue
+        article = f"“{change.article}”" if change.article else "nothing"
+        source = f"“{change.source}”" if change.source else "nothing"
+        parts.append(f"the article says {article}, the source says {source} ({change.kind})")
+    return "; ".join(parts)

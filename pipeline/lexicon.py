@@ -1,0 +1,114 @@
+"""Word lists the alignment stage classifies edits with: antonyms from WordNet plus a desk list.
+
+The antonym table (``pipeline/data/antonyms.tsv``) is generated from the WordNet 3.0 database
+by `build_wordnet_antonyms` (``python -m pipeline.lexicon /usr/share/wordnet``; Debian's
+``wordnet-base`` package installs the database there) and shipped, so checking an article
+needs neither NLTK nor the database. ``pipeline/data/desk_antonyms.tsv`` holds the pairs a
+news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surplus/deficit).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+WORDNET_ANTONYMS = DATA_DIR / "antonyms.tsv"
+DESK_ANTONYMS = DATA_DIR / "desk_antonyms.tsv"
+
+# WordNet's lexicographer files in the order of their numbers; NLTK's reader needs this
+# `lexnames` file beside the database and Debian's package does not ship it.
+_LEXNAMES = (
+    "adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute noun.body "
+    "noun.cognition noun.communication noun.event noun.feeling noun.food noun.group noun.location "
+    "noun.motive noun.object noun.person noun.phenomenon noun.plant noun.possession noun.process "
+    "noun.quantity noun.relation noun.shape noun.state noun.substance noun.time verb.body verb.change "
+    "verb.cognition verb.communication verb.competition verb.consumption verb.contact verb.creation "
+    "verb.emotion verb.motion verb.perception verb.possession verb.social verb.stative verb.weather adj.ppl"
+).split()
+
+
+def _lexnames_text() -> str:
+    def category(name: str) -> int:
+        return {"adj": 3, "adv": 4, "noun": 1, "verb": 2}[name.split(".")[0]]
+
+    return "".join(f"{i:02d}\t{name}\t{category(name)}\n" for i, name in enumerate(_LEXNAMES))
+
+
+def build_wordnet_antonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
+    """Every single-word antonym pair WordNet records, both directions, sorted.
+
+    Args:
+        wordnet_dir: folder holding WordNet 3.0's ``data.*``/``index.*`` files.
+
+    Raises:
+        FileNotFoundError: the folder has no WordNet database.
+    """
+    import shutil
+
+    import nltk
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+
+    source = Path(wordnet_dir)
+    if not (source / "data.noun").is_file():
+        raise FileNotFoundError(f"no WordNet database (data.noun) in {source}")
+    with tempfile.TemporaryDirectory() as tmp:
+        # NLTK reads only inside its data path, from one folder that must also hold `lexnames`.
+        root = Path(tmp) / "corpora" / "wordnet"
+        root.mkdir(parents=True)
+        for path in source.iterdir():
+            if path.is_file():
+                shutil.copy(path, root / path.name)
+        (root / "lexnames").write_text(_lexnames_text(), encoding="utf-8")
+        # The reader maps sense keys for multilingual data at start-up; Debian's package has no
+        # sense index, and antonyms do not need the mapping.
+        (root / "index.sense").touch()
+        nltk.data.path.insert(0, tmp)
+        try:
+            reader = WordNetCorpusReader(str(root), None)
+            pairs = set()
+            for synset in reader.all_synsets():
+                for lemma in synset.lemmas():
+                    for antonym in lemma.antonyms():
+                        a, b = lemma.name().lower(), antonym.name().lower()
+                        if "_" not in a and "_" not in b and a != b:
+                            pairs.update({(a, b), (b, a)})
+        finally:
+            nltk.data.path.remove(tmp)
+    return sorted(pairs)
+
+
+def _read_pairs(path: Path) -> set[tuple[str, str]]:
+    pairs = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        a, b = line.split("\t")[:2]
+        pairs.update({(a.strip().lower(), b.strip().lower()), (b.strip().lower(), a.strip().lower())})
+    return pairs
+
+
+@lru_cache(maxsize=1)
+def antonym_pairs() -> frozenset[tuple[str, str]]:
+    """(lemma, lemma) pairs of opposite meaning: WordNet's and the desk list, both directions."""
+    return frozenset(_read_pairs(WORDNET_ANTONYMS) | _read_pairs(DESK_ANTONYMS))
+
+
+def are_antonyms(a: str, b: str) -> bool:
+    """Whether two lemmas are opposites ("rise"/"fall", "high"/"low", "more"/"fewer")."""
+    return (a.lower(), b.lower()) in antonym_pairs()
+
+
+def write_wordnet_antonyms(wordnet_dir: str | Path, target: Path = WORDNET_ANTONYMS) -> int:
+    """Regenerate the shipped antonym table; returns the number of pairs written."""
+    pairs = build_wordnet_antonyms(wordnet_dir)
+    header = "# Antonym pairs from WordNet 3.0 (WordNet licence, Princeton University); python -m pipeline.lexicon\n"
+    target.write_text(header + "".join(f"{a}\t{b}\n" for a, b in pairs), encoding="utf-8")
+    return len(pairs)
+
+
+if __name__ == "__main__":
+    count = write_wordnet_antonyms(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/wordnet")
+    print(f"wrote {count} pairs to {WORDNET_ANTONYMS}")
