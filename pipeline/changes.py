@@ -106,15 +106,18 @@ def tokenize(text: str) -> tuple[Token, ...]:
 
 
 def _masked_key(token: Token) -> str:
+    """Numbers, dates and names masked: a sentence with one of them swapped still restates its source."""
     if token.is_number:
         return "#"
     if token.is_date:
         return "@"
+    if token.pos in _ENTITY_POS:
+        return "N"
     return token.key
 
 
 def restatement_coverage(article: Sequence[Token], source: Sequence[Token]) -> float:
-    """Share of the article sentence's words found, in order, in the source sentence (numbers and dates masked)."""
+    """Share of the article sentence's words found, in order, in the source sentence (numbers, dates, names masked)."""
     a = [_masked_key(t) for t in article if not t.is_negation]
     s = [_masked_key(t) for t in source if not t.is_negation]
     if not a:
@@ -124,11 +127,13 @@ def restatement_coverage(article: Sequence[Token], source: Sequence[Token]) -> f
 
 
 def _close_numbers(a: str, b: str) -> bool:
-    """Equal up to rounding: 58.55 and 58.5, 1.3 and 1.30."""
+    """Equal up to rounding: 58.55 and 58.5, 1.3 and 1.30; whole numbers (years, counts) only when equal."""
     try:
         x, y = float(a), float(b)
     except ValueError:
         return a == b
+    if "." not in a and "." not in b:
+        return x == y
     return abs(x - y) <= max(0.01 * max(abs(x), abs(y)), 0.051)
 
 

@@ -187,8 +187,9 @@ def test_verdicts_from_controlled_probabilities():
     assert (c.label, c.confidence) == ("contradicted", pytest.approx(0.7))
     assert c.evidence[0].label == "contradiction"
 
-    u = verdicts[unclear.id]  # best contradiction 0.55 < 0.6, best entailment 0.4 < 0.5
-    assert (u.label, u.confidence) == ("not_enough_evidence", pytest.approx(0.45))
+    u = verdicts[unclear.id]  # best contradiction 0.55 < 0.6, best entailment 0.4 < 0.5: a human decides
+    assert (u.label, u.confidence) == ("needs_review", pytest.approx(0.45))
+    assert c.decided_by == ("p0",) and u.decided_by == ()
 
     b = verdicts[both.id]  # entailment 0.6 passes its threshold but a contradiction of 0.9 beats it
     assert (b.label, b.confidence) == ("contradicted", pytest.approx(0.9))
@@ -203,7 +204,19 @@ def test_thresholds_change_the_verdict():
     lenient = _ScriptedVerifier(table, support_threshold=0.5).run([claim], {claim.id: _passages("p")})
     strict = _ScriptedVerifier(table, support_threshold=0.8).run([claim], {claim.id: _passages("p")})
     assert lenient[claim.id].label == "supported"
-    assert strict[claim.id].label == "not_enough_evidence"
+    assert strict[claim.id].label == "needs_review"
+
+
+def test_undecided_claim_naming_what_the_evidence_lacks_is_not_needs_review():
+    invented = _claim("The rover found 412 fossils near Lake Victoria.")
+    paraphrase = _claim("The rover found fossils near the lake.")
+    evidence = "The rover landed near the lake and began to drill."
+    table = {(evidence, invented.text): [0.3, 0.6, 0.1], (evidence, paraphrase.text): [0.3, 0.6, 0.1]}
+    verdicts = _ScriptedVerifier(table, support_threshold=0.5).run(
+        [invented, paraphrase], {invented.id: _passages(evidence), paraphrase.id: _passages(evidence)}
+    )
+    assert verdicts[invented.id].label == "not_enough_evidence"  # 412 and "Lake Victoria" are nowhere in it
+    assert verdicts[paraphrase.id].label == "needs_review"  # nothing new named: the model may have missed a paraphrase
 
 
 def test_run_with_real_tiny_model_returns_every_claim(tiny_nli_model):
@@ -212,7 +225,7 @@ def test_run_with_real_tiny_model_returns_every_claim(tiny_nli_model):
     verdicts = _verifier(tiny_nli_model).run(claims, passages)
     assert set(verdicts) == {c.id for c in claims}
     for verdict in verdicts.values():
-        assert verdict.label in ("supported", "contradicted", "not_enough_evidence")
+        assert verdict.label in ("supported", "contradicted", "not_enough_evidence", "needs_review")
         assert 0.0 <= verdict.confidence <= 1.0
         assert all(set(e.probabilities) == set(NLI_LABELS) for e in verdict.evidence)
 

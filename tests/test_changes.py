@@ -1,0 +1,116 @@
+"""Word-level source alignment: each kind of change, both directions, harmless edits, explanations, coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.alignment import AlignmentChecker
+from pipeline.changes import compare_sentences, corrected_text, terms_missing_from
+from pipeline.flags import verdict_flags
+from pipeline.lexicon import WORDNET_ANTONYMS, are_antonyms, build_wordnet_antonyms
+from pipeline.types import Claim, Passage, RetrievedPassage
+
+# (source sentence, article sentence, kind of the one meaning change, article words, source words)
+MEANING_CHANGES = [
+    ("Shares fell 5% on Monday after the report.", "Shares rose 5% on Monday after the report.", "direction", "rose", "fell"),
+    ("Unemployment was lower than a year earlier.", "Unemployment was higher than a year earlier.", "direction", "higher", "lower"),
+    ("Fewer people voted in the election this year.", "More people voted in the election this year.", "direction", "More", "Fewer"),
+    ("Labour won the general election by a wide margin.", "Labour lost the general election by a wide margin.", "direction", "lost", "won"),
+    ("The index was up sharply in early trading.", "The index was down sharply in early trading.", "direction", "down", "up"),
+    ("The committee approved the budget plan on Friday.", "The committee did not approve the budget plan on Friday.", "negation", "did not approve", "approved"),
+    ("The bank will cut its main rate in March.", "The bank may cut its main rate in March.", "hedge", "may", "will"),
+    ("The ministry sanctioned 28 shipping vessels last year.", "The ministry sanctioned 82 shipping vessels last year.", "number", "82", "28"),
+    ("The talks were held in Singapore on 12 June.", "The talks were held in Singapore on 14 June.", "date", "14", "12"),
+    ("The treaty was signed in Paris in 2019 by both leaders.", "The treaty was signed in Paris in 2021 by both leaders.", "date", "2021", "2019"),
+    ("Macron met Meloni in Rome to discuss migration.", "Macron met Scholz in Rome to discuss migration.", "entity", "Scholz", "Meloni"),
+]
+
+
+def _kinds(changes):
+    return [(c.kind, c.article, c.source) for c in changes if c.kind not in ("harmless", "content")]
+
+
+@pytest.mark.parametrize("source, article, kind, article_words, source_words", MEANING_CHANGES)
+def test_each_meaning_change_is_named_in_both_directions(source, article, kind, article_words, source_words):
+    assert _kinds(compare_sentences(article, source)) == [(kind, article_words, source_words)]
+    # The reverse edit is the same kind of change with the sides swapped.
+    assert [k for k, _, _ in _kinds(compare_sentences(source, article))] == [kind]
+
+
+@pytest.mark.parametrize("source, article", [
+    ("The colour of the flag was changed, officials said.", "The color of the flag was changed, officials told reporters."),
+    ("The Treasury said on Friday it had sanctioned 27 companies and 28 vessels.", "The Treasury said on Friday it had sanctioned 27 companies."),
+    ("The talks were held on 12 June 2018 in Singapore.", "The talks were held on Tuesday in Singapore."),
+    ("The organisation will publish its report in May.", "The organization would publish its report in May."),
+    ("Jon Fosse, born in 1959, is one of the most performed playwrights.", "Fosse, 64, is one of the most performed playwrights."),
+])
+def test_harmless_edits_change_no_meaning(source, article):
+    assert _kinds(compare_sentences(article, source)) == []
+
+
+def test_change_offsets_index_the_article_and_the_source():
+    source, article = "Shares fell 5% on Monday.", "Shares rose 5% on Monday."
+    (change,) = compare_sentences(article, source, article_offset=100)
+    text = " " * 100 + article
+    assert text[change.article_start:change.article_end] == "rose"
+    assert source[change.source_start:change.source_end] == "fell"
+    assert corrected_text(article, [change], article_offset=100) == source
+
+
+def test_corrected_text_puts_a_dropped_negation_back():
+    source, article = "The bank did not change its forecast.", "The bank changed its forecast."
+    changes = compare_sentences(article, source)
+    assert corrected_text(article, changes) == source
+
+
+def _claim(text: str, start: int = 0, speaker: str | None = None) -> Claim:
+    return Claim("c", text, start, start + len(text), 0.9, "s", speaker=speaker)
+
+
+def test_contradicted_flag_names_the_words_cites_the_deciding_passage_and_suggests_the_fix():
+    unrelated = RetrievedPassage(Passage("p-chair", "Jerome Powell is the Chair of the Board of Governors."), 0.9)
+    vote = RetrievedPassage(Passage("p-vote", "The FOMC vote was 11 to 1. Michelle Bowman voted against the action."), 0.5)
+    claim = _claim("Michelle Bowman voted for the action.", start=40)
+    verdicts = AlignmentChecker().run([claim], {"c": [unrelated, vote]})
+    (flag,) = verdict_flags([claim], verdicts, min_checkworthiness=0.5)
+    assert flag.type == "contradicted"
+    assert flag.evidence_ids == ("p-vote",)
+    assert "“for”" in flag.message and "“against”" in flag.message
+    assert flag.suggestion == "Michelle Bowman voted against the action."
+    assert flag.source_sentence == "Michelle Bowman voted against the action."
+    assert [(c.kind, c.article, c.source) for c in flag.changes] == [("direction", "for", "against")]
+
+
+def test_a_quotation_credited_to_another_speaker_is_a_misattribution():
+    passage = RetrievedPassage(Passage("q", "“We will not raise taxes,” Rachel Reeves said on Monday.", speaker="Rachel Reeves"), 0.5)
+    claim = _claim("“We will not raise taxes,” Keir Starmer said on Monday.", speaker="Keir Starmer")
+    verdicts = AlignmentChecker().run([claim], {"c": [passage]})
+    (flag,) = verdict_flags([claim], verdicts, min_checkworthiness=0.5)
+    assert flag.type == "misattribution"
+    assert any(c.kind == "speaker" and c.source == "Rachel Reeves" for c in flag.changes)
+
+
+def test_only_harmless_edits_leave_a_restatement_supported():
+    passage = RetrievedPassage(Passage("p", "The colour of the flag was changed on Friday, officials said."), 0.5)
+    verdict = AlignmentChecker().run([_claim("The color of the flag was changed on Friday, officials told reporters.")], {"c": [passage]})["c"]
+    assert verdict.label == "supported" and verdict.decided_by == ("p",)
+
+
+def test_terms_missing_from_the_evidence():
+    evidence = ["The rover landed in Jezero Crater on 18 February 2021."]
+    assert terms_missing_from("The rover landed in Jezero Crater on Thursday.", evidence) == ()
+    assert terms_missing_from("The rover found 412 fossils in Jezero Crater.", evidence) == ("412",)
+
+
+def test_antonym_table_holds_wordnet_and_desk_pairs():
+    assert are_antonyms("rise", "fall") and are_antonyms("high", "low") and are_antonyms("win", "lose")
+    assert are_antonyms("more", "fewer") and are_antonyms("surplus", "deficit")  # the desk list
+    assert not are_antonyms("say", "tell")
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
+def test_shipped_antonym_table_is_what_wordnet_gives():
+    shipped = {tuple(line.split("\t")) for line in WORDNET_ANTONYMS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
+    assert shipped == set(build_wordnet_antonyms("/usr/share/wordnet"))
