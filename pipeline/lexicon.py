@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,7 +68,9 @@ def build_wordnet_antonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
         (root / "index.sense").touch()
         nltk.data.path.insert(0, tmp)
         try:
-            reader = WordNetCorpusReader(str(root), None)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "multilingual functions are not available": not needed here
+                reader = WordNetCorpusReader(str(root), None)
             pairs = set()
             for synset in reader.all_synsets():
                 for lemma in synset.lemmas():
