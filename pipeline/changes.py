@@ -155,7 +155,7 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
     """
     if sum(t.is_negation for t in source) % 2 != sum(t.is_negation for t in article) % 2:
         return "negation"
-    if min(len(source), len(article)) > _MAX_SWAP and max(len(source), len(article)) > _MAX_SWAP:
+    if min(len(source), len(article)) > _MAX_SWAP:
         return "content"
     if _modals(source) != _modals(article):
         return "hedge"
