@@ -17,18 +17,12 @@ from typing import Mapping, Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.changes import MEANING_KINDS, compare_sentences, describe, restatement_coverage, tokenize
+from pipeline.changes import (
+    MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, compare_sentences, describe, restatement_coverage, tokenize,
+)
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
-_MONTHS = frozenset("january february march april may june july august september october november december".split())
-# News style abbreviates months ("Jan. 13", "Sept. 26"); wire evidence often spells them out.
-_MONTH_ABBREVIATIONS = {
-    "jan": "january", "feb": "february", "mar": "march", "apr": "april", "jun": "june", "jul": "july",
-    "aug": "august", "sep": "september", "sept": "september", "oct": "october", "nov": "november", "dec": "december",
-}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?=st|nd|rd|th)|\d+(?:[.,]\d+)*|%|[a-z]+(?:'t)?")
-_WORD_TO_DIGIT = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_WORD_TO_DIGIT.update({w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i})
 _STOPWORDS = frozenset(
     "the a an of in on at to for from by with and or but as is was were are be been has have had its it this that "
     "their his her they he she we after before than about into over under more less most least".split()
@@ -39,12 +33,12 @@ _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))(?<![ap]\.m\.)\
 def _raw_tokens(text: str) -> list[str]:
     """Lower-case word and number tokens; thousands separators dropped, month abbreviations spelled out."""
     tokens = _TOKEN.findall(text.lower().replace("’", "'"))
-    return [t.replace(",", "") if t[0].isdigit() else _MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
+    return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
 
 def _tokens(text: str) -> list[str]:
     """Lower-case word and number tokens, number words as digits ("third" -> "3")."""
-    return [_WORD_TO_DIGIT.get(t, t) for t in _raw_tokens(text)]
+    return [NUMBER_WORDS.get(t, t) for t in _raw_tokens(text)]
 
 
 _ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
@@ -62,13 +56,13 @@ def _number_kinds(text: str) -> list[str | None]:
         before = raw[i - 1] if i else ""
         if token in _ORDINALS or (token[0].isdigit() and after in ("st", "nd", "rd", "th")):
             kinds.append("ordinal")
-        elif not (token[0].isdigit() or token in _WORD_TO_DIGIT):
+        elif not (token[0].isdigit() or token in NUMBER_WORDS):
             kinds.append(None)
         elif after in ("%", "percent"):
             kinds.append("percent")
         elif token.isdigit() and 1800 <= int(token) <= 2100:
             kinds.append("year")
-        elif before in _MONTHS or after in _MONTHS:
+        elif before in MONTHS or after in MONTHS:
             kinds.append("day")
         else:
             kinds.append("count")

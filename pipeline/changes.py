@@ -35,13 +35,13 @@ _FUNCTION_WORDS = frozenset(
     "its it this that these those their his her they he she we our us you i which who whom whose also then there "
     "here very just about around some nearly almost roughly approximately than into 's ' , . ; : - – — ( ) \" “ ” ‘ ’".split()
 )
-_MONTHS = "january february march april may june july august september october november december".split()
-_MONTH_ABBREVIATIONS = {m[:3]: m for m in _MONTHS} | {"sept": "september"}
-_DATE_WORDS = frozenset(_MONTHS) | frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow".split()
-)
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
-_NUMBER_WORDS |= {w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i}
+MONTHS = frozenset("january february march april may june july august september october november december".split())
+# News style abbreviates months ("Jan. 13", "Sept. 26"); wire evidence often spells them out.
+MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+_DATE_WORDS = MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow".split())
+# Number words as digits, ordinals included ("third" -> "3").
+NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBER_WORDS |= {w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i}
 # British spellings news copy mixes with American ones; only the endings that never change meaning.
 _BRITISH_ENDINGS = ((r"our$", "or"), (r"ise$", "ize"), (r"ised$", "ized"), (r"ising$", "izing"), (r"yse$", "yze"), (r"tre$", "ter"))
 _ENTITY_POS = frozenset({"PROPN"})
@@ -73,22 +73,25 @@ class Token:
 
     @property
     def is_function(self) -> bool:
-        return self.key in _FUNCTION_WORDS or self.pos in {"PUNCT", "DET", "ADP", "CCONJ", "PART", "SYM", "SPACE"} and not self.is_negation
+        return self.key in _FUNCTION_WORDS or (self.pos in {"PUNCT", "DET", "ADP", "CCONJ", "PART", "SYM", "SPACE"} and not self.is_negation)
 
 
 def _normalise(word: str, lemma: str, pos: str) -> str:
     lower = word.lower().replace("’", "'")
     if lower[:1].isdigit():
         return lower.replace(",", "").rstrip("%") or lower
-    if lower in _NUMBER_WORDS:
-        return _NUMBER_WORDS[lower]
-    if lower.rstrip(".") in _MONTH_ABBREVIATIONS:
-        return _MONTH_ABBREVIATIONS[lower.rstrip(".")]
+    if lower in NUMBER_WORDS:
+        return NUMBER_WORDS[lower]
+    if lower.rstrip(".") in MONTH_ABBREVIATIONS:
+        return MONTH_ABBREVIATIONS[lower.rstrip(".")]
     if lower in ("n't", "not"):
         return "not"
-    key = lemma.lower() if pos not in _ENTITY_POS else lower
-    for pattern, replacement in _BRITISH_ENDINGS:
-        key = re.sub(pattern, replacement, key) if pos not in _ENTITY_POS and len(key) > 5 else key
+    if pos in _ENTITY_POS:
+        return lower
+    key = lemma.lower()
+    if len(key) > 5:
+        for pattern, replacement in _BRITISH_ENDINGS:
+            key = re.sub(pattern, replacement, key)
     return key
 
 
@@ -183,7 +186,7 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
 
 
 def _weekday_only(dates: set[str]) -> bool:
-    return not dates & set(_MONTHS)
+    return not dates & MONTHS
 
 
 def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
