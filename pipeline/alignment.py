@@ -226,7 +226,8 @@ class AlignmentChecker:
             retrieved, sentence, coverage = best
             speakers = [name for name in (claim.speaker, retrieved.passage.speaker) if name]
             changes = compare_sentences(claim.text, sentence, article_offset=claim.start, speaker_names=speakers)
-            speaker = _speaker_change(claim, retrieved.passage, claim.start)
+            # The evidence's speaker field names a swap the words may not show; once is enough.
+            speaker = None if any(c.kind == "speaker" for c in changes) else _speaker_change(claim, retrieved.passage, claim.start)
             return Alignment(retrieved, sentence, coverage, changes + ((speaker,) if speaker else ()))
         return _conflict_alignment(claim, passages)
 

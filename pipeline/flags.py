@@ -94,10 +94,9 @@ def contradiction_flag(claim: Claim, verdict: Verdict) -> Flag:
         message = f"The evidence says otherwise: {describe(meaning)}."
         if verdict.source_sentence:
             message += f" Source: {verdict.source_sentence}"
-        suggestion = corrected_text(claim.text, meaning, article_offset=claim.start) if kind == "contradicted" else None
-        if kind == "misattribution":
-            speaker = next(c for c in meaning if c.kind == "speaker")
-            suggestion = claim.text.replace(speaker.article, speaker.source) if speaker.article and speaker.source else None
+        # A misattribution is corrected by the speaker alone; a contradiction by every meaning change.
+        fixes = [c for c in meaning if c.kind == "speaker"] if kind == "misattribution" else meaning
+        suggestion = corrected_text(claim.text, fixes, article_offset=claim.start)
     else:
         kind = "contradicted"
         message = "The evidence contradicts this claim" + (f": {deciding.text}" if deciding else ".")

@@ -90,6 +90,8 @@ def test_a_quotation_credited_to_another_speaker_is_a_misattribution():
     (flag,) = verdict_flags([claim], verdicts, min_checkworthiness=0.5)
     assert flag.type == "misattribution"
     assert any(c.kind == "speaker" and c.source == "Rachel Reeves" for c in flag.changes)
+    assert sum(c.kind == "speaker" for c in flag.changes) == 1  # the words and the speaker field name one swap
+    assert flag.suggestion == "“We will not raise taxes,” Rachel Reeves said on Monday."
 
 
 def test_only_harmless_edits_leave_a_restatement_supported():
