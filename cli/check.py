@@ -74,8 +74,10 @@ def check(
     from rich.console import Console
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from cli.signals import run_stoppably
     from flows.check_article import STAGES, check_article_flow
     from flows.progress import subscribe
+    from flows.server import prefect_api
     from pipeline.config import load_config
     from pipeline.ingest import read_article
     from pipeline.evidence import load_evidence
@@ -90,19 +92,24 @@ def check(
     warming = threading.Thread(target=_warm, args=(config_dict,), daemon=True)
     warming.start()
     console = Console(stderr=True)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True) as progress:
-        bar = progress.add_task("starting", total=len(STAGES))
-        unsubscribe = subscribe(lambda stage: progress.update(bar, advance=1, description=f"{stage} done"))
-        try:
-            data = check_article_flow(
-                str(article),
-                [str(p) for p in evidence] if evidence else None,
-                str(roster) if roster else None,
-                outputs,
-                str(config) if config else None,
-            )
-        finally:
-            unsubscribe()
+
+    def run_check() -> dict:
+        with prefect_api(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True) as progress:
+            bar = progress.add_task("starting", total=len(STAGES))
+            unsubscribe = subscribe(lambda stage: progress.update(bar, advance=1, description=f"{stage} done"))
+            try:
+                return check_article_flow(
+                    str(article),
+                    [str(p) for p in evidence] if evidence else None,
+                    str(roster) if roster else None,
+                    outputs,
+                    str(config) if config else None,
+                )
+            finally:
+                unsubscribe()
+
+    # SIGINT/SIGTERM: temporary files removed, the Prefect server stopped, exit 130/143 (cli/signals.py).
+    data = run_stoppably(run_check, what=f"check of {article}")
     if not outputs:
         from pipeline.report import render
 
