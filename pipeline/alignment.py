@@ -27,7 +27,12 @@ _STOPWORDS = frozenset(
     "the a an of in on at to for from by with and or but as is was were are be been has have had its it this that "
     "their his her they he she we after before than about into over under more less most least".split()
 )
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))(?<![ap]\.m\.)\s+(?=[“\"A-Z0-9])")
+# A sentence ends at ., ! or ? (maybe closing a quotation) before a capital, a digit or a quotation,
+# but not after "a.m."/"p.m.", an initial ("Michelle W. Bowman", "U.S.") or a title ("Dr. Smith").
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][”\"’']))(?<![ap]\.m\.)(?<!\b[A-Z]\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bSt\.)(?<!\bJr\.)(?<!\bSr\.)"
+    r"\s+(?=[“\"A-Z0-9])"
+)
 
 
 def _raw_tokens(text: str) -> list[str]:

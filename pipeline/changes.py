@@ -60,6 +60,11 @@ class Token:
     pos: str
 
     @property
+    def forms(self) -> frozenset[str]:
+        """The word as written (lower case), its key and its lemma: "earlier" is also "early"."""
+        return frozenset({self.text.lower(), self.key, self.lemma})
+
+    @property
     def is_number(self) -> bool:
         return self.key[:1].isdigit()
 
@@ -162,7 +167,7 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
         return "content"
     if _modals(source) != _modals(article):
         return "hedge"
-    if any(are_antonyms(a.lemma, s.lemma) or are_antonyms(a.key, s.key) for a in article for s in source):
+    if any(are_antonyms(x, y) for a in article for s in source for x in a.forms for y in s.forms):
         return "direction"
     source_numbers = [t.key for t in source if t.is_number]
     article_numbers = [t.key for t in article if t.is_number]

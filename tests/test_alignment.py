@@ -93,6 +93,14 @@ def test_a_time_of_day_does_not_end_an_evidence_sentence():
         "It landed at 10:26 a.m. Beijing time on 3 January.", "It was the first."]
 
 
+def test_an_initial_or_a_title_does_not_end_an_evidence_sentence():
+    text = "The vote was 11 to 1. Against it was Michelle W. Bowman of the U.S. central bank, with Dr. Smith."
+    assert split_evidence_sentences(text) == ["The vote was 11 to 1.", "Against it was Michelle W. Bowman of the U.S. central bank, with Dr. Smith."]
+    claim = "Against it was Michelle W. Bowman of the U.S. central bank, who preferred to lower rates."
+    source = "Against it was Michelle W. Bowman of the U.S. central bank, who preferred to raise rates."
+    assert _check(claim, "The vote was 11 to 1. " + source) == "contradicted"
+
+
 def test_counts_of_different_things_are_not_conflicts():
     evidence = "Nepal had previously used a height of 8,848 metres, based on a survey carried out in 1954."
     assert _check("The new height is 86 centimetres more than the 8,848 metres long used by Nepal.", evidence) != "contradicted"

@@ -19,6 +19,10 @@ MEANING_CHANGES = [
     ("Fewer people voted in the election this year.", "More people voted in the election this year.", "direction", "More", "Fewer"),
     ("Labour won the general election by a wide margin.", "Labour lost the general election by a wide margin.", "direction", "lost", "won"),
     ("The index was up sharply in early trading.", "The index was down sharply in early trading.", "direction", "down", "up"),
+    # Superlatives and comparatives whose lemma hides the opposite ("best" -> "well", "earlier" -> "early").
+    ("He is best known for his role in the series.", "He is worst known for his role in the series.", "direction", "worst", "best"),
+    ("The talks resumed earlier than planned this week.", "The talks resumed later than planned this week.", "direction", "later", "earlier"),
+    ("The party gained ground in the latest polls.", "The party lost ground in the latest polls.", "direction", "lost", "gained"),
     ("The committee approved the budget plan on Friday.", "The committee did not approve the budget plan on Friday.", "negation", "did not approve", "approved"),
     ("The bank will cut its main rate in March.", "The bank may cut its main rate in March.", "hedge", "may", "will"),
     ("The ministry sanctioned 28 shipping vessels last year.", "The ministry sanctioned 82 shipping vessels last year.", "number", "82", "28"),
