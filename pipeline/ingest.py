@@ -7,22 +7,13 @@ import json
 from pathlib import Path
 
 from pipeline.errors import InputError
+from pipeline.io import decode_text
 from pipeline.types import Article
 
 # A long feature is ~60 kB; beyond 1 MB the input is almost surely not one article (and would take
 # many minutes of NLI on a CPU), so it is refused with a clear message instead.
 MAX_ARTICLE_BYTES = 1_000_000
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json")
-
-
-def _decode(raw: bytes, path: Path) -> str:
-    if b"\x00" in raw[:8192]:
-        raise InputError(f"article {path} looks binary (NUL bytes); expected UTF-8 text")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"article {path} is not valid UTF-8 (byte {exc.start}); re-save it as UTF-8") from exc
-    return text
 
 
 def _extract_html(markup: str, path: Path) -> tuple[str, str]:
@@ -60,7 +51,8 @@ def read_article(path: str | Path) -> Article:
     """Read ``path`` (.txt, .md, .html, .json) into an `Article`.
 
     Raises:
-        InputError: the file is missing, empty, binary, not UTF-8, too large, or has no text.
+        InputError: the file is missing, empty, binary, not UTF-8 (nor UTF-16/32 with a byte-order mark), too large,
+            or has no text.
     """
     path = Path(path)
     if not path.exists():
@@ -70,7 +62,7 @@ def read_article(path: str | Path) -> Article:
     raw = path.read_bytes()
     if len(raw) > MAX_ARTICLE_BYTES:
         raise InputError(f"article {path} is {len(raw)} bytes; the limit is {MAX_ARTICLE_BYTES}")
-    content = _decode(raw, path)
+    content = decode_text(raw, f"article {path}")
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         text, title = _extract_html(content, path)
