@@ -21,6 +21,7 @@ import jellyfish
 from rapidfuzz import fuzz
 
 from pipeline.errors import InputError
+from pipeline.io import open_text
 from pipeline.segment import (
     _NON_NAME_WORDS,
     NAME_TOKEN,
@@ -178,10 +179,8 @@ class Roster:
 def read_roster_csv(path: str | Path) -> Roster:
     """Read ``name,aliases,role,organisation`` rows (aliases separated by ``|``)."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"roster {path} does not exist")
     people = []
-    with path.open(encoding="utf-8", newline="") as handle:
+    with open_text(path, "roster") as handle:  # a directory, a missing file or undecodable text: one InputError
         reader = csv.DictReader(handle)
         if not reader.fieldnames or "name" not in reader.fieldnames:
             raise InputError(f'{path}: roster CSV needs a "name" column, got {reader.fieldnames}')

@@ -22,7 +22,7 @@ import numpy as np
 
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
-from pipeline.io import read_jsonl_objects
+from pipeline.io import open_text, read_jsonl_objects, read_text
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
@@ -50,7 +50,7 @@ def _read_jsonl(path: Path) -> list[Passage]:
 
 
 def _read_csv(path: Path) -> list[Passage]:
-    with path.open(encoding="utf-8", newline="") as handle:
+    with open_text(path, "evidence") as handle:
         reader = csv.DictReader(handle)
         if not reader.fieldnames or "text" not in reader.fieldnames:
             raise InputError(f'{path}: CSV evidence needs a "text" column, got {reader.fieldnames}')
@@ -60,7 +60,7 @@ def _read_csv(path: Path) -> list[Passage]:
 def _read_folder(path: Path) -> list[Passage]:
     passages = []
     for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in (".txt", ".md") and p.is_file()):
-        text = file.read_text(encoding="utf-8")
+        text = read_text(file, "evidence")
         title = next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), file.stem)
         for number, paragraph in enumerate(p.strip() for p in re.split(r"\n\s*\n|\n", text)):
             if paragraph and not paragraph.startswith("#"):
