@@ -45,8 +45,8 @@ def verify_claims(config: dict, claims, passages):
 
 
 @task(cache_policy=NO_CACHE, name="check-attribution")
-def check_attribution(config: dict, article, segmentation, context):
-    return shared_checker(config).check_attribution(article, segmentation, context)
+def check_attribution(config: dict, article, segmentation, context, passages):
+    return shared_checker(config).check_attribution(article, segmentation, context, passages)
 
 
 @task(cache_policy=NO_CACHE, name="write-report")
@@ -84,5 +84,5 @@ def check_article_flow(
     claims = _step("claims", detect_claims(config, segmentation))
     passages = _step("retrieve", retrieve_evidence(config, claims, context))
     verdicts = _step("verify", verify_claims(config, claims, passages))
-    flags = _step("attribution", check_attribution(config, article, segmentation, context))
+    flags = _step("attribution", check_attribution(config, article, segmentation, context, passages))
     return _step("report", write_report(config, article, claims, verdicts, flags, outputs or {}))

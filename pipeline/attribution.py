@@ -10,12 +10,12 @@ quotation the evidence credits to someone else, is a ``misattribution``.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Protocol, Sequence
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -23,14 +23,15 @@ from rapidfuzz import fuzz
 from pipeline.errors import InputError
 from pipeline.io import open_text
 from pipeline.segment import (
-    _NON_NAME_WORDS,
     NAME_TOKEN,
+    NON_NAME_WORDS,
+    QUOTE_MARKS,
     SPEECH_VERBS,
     Mention,
     Segmentation,
-    _clean_name,
     attribute_quotes,
-    find_mentions,
+    mentions_in_texts,
+    name_without_titles,
     split_sentences,
 )
 from pipeline.types import Article, Flag, Passage, Person, Quote
@@ -42,6 +43,12 @@ _ROLE_STOPWORDS = frozenset(
 _SYNONYMS = {
     "spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairwoman": "chairman", "chair": "chairman",
     "head": "leader", "ceo": "chief", "executive": "chief", "fed": "federal", "advisor": "adviser",
+    # Demonyms that do not start with their country's stem ("French President" is "President of France").
+    "french": "france", "british": "britain", "dutch": "netherlands", "swiss": "switzerland", "greek": "greece",
+    "welsh": "wales", "irish": "ireland", "scottish": "scotland", "danish": "denmark", "spanish": "spain",
+    "polish": "poland", "turkish": "turkey", "thai": "thailand", "filipino": "philippines", "norwegian": "norway",
+    "english": "england", "finnish": "finland", "portuguese": "portugal", "belgian": "belgium", "peruvian": "peru",
+    "argentine": "argentina", "argentinian": "argentina", "afghan": "afghanistan", "malagasy": "madagascar",
 }
 _TITLE_KEYWORDS = frozenset(
     "president minister secretary spokesperson chancellor governor senator mayor ambassador general chairman "
@@ -57,15 +64,44 @@ _CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{1,4}}")
 _ANY_CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN})*")
 
 
+def canonical_name(name: str) -> str:
+    """NFKC, invisible (format) characters such as zero-width spaces removed, spaces collapsed: how a name is written."""
+    visible = "".join(ch for ch in unicodedata.normalize("NFKC", name) if unicodedata.category(ch) != "Cf")
+    return " ".join(visible.split())
+
+
 def normalise_name(name: str) -> str:
-    """Lower-case, accents and punctuation removed, hyphens and spaces dropped: 'Moon Jae-in' -> 'moonjaein'."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """The key names are matched by: lower-case, accents, punctuation, hyphens and spaces dropped: 'Moon Jaé-in' -> 'moonjaein'."""
+    folded = unicodedata.normalize("NFKD", canonical_name(name)).encode("ascii", "ignore").decode()
     folded = re.sub(r"(?:'s|’s)$", "", folded)
     return re.sub(r"[^a-z]", "", folded.lower())
 
 
+def accented_spelling(name: str) -> str:
+    """Like `normalise_name` but keeping accents: two names with the same key and different spellings differ in an accent."""
+    letters = unicodedata.normalize("NFC", re.sub(r"(?:'s|’s)$", "", canonical_name(name)).casefold())
+    return "".join(ch for ch in letters if ch.isalpha())
+
+
+def visible_text(text: str) -> tuple[str, list[int]]:
+    """``text`` without invisible (format) characters, and for each of its characters the offset in ``text`` (plus one past the end)."""
+    kept = [i for i, ch in enumerate(text) if unicodedata.category(ch) != "Cf"]
+    return "".join(text[i] for i in kept), kept + [len(text)]
+
+
+def _name_parts(name: str) -> list[tuple[str, int, int]]:
+    """(key, start, end) of each word of ``name`` split at spaces and hyphens."""
+    return [(normalise_name(m.group()), m.start(), m.end()) for m in re.finditer(r"[^\s\-]+", name) if normalise_name(m.group())]
+
+
 def _tokens(name: str) -> list[str]:
-    return [normalise_name(t) for t in re.split(r"[\s\-]+", name) if normalise_name(t)]
+    return [key for key, _, _ in _name_parts(name)]
+
+
+def _is_part_of(name: str, alias: str) -> bool:
+    """Every word of ``name`` is a word of ``alias`` ("Trump" of "Donald Trump")."""
+    tokens, alias_tokens = _tokens(name), _tokens(alias)
+    return bool(tokens) and all(t in alias_tokens for t in tokens)
 
 
 def _role_words(role: str) -> set[str]:
@@ -90,9 +126,22 @@ def _word_matches(word: str, vocabulary: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class NameMatch:
+    """A roster person a name refers to. ``exact`` is False for a misspelling; ``suggestion`` is the roster's spelling then."""
+
     person: Person
     exact: bool
     score: float
+    suggestion: str = ""
+
+
+def _matched_spelling(name: str, alias: str) -> tuple[str, bool]:
+    """The part of ``alias`` whose words ``name`` gives, and whether ``name`` spells them with the same accents."""
+    wanted = [key for key, _, _ in _name_parts(name)]
+    parts = [(key, start, end) for key, start, end in _name_parts(alias) if key in wanted]
+    if not parts:
+        return alias, True
+    spelling = alias[parts[0][1] : parts[-1][2]]
+    return spelling, accented_spelling(spelling) == accented_spelling(name)
 
 
 class Roster:
@@ -100,28 +149,44 @@ class Roster:
 
     def __init__(self, people: Sequence[Person]) -> None:
         self.people = list(people)
-        self._by_key: dict[str, Person] = {}
+        self._by_key: dict[str, list[Person]] = {}
         for person in self.people:
             for alias in (person.name, *person.aliases):
-                self._by_key.setdefault(normalise_name(alias), person)
+                named = self._by_key.setdefault(normalise_name(alias), [])
+                if person not in named:
+                    named.append(person)
 
     def __len__(self) -> int:
         return len(self.people)
 
-    def lookup(self, name: str) -> NameMatch | None:
-        """Exact match (name, alias, or a sub-sequence of a full name's words, e.g. a surname) or ``None``."""
+    def candidates(self, name: str) -> list[Person]:
+        """Everyone ``name`` may refer to: people with it as name or alias, else people whose full name holds its words ("Trump")."""
         key = normalise_name(name)
         if not key:
-            return None
+            return []
         if key in self._by_key:
-            return NameMatch(self._by_key[key], True, 100.0)
-        tokens = _tokens(name)
-        for person in self.people:
-            for alias in (person.name, *person.aliases):
-                alias_tokens = _tokens(alias)
-                if tokens and all(t in alias_tokens for t in tokens):
-                    return NameMatch(person, True, 100.0)
-        return None
+            return self._by_key[key]
+        return [p for p in self.people if any(_is_part_of(name, alias) for alias in (p.name, *p.aliases))]
+
+    def lookup(self, name: str) -> NameMatch | None:
+        """The one person ``name`` refers to (name, alias, or words of a full name such as a surname), else ``None``.
+
+        Accents are ignored to find the person and then compared: "Macrón" finds Emmanuel Macron
+        with ``exact=False`` and the suggestion "Macron". A name that fits several people (a surname
+        two of them share) is ``None``: nothing can be said about which one is meant.
+        """
+        people = self.candidates(name)
+        if len(people) != 1:
+            return None
+        person = people[0]
+        spellings = [_matched_spelling(name, alias) for alias in (person.name, *person.aliases) if _is_part_of(name, alias)]
+        if not spellings or any(same for _, same in spellings):
+            return NameMatch(person, True, 100.0)
+        return NameMatch(person, False, 95.0, spellings[0][0])
+
+    def is_shared_name(self, name: str) -> bool:
+        """Whether ``name`` fits several people (a surname they share): known, but not any one person."""
+        return len(self.candidates(name)) > 1
 
     def nearest(self, name: str, *, min_ratio: float) -> NameMatch | None:
         """The closest person by spelling or sound, when close enough to be a misspelling."""
@@ -171,7 +236,7 @@ class Roster:
         """People of both rosters; a person in ``self`` (e.g. the roster file) wins over one in ``other``."""
         people = list(self.people)
         for person in other.people:
-            if self.lookup(person.name) is None:
+            if not self.candidates(person.name):
                 people.append(person)
         return Roster(people)
 
@@ -203,9 +268,9 @@ def capitalised_names(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of every run of two to four capitalised words, titles stripped: name candidates."""
     found = []
     for match in _CAPITALISED_RUN.finditer(text):
-        name, offset = _clean_name(match.group())
+        name, offset = name_without_titles(match.group())
         tokens = name.split()
-        while tokens and (tokens[0] in _NON_NAME_WORDS or re.search(r"(?:'s|’s)$", tokens[0])):
+        while tokens and (tokens[0] in NON_NAME_WORDS or re.search(r"(?:'s|’s)$", tokens[0])):
             offset += len(tokens[0]) + 1  # "France's Léon Marchand": the owner is not part of the name
             tokens = tokens[1:]
         if 2 <= len(tokens) <= 4:
@@ -220,39 +285,144 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
     found = []
     for match in _ANY_CAPITALISED_RUN.finditer(text):
         word = match.group()
-        if " " not in word and "\t" not in word and word not in _NON_NAME_WORDS and context.match(text, match.end()):
+        if " " not in word and "\t" not in word and word not in NON_NAME_WORDS and context.match(text, match.end()):
             found.append((match.start(), match.end(), word))
     return found
 
 
-def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
-    """People named in the evidence: ``speaker`` fields and full names (two words or more) in the text."""
+@dataclass(frozen=True)
+class PassageNames:
+    """What one passage says about people, found once when the evidence is indexed and stored with it."""
+
+    people: tuple[tuple[str, str], ...] = ()  # (name, role): people named by a title, a role or spaCy, two words or more
+    capitalised: tuple[str, ...] = ()  # capitalised runs of 2-4 words: people when the evidence uses their last word alone
+    lone_words: tuple[str, ...] = ()  # single capitalised words before "said", "won", ", 22,": how news copy names people
+    quotes: tuple[tuple[str, str], ...] = ()  # (quotation, speaker the passage's text names, or "")
+
+    def to_json(self) -> str:
+        return json.dumps([self.people, self.capitalised, self.lone_words, self.quotes], ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, data: str | None) -> "PassageNames":
+        if not data:
+            return cls()
+        people, capitalised, lone_words, quotes = json.loads(data)
+        return cls(tuple(map(tuple, people)), tuple(capitalised), tuple(lone_words), tuple(map(tuple, quotes)))
+
+
+@dataclass(frozen=True)
+class EvidenceQuote:
+    """A quotation in the evidence and who said it (the passage's ``speaker`` field, else the speaker its text names)."""
+
+    text: str
+    speaker: str
+    passage_id: str
+
+
+_NAME_RUN = re.compile(rf"{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
+
+
+def needs_parsing(text: str) -> bool:
+    """Whether finding the people and quotations of ``text`` takes spaCy: it has two capitalised words in a row or a quotation mark."""
+    return bool(_NAME_RUN.search(text)) or any(mark in text for mark in QUOTE_MARKS)
+
+
+def names_in_passages(texts: Sequence[str]) -> list[PassageNames]:
+    """The `PassageNames` of each text. Texts without two capitalised words in a row name nobody and skip spaCy."""
+    named = [i for i, text in enumerate(texts) if _NAME_RUN.search(text)]
+    mentions = dict(zip(named, mentions_in_texts([texts[i] for i in named])))
+    found = []
+    for i, text in enumerate(texts):
+        people = tuple((m.text, m.role) for m in mentions.get(i, ()) if len(_tokens(m.text)) >= 2)
+        capitalised = tuple(dict.fromkeys(name for _, _, name in capitalised_names(text))) if i in mentions else ()
+        lone = tuple(dict.fromkeys(word for _, _, word in lone_words_before(text, _PERSON_CONTEXT)))
+        quotes = ()
+        if any(mark in text for mark in QUOTE_MARKS):
+            quotes = tuple((q.text, q.speaker if q.speaker_kind == "name" else "") for q in attribute_quotes(text, split_sentences(text)))
+        found.append(PassageNames(people, capitalised, lone, quotes))
+    return found
+
+
+def evidence_quotes(passage: Passage, names: PassageNames) -> list[EvidenceQuote]:
+    """The attributed quotations of a passage; a passage with a ``speaker`` and no quotation marks is all their words."""
+    found = [EvidenceQuote(text, passage.speaker or speaker, passage.id) for text, speaker in names.quotes if passage.speaker or speaker]
+    if passage.speaker and not names.quotes:
+        found.append(EvidenceQuote(passage.text, passage.speaker, passage.id))
+    return found
+
+
+def roster_from_names(passages: Sequence[Passage], names: Sequence[PassageNames], standalone: set[str]) -> Roster:
+    """People the passages name: ``speaker`` fields and full names (two words or more) with the roles given them.
+
+    ``standalone`` holds the single words the evidence uses of people (``PassageNames.lone_words``
+    of the whole set): a capitalised name spaCy missed ("Léon Marchand won ...") is a person when
+    the evidence also names them by its last word alone ("Marchand, 22, won"), as news copy does.
+    The same person spelt two ways (accents) keeps both spellings as aliases.
+    """
     people: dict[str, Person] = {}
 
     def add(name: str, role: str, passage_id: str) -> None:
+        name = canonical_name(name)
         if len(_tokens(name)) < 2:
             return  # a lone surname is not enough to define a person
         key = normalise_name(name)
         known = people.get(key)
         if known is None:
             people[key] = Person(name, (), role, "", (passage_id,))
-        elif role and not known.role:
-            people[key] = Person(known.name, known.aliases, role, known.organisation, known.source_ids + (passage_id,))
+            return
+        aliases = known.aliases + ((name,) if name not in (known.name, *known.aliases) else ())
+        sources = known.source_ids + ((passage_id,) if passage_id not in known.source_ids else ())
+        people[key] = Person(known.name, aliases, known.role or role, known.organisation, sources)
 
-    for passage in passages:
+    for passage, found in zip(passages, names):
         if passage.speaker:
             add(passage.speaker, "", passage.id)
-        for mention in find_mentions(passage.text):
-            add(mention.text, mention.role, passage.id)
-    # Full names spaCy missed ("Léon Marchand won ..."): a capitalised name whose last word
-    # the evidence also uses on its own ("Marchand, 22, won"), as news copy does for people.
-    standalone = Counter(word for p in passages for _, _, word in lone_words_before(p.text, _PERSON_CONTEXT))
-    for passage in passages:
-        for _, _, name in capitalised_names(passage.text):
-            if standalone[name.split()[-1]] and normalise_name(name) not in people:
+        for name, role in found.people:
+            add(name, role, passage.id)
+    for passage, found in zip(passages, names):
+        for name in found.capitalised:
+            if name.split()[-1] in standalone and normalise_name(name) not in people:
                 add(name, "", passage.id)
-    # Surnames need no alias: `Roster.lookup` accepts any subset of a full name's words.
+    # Surnames need no alias: `Roster.candidates` accepts any subset of a full name's words.
     return Roster(_longest_names_first(people))
+
+
+def roster_from_evidence(passages: Sequence[Passage]) -> Roster:
+    """The roster of everyone a (small, in-memory) evidence set names; indexed sets store `PassageNames` instead."""
+    names = names_in_passages([p.text for p in passages])
+    return roster_from_names(passages, names, {word for found in names for word in found.lone_words})
+
+
+def quotes_in_evidence(passages: Sequence[Passage]) -> list[EvidenceQuote]:
+    """Every attributed quotation of a (small, in-memory) evidence set."""
+    return [q for p, names in zip(passages, names_in_passages([p.text for p in passages])) for q in evidence_quotes(p, names)]
+
+
+class NameStore(Protocol):
+    """What attribution reads from an evidence index (`pipeline.evidence.EvidenceIndex`)."""
+
+    def names_of(self, passage_ids: Iterable[str]) -> list[tuple[Passage, PassageNames]]: ...
+
+    def standalone_words(self, words: Iterable[str]) -> set[str]: ...
+
+    def quotes_like(self, text: str, *, limit: int) -> list[EvidenceQuote]: ...
+
+
+def relevant_evidence(
+    store: NameStore, retrieved: Iterable[Passage], article_quotes: Sequence[Quote], *, quotes_per_quote: int = 10
+) -> tuple[Roster, list[EvidenceQuote]]:
+    """The people and quotations an article is checked against, found through the index, never by scanning it.
+
+    People: those named in the passages retrieved for the article's claims and in the passages
+    holding evidence quotations like the article's (the full-text index of quotations finds those).
+    A name anywhere else in the archive is nobody this article can mean.
+    """
+    quotes = list(dict.fromkeys(q for quote in article_quotes if len(quote.text) >= 20 for q in store.quotes_like(quote.text, limit=quotes_per_quote)))
+    ids = list(dict.fromkeys([p.id for p in retrieved] + [q.passage_id for q in quotes]))
+    rows = store.names_of(ids)
+    passages, names = [p for p, _ in rows], [n for _, n in rows]
+    standalone = store.standalone_words({name.split()[-1] for found in names for name in found.capitalised})
+    return roster_from_names(passages, names, standalone), quotes
 
 
 def _role_conflict(article_role: str, person: Person) -> str | None:
@@ -294,16 +464,17 @@ def _describe(person: Person) -> str:
 
 
 class AttributionChecker:
-    """Compare the people, roles and quotations of an article with a roster and the evidence."""
+    """Compare the people, roles and quotations of an article with a roster and the evidence's quotations."""
 
-    def __init__(self, roster: Roster, passages: Sequence[Passage], *, name_similarity: float = 85, quote_similarity: float = 80) -> None:
+    def __init__(
+        self, roster: Roster, quotes: Sequence[EvidenceQuote] = (), *, name_similarity: float = 85, quote_similarity: float = 80
+    ) -> None:
         if not 0 < name_similarity <= 100:
             raise ValueError(f"name_similarity must be in (0, 100], got {name_similarity}")
         self.roster = roster
-        self.passages = list(passages)
+        self.quotes = list(quotes)
         self.name_similarity = name_similarity
         self.quote_similarity = quote_similarity
-        self._evidence_quotes: list[tuple[str, str, Passage]] | None = None
 
     def run(self, article: Article, segmentation: Segmentation) -> list[Flag]:
         flags: list[Flag] = []
@@ -319,32 +490,41 @@ class AttributionChecker:
                 spans.append((quote.speaker_start, quote.speaker_end, quote.speaker, quote.speaker_role or ""))
         return spans
 
-    def check_names(self, article: Article, mentions: Sequence[Mention], quotes: Sequence[Quote]) -> list[Flag]:
-        flags = []
-        spans = self._named_spans(mentions, quotes)
-        # Any capitalised run may be a name spaCy missed; only near misses of roster names are flagged.
-        spans += [(start, end, name, "") for start, end, name in capitalised_names(article.text)]
-        spans += [(start, end, word, "") for start, end, word in lone_words_before(article.text, _SAID_CONTEXT)]
-        for start, end, name, _ in spans:
-            if self.roster.lookup(name) is not None:
-                continue
+    def _name_flag(self, article: Article, start: int, end: int, name: str) -> Flag | None:
+        """A ``name_misspelling`` for ``name`` at ``start:end``, or ``None`` when it is spelt as the roster spells someone."""
+        match = self.roster.lookup(name)
+        if (match is not None and match.exact) or (match is None and self.roster.is_shared_name(name)):
+            return None
+        if match is not None:  # the person's name with an accent missing, added or changed
+            person, suggestion, score = match.person, match.suggestion, match.score
+            message = f'"{name}" is spelt "{suggestion}" in the evidence ({_describe(person)}): the accents differ.'
+        else:
             near = self.roster.nearest(name, min_ratio=self.name_similarity)
             if near is None:
-                continue
-            flags.append(
-                Flag(
-                    type="name_misspelling",
-                    claim_id=None,
-                    start=start,
-                    end=end,
-                    text=article.text[start:end],
-                    message=f'"{name}" is not a name in the evidence; did you mean "{near.person.name}" ({_describe(near.person)})?',
-                    suggestion=near.person.name,
-                    confidence=round(near.score / 100, 3),
-                    evidence_ids=near.person.source_ids,
-                )
-            )
-        return flags
+                return None
+            person, suggestion, score = near.person, near.person.name, near.score
+            message = f'"{name}" is not a name in the evidence; did you mean "{suggestion}" ({_describe(person)})?'
+        return Flag(
+            type="name_misspelling",
+            claim_id=None,
+            start=start,
+            end=end,
+            text=article.text[start:end],
+            message=message,
+            suggestion=suggestion,
+            confidence=round(score / 100, 3),
+            evidence_ids=person.source_ids,
+        )
+
+    def check_names(self, article: Article, mentions: Sequence[Mention], quotes: Sequence[Quote]) -> list[Flag]:
+        spans = [(start, end, name) for start, end, name, _ in self._named_spans(mentions, quotes)]
+        # Any capitalised run may be a name spaCy missed; only near misses of roster names are flagged.
+        # They are read with invisible characters removed ("Heather\u200b Nuart" is "Heather Nuart").
+        visible, offsets = visible_text(article.text)
+        found = capitalised_names(visible) + lone_words_before(visible, _SAID_CONTEXT)
+        spans += [(offsets[start], offsets[end - 1] + 1, name) for start, end, name in found]
+        flags = (self._name_flag(article, start, end, name) for start, end, name in spans)
+        return [flag for flag in flags if flag is not None]
 
     def _resolve(self, name: str) -> Person | None:
         match = self.roster.lookup(name) or self.roster.nearest(name, min_ratio=self.name_similarity)
@@ -378,21 +558,6 @@ class AttributionChecker:
             )
         return flags
 
-    def _quotes_in_evidence(self) -> list[tuple[str, str, Passage]]:
-        """(quoted text, speaker, passage) for every attributed quotation in the evidence."""
-        if self._evidence_quotes is None:
-            found = []
-            for passage in self.passages:
-                quotes = attribute_quotes(passage.text, split_sentences(passage.text))
-                for quote in quotes:
-                    speaker = passage.speaker or (quote.speaker if quote.speaker_kind == "name" else "")
-                    if speaker:
-                        found.append((quote.text, speaker, passage))
-                if passage.speaker and not quotes:
-                    found.append((passage.text, passage.speaker, passage))
-            self._evidence_quotes = found
-        return self._evidence_quotes
-
     def check_quote_speakers(self, article: Article, quotes: Sequence[Quote]) -> list[Flag]:
         flags = []
         for quote in quotes:
@@ -400,17 +565,17 @@ class AttributionChecker:
                 continue
             credited = self._resolve(quote.speaker) if quote.speaker_kind in ("name", "previous") else None
             role_word = quote.speaker.split()[-1].lower() if quote.speaker_kind == "role" else None
-            for evidence_text, evidence_speaker, passage in self._quotes_in_evidence():
-                if _quote_similarity(quote.text, evidence_text) < self.quote_similarity:
+            for evidence in self.quotes:
+                if _quote_similarity(quote.text, evidence.text) < self.quote_similarity:
                     continue
-                true_speaker = self._resolve(evidence_speaker)
+                true_speaker = self._resolve(evidence.speaker)
                 if true_speaker is None:
                     break
                 if role_word is not None:
                     if _word_matches(_SYNONYMS.get(role_word, role_word), _role_words(true_speaker.role)):
                         break
-                elif credited is None or _same_person(credited.name, true_speaker.name):
-                    break
+                elif credited is None or _same_person(quote.speaker, true_speaker.name) or _same_person(credited.name, true_speaker.name):
+                    break  # "Trump" for the evidence's "Donald Trump" is the same person
                 flags.append(
                     Flag(
                         type="misattribution",
@@ -421,7 +586,7 @@ class AttributionChecker:
                         message=f'The quotation "{_short(quote.text)}" is credited to {quote.speaker}; the evidence credits it to {true_speaker.name}.',
                         suggestion=true_speaker.name,
                         confidence=0.9,
-                        evidence_ids=(passage.id,),
+                        evidence_ids=(evidence.passage_id,),
                     )
                 )
                 break
@@ -448,7 +613,7 @@ def _quote_similarity(article_quote: str, evidence_text: str) -> float:
 
 
 def _normalise_quote(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", text.lower())).strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", "", canonical_name(text).lower())).strip()
 
 
 def _short(text: str, limit: int = 60) -> str:

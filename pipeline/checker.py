@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from pipeline.alignment import AlignmentChecker, merge_verdicts
-from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, roster_from_evidence
+from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, relevant_evidence
 from pipeline.claims import ClaimDetector, make_scorer
 from pipeline.config import resolve_path
 from pipeline.embed import SentenceEmbedder
-from pipeline.evidence import EvidenceIndex, fingerprint, load_evidence
+from pipeline.evidence import EvidenceIndex, source_signature
 from pipeline.flags import merge_attribution_flags, quote_flags, verdict_flags
 from pipeline.ingest import read_article
 from pipeline.segment import Segmentation, segment
@@ -28,12 +28,12 @@ from pipeline.types import Article, Claim, Flag, Report, RetrievedPassage, Verdi
 
 @dataclass
 class EvidenceContext:
-    """An indexed evidence set and the roster of people built from it."""
+    """An indexed evidence set and the user's roster file; people named in the evidence join per article."""
 
     paths: tuple[str, ...]
     index: EvidenceIndex
-    roster: Roster
-    attribution: AttributionChecker
+    roster: Roster | None
+    signature: tuple[str | None, str | None] = (None, None)  # of the evidence files and the roster file when opened
 
 
 class ArticleChecker:
@@ -45,7 +45,7 @@ class ArticleChecker:
         self.claim_detector = ClaimDetector(make_scorer(config))
         self.alignment = AlignmentChecker(min_coverage=config["verify"]["restatement_coverage"])
         self._verifier = None
-        self._evidence: dict[tuple, EvidenceContext] = {}
+        self._evidence: dict[tuple[tuple[str, ...], str], EvidenceContext] = {}
         self.timings: dict[str, float] = {}
 
     @property
@@ -95,30 +95,26 @@ class ArticleChecker:
             return self.claim_detector.run(segmentation)
 
     def evidence(self, evidence_paths: Sequence[str | Path] | None = None, roster_path: str | Path | None = None) -> EvidenceContext:
-        """Load, index (or reuse the persisted index of) an evidence set, and build its roster."""
+        """Open the index of an evidence set (built the first time) and read the roster file.
+
+        The evidence files are not read while their path, size and modification time are unchanged
+        (`EvidenceIndex.for_files`); in this process an unchanged set and roster cost two ``stat`` calls.
+        """
         with self._timed("evidence"):
             evidence_cfg = self.config["evidence"]
             if not evidence_paths:
                 evidence_paths = [resolve_path(evidence_cfg["default_set"])]
                 roster_path = roster_path or resolve_path(evidence_cfg.get("default_roster"))
             paths = tuple(str(p) for p in evidence_paths)
-            passages = load_evidence(paths)
-            key = (fingerprint(passages, ""), str(roster_path or ""))
-            if key not in self._evidence:
-                index = EvidenceIndex.build_or_load(
-                    passages, resolve_path(evidence_cfg["index_dir"]), self.embedder, ann_threshold=evidence_cfg["ann_threshold"]
+            key = (paths, str(roster_path or ""))
+            signature = (source_signature(paths), source_signature([roster_path]) if roster_path else None)
+            known = self._evidence.get(key)
+            if known is None or known.signature != signature or signature[0] is None:
+                index = EvidenceIndex.for_files(
+                    paths, resolve_path(evidence_cfg["index_dir"]), self.embedder, ann_threshold=evidence_cfg["ann_threshold"]
                 )
-                roster = roster_from_evidence(passages)
-                if roster_path:
-                    roster = read_roster_csv(roster_path).merged_with(roster)
-                attribution_cfg = self.config["attribution"]
-                checker = AttributionChecker(
-                    roster,
-                    passages,
-                    name_similarity=attribution_cfg["name_similarity"],
-                    quote_similarity=attribution_cfg["quote_similarity"],
-                )
-                self._evidence[key] = EvidenceContext(paths, index, roster, checker)
+                roster = read_roster_csv(roster_path) if roster_path else None
+                self._evidence[key] = EvidenceContext(paths, index, roster, signature)
             return self._evidence[key]
 
     def retrieve(self, claims: Sequence[Claim], context: EvidenceContext) -> dict[str, list[RetrievedPassage]]:
@@ -134,9 +130,19 @@ class ArticleChecker:
             checked = [c for c in claims if c.id in passages]
             return merge_verdicts(self.verifier.run(checked, passages), self.alignment.run(checked, passages))
 
-    def check_attribution(self, article: Article, segmentation: Segmentation, context: EvidenceContext) -> list[Flag]:
+    def check_attribution(
+        self, article: Article, segmentation: Segmentation, context: EvidenceContext, passages: dict[str, list[RetrievedPassage]]
+    ) -> list[Flag]:
+        """Names, roles and quotations against the people named in the passages retrieved for this article (``passages``,
+        from `retrieve`) and in the evidence quotations like the article's, plus the roster file."""
         with self._timed("attribution"):
-            return context.attribution.run(article, segmentation) + quote_flags(article, segmentation.quotes)
+            retrieved = [hit.passage for hits in passages.values() for hit in hits]
+            roster, quotes = relevant_evidence(context.index, retrieved, segmentation.quotes)
+            if context.roster is not None:
+                roster = context.roster.merged_with(roster)
+            cfg = self.config["attribution"]
+            checker = AttributionChecker(roster, quotes, name_similarity=cfg["name_similarity"], quote_similarity=cfg["quote_similarity"])
+            return checker.run(article, segmentation) + quote_flags(article, segmentation.quotes)
 
     def assemble_report(
         self, article: Article, claims: Sequence[Claim], verdicts: dict[str, Verdict], attribution_flags: Sequence[Flag]
@@ -153,8 +159,9 @@ class ArticleChecker:
         context = self.evidence(evidence_paths, roster_path)
         segmentation = self.segment(article)
         claims = self.detect_claims(segmentation)
-        verdicts = self.verify(claims, self.retrieve(claims, context))
-        return self.assemble_report(article, claims, verdicts, self.check_attribution(article, segmentation, context))
+        passages = self.retrieve(claims, context)
+        verdicts = self.verify(claims, passages)
+        return self.assemble_report(article, claims, verdicts, self.check_attribution(article, segmentation, context, passages))
 
 
 def is_checkable(text: str) -> bool:

@@ -1,7 +1,13 @@
-"""Evidence: load an evidence set, index it (SQLite passages and dense vectors, a bm25s sparse index), retrieve passages.
+"""Evidence: load an evidence set, index it once, retrieve passages and look up who they name.
 
-The index folder is named by a hash of the evidence content and the embedder, so an edited
-evidence set gets a new index on the next run and an unchanged one is reused.
+An index folder ``evidence-<fingerprint>`` (a hash of the passages and the embedder) holds
+everything derived from the set: the passages (SQLite), their MiniLM vectors (``vectors.npy``,
+fp16), a bm25s sparse index, a FAISS HNSW graph for large sets, and the people and quotations
+each passage names (`pipeline.attribution.PassageNames`), with an FTS5 index of the quotations.
+Beside the folders, ``sources.sqlite`` maps each evidence file's path, size and modification
+time to its fingerprint, so checking against an unchanged set opens its index without reading
+the file, and ``passage_cache.sqlite`` keeps each passage's vector and names by content, so a
+set with passages added embeds and parses only the new ones.
 """
 
 from __future__ import annotations
@@ -16,24 +22,31 @@ import shutil
 import tempfile
 from contextlib import closing
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
+from pipeline.attribution import EvidenceQuote, PassageNames, evidence_quotes, names_in_passages, needs_parsing
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
 from pipeline.io import open_text, read_jsonl_objects, read_text
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 _PASSAGES_DB = "passages.sqlite"
+_VECTORS = "vectors.npy"
+_ANN = "ann.faiss"
 _SPARSE_DIR = "bm25"
+_SOURCES_DB = "sources.sqlite"
+_CACHE_DB = "passage_cache.sqlite"
+_SQL_CHUNK = 900  # bound parameters per query, under SQLite's limit
 _WORD = re.compile(r"\w+")
 _STOPWORDS = frozenset(
     "a an and are as at be been but by for from has have he her his i in is it its of on or our she that the their "
     "they this to was we were will with would you not no".split()
 )
+_EVIDENCE_SUFFIXES = (".txt", ".md")
 
 
 def _passage_from_row(row: dict, where: str) -> Passage:
@@ -57,9 +70,13 @@ def _read_csv(path: Path) -> list[Passage]:
         return [_passage_from_row(row, f"{path}:{number}") for number, row in enumerate(reader, start=2)]
 
 
+def _folder_files(path: Path) -> list[Path]:
+    return sorted(p for p in path.rglob("*") if p.suffix.lower() in _EVIDENCE_SUFFIXES and p.is_file())
+
+
 def _read_folder(path: Path) -> list[Passage]:
     passages = []
-    for file in sorted(p for p in path.rglob("*") if p.suffix.lower() in (".txt", ".md") and p.is_file()):
+    for file in _folder_files(path):
         text = read_text(file, "evidence")
         title = next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), file.stem)
         for number, paragraph in enumerate(p.strip() for p in re.split(r"\n\s*\n|\n", text)):
@@ -116,22 +133,80 @@ def query_terms(text: str, *, max_terms: int = 32) -> list[str]:
     return list(dict.fromkeys(terms(text)))[:max_terms]
 
 
+def source_signature(paths: Sequence[str | Path]) -> str | None:
+    """A hash of the path, size and modification time of every evidence file, read without opening them; ``None`` if one is missing."""
+    entries = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        try:
+            for file in _folder_files(path) if path.is_dir() else [path]:
+                stat = file.stat()
+                entries.append([str(file), stat.st_size, stat.st_mtime_ns])
+        except OSError:
+            return None
+    return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:24]
+
+
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` highest scores, best first (ties in index order)."""
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     return top[np.argsort(-scores[top], kind="stable")]
 
 
-class EvidenceIndex:
-    """Hybrid retrieval over one evidence set: BM25 (bm25s) and dense cosine, fused by reciprocal rank."""
+def _chunks(items: Sequence, size: int = _SQL_CHUNK) -> Iterator[Sequence]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
-    def __init__(self, path: Path, passages: list[Passage], vectors: np.ndarray, sparse, embedder: SentenceEmbedder) -> None:
+
+def _connect(path: Path, *, read_only: bool = False, shared: bool = False) -> sqlite3.Connection:
+    """A connection to ``path``; ``shared`` files (the source map, the passage cache) take writers from several processes."""
+    if read_only:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(str(path), timeout=120)
+    if shared:
+        conn.execute("PRAGMA journal_mode=WAL")
+    return conn
+
+
+class EvidenceIndex:
+    """Hybrid retrieval over one evidence set (BM25 by bm25s and dense cosine, fused by reciprocal rank),
+    and the people and quotations its passages name. Passages stay in SQLite and are read by row."""
+
+    def __init__(self, path: Path, size: int, vectors: np.ndarray | None, ann, sparse, embedder: SentenceEmbedder) -> None:
         self.path = path
-        self.passages = passages
+        self.size = size
         self.embedder = embedder
-        self._vectors = vectors
+        self._vectors = vectors  # float32 rows for exact dense search; None when ``ann`` (FAISS HNSW) is used
+        self._ann = ann
         self._sparse = sparse  # a bm25s.BM25, or None when no passage has a content word
-        self._ann = None
+
+    def __len__(self) -> int:
+        return self.size
+
+    @property
+    def fingerprint(self) -> str:
+        return self.path.name.removeprefix("evidence-")
+
+    @classmethod
+    def for_files(
+        cls, paths: Sequence[str | Path], index_dir: str | Path, embedder: SentenceEmbedder, *, ann_threshold: int = 50_000
+    ) -> "EvidenceIndex":
+        """The index of the evidence files ``paths``, opened without reading them when their path, size and
+        modification time are those recorded when the index was built; otherwise the files are read and
+        their content's fingerprint decides whether an index exists (a touched file) or one is built."""
+        index_dir = Path(index_dir)
+        index_dir.mkdir(parents=True, exist_ok=True)
+        signature = source_signature(paths)  # before reading: a file edited meanwhile is read again next time
+        with closing(_connect(index_dir / _SOURCES_DB, shared=True)) as conn:
+            conn.execute("CREATE TABLE IF NOT EXISTS sources (signature TEXT, embedder TEXT, fingerprint TEXT, PRIMARY KEY (signature, embedder))")
+            known = conn.execute("SELECT fingerprint FROM sources WHERE signature = ? AND embedder = ?", (signature, embedder.model_name)).fetchone()
+        if known and (index_dir / f"evidence-{known[0]}").is_dir():
+            return cls.open(index_dir / f"evidence-{known[0]}", embedder, ann_threshold=ann_threshold)
+        index = cls.build_or_load(load_evidence(paths), index_dir, embedder, ann_threshold=ann_threshold)
+        if signature:
+            with closing(_connect(index_dir / _SOURCES_DB, shared=True)) as conn, conn:
+                conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (signature, embedder.model_name, index.fingerprint))
+        return index
 
     @classmethod
     def build_or_load(
@@ -151,33 +226,71 @@ class EvidenceIndex:
         index_dir.mkdir(parents=True, exist_ok=True)
         path = index_dir / f"evidence-{fingerprint(passages, embedder.model_name)}"
         if not path.exists():
-            _build_index(path, passages, embedder, vectors)
-        index = cls.open(path, embedder)
-        if len(index.passages) >= ann_threshold:
-            index.enable_ann()
-        return index
+            _build_index(path, passages, embedder, vectors, ann_threshold=ann_threshold)
+        return cls.open(path, embedder, ann_threshold=ann_threshold)
 
     @classmethod
-    def open(cls, path: Path, embedder: SentenceEmbedder) -> "EvidenceIndex":
-        """Load an index folder written by ``build_or_load``."""
+    def open(cls, path: Path, embedder: SentenceEmbedder, *, ann_threshold: int = 50_000) -> "EvidenceIndex":
+        """Load an index folder written by ``build_or_load``: vectors, the sparse index and the HNSW graph; not the passages."""
         import bm25s
 
-        with closing(sqlite3.connect(str(path / _PASSAGES_DB))) as conn:
-            rows = conn.execute(f"SELECT {', '.join(PASSAGE_FIELDS)}, vector FROM passages ORDER BY rowid").fetchall()
-        passages = [Passage(**dict(zip(PASSAGE_FIELDS, row[:-1]))) for row in rows]
-        vectors = np.frombuffer(b"".join(row[-1] for row in rows), dtype=np.float16).reshape(len(rows), -1)
+        vectors = np.load(path / _VECTORS, mmap_mode="r")
         sparse_dir = path / _SPARSE_DIR
         sparse = bm25s.BM25.load(str(sparse_dir), show_progress=False) if sparse_dir.exists() else None
-        return cls(path, passages, vectors.astype(np.float32), sparse, embedder)
+        if len(vectors) < ann_threshold:
+            return cls(path, len(vectors), np.asarray(vectors, dtype=np.float32), None, sparse, embedder)
+        if (path / _ANN).exists():
+            import faiss
 
-    def enable_ann(self, *, neighbours: int = 32, ef_search: int = 64) -> None:
-        """Use an HNSW graph (FAISS) for dense search: approximate, sub-linear at millions of passages."""
-        import faiss
+            return cls(path, len(vectors), None, faiss.read_index(str(path / _ANN)), sparse, embedder)
+        return cls(path, len(vectors), None, _hnsw(np.asarray(vectors, dtype=np.float32)), sparse, embedder)
 
-        ann = faiss.IndexHNSWFlat(self._vectors.shape[1], neighbours, faiss.METRIC_INNER_PRODUCT)
-        ann.hnsw.efSearch = ef_search
-        ann.add(self._vectors)
-        self._ann = ann
+    def _db(self) -> sqlite3.Connection:
+        return _connect(self.path / _PASSAGES_DB, read_only=True)
+
+    def passages_at(self, rows: Sequence[int]) -> list[Passage]:
+        """The passages at row indices ``rows`` (0-based, as `bm25` and `dense` return them), in that order."""
+        found: dict[int, Passage] = {}
+        with closing(self._db()) as conn:
+            for chunk in _chunks([int(r) + 1 for r in rows]):
+                query = f"SELECT rowid, {', '.join(PASSAGE_FIELDS)} FROM passages WHERE rowid IN ({', '.join('?' * len(chunk))})"
+                for rowid, *values in conn.execute(query, chunk):
+                    found[rowid - 1] = Passage(**dict(zip(PASSAGE_FIELDS, values)))
+        return [found[int(r)] for r in rows]
+
+    def names_of(self, passage_ids: Iterable[str]) -> list[tuple[Passage, PassageNames]]:
+        """Each passage with these ids and the people and quotations it names, as found when the index was built."""
+        ids = list(dict.fromkeys(passage_ids))
+        found: dict[str, tuple[Passage, PassageNames]] = {}
+        with closing(self._db()) as conn:
+            for chunk in _chunks(ids):
+                query = f"SELECT {', '.join(PASSAGE_FIELDS)}, names FROM passages WHERE id IN ({', '.join('?' * len(chunk))})"
+                for *values, names in conn.execute(query, chunk):
+                    passage = Passage(**dict(zip(PASSAGE_FIELDS, values)))
+                    found[passage.id] = (passage, PassageNames.from_json(names))
+        return [found[i] for i in ids if i in found]
+
+    def standalone_words(self, words: Iterable[str]) -> set[str]:
+        """Those of ``words`` that some passage uses alone of a person ("Marchand, 22, won")."""
+        words = list(set(words))
+        with closing(self._db()) as conn:
+            return {
+                word
+                for chunk in _chunks(words)
+                for (word,) in conn.execute(f"SELECT word FROM lone_words WHERE word IN ({', '.join('?' * len(chunk))})", chunk)
+            }
+
+    def quotes_like(self, text: str, *, limit: int = 10) -> list[EvidenceQuote]:
+        """The evidence quotations sharing most words with ``text``, best first (FTS5 BM25 over the quotations)."""
+        words = query_terms(text)
+        if not words:
+            return []
+        query = (
+            "SELECT q.text, q.speaker, q.passage_id FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid "
+            "WHERE quotes_fts MATCH ? ORDER BY quotes_fts.rank LIMIT ?"
+        )
+        with closing(self._db()) as conn:
+            return [EvidenceQuote(*row) for row in conn.execute(query, (" OR ".join(f'"{w}"' for w in words), limit))]
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row index, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better."""
@@ -191,7 +304,7 @@ class EvidenceIndex:
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row, (row index, cosine) of the top ``k`` passages."""
-        k = min(k, len(self.passages))
+        k = min(k, self.size)
         if self._ann is not None:
             scores, ids = self._ann.search(np.ascontiguousarray(query_vectors, dtype=np.float32), k)
             return [[(int(i), float(s)) for i, s in zip(r_ids, r_scores) if i >= 0] for r_ids, r_scores in zip(ids, scores)]
@@ -209,44 +322,135 @@ class EvidenceIndex:
         if not queries:
             return []
         dense_hits = self.dense(self.embedder.encode(list(queries)), candidates)
-        results = []
+        ranked = []
         for query, dense_row in zip(queries, dense_hits):
             fused: dict[int, float] = {}
             for ranking in (self.bm25(query, candidates), dense_row):
                 for rank, (row, _) in enumerate(ranking):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (rrf_k + rank + 1)
-            best = sorted(fused.items(), key=lambda item: -item[1])[:top_k]
-            results.append([RetrievedPassage(self.passages[row], score) for row, score in best])
-        return results
+            ranked.append(sorted(fused.items(), key=lambda item: -item[1])[:top_k])
+        rows = list(dict.fromkeys(row for best in ranked for row, _ in best))
+        passages = dict(zip(rows, self.passages_at(rows)))
+        return [[RetrievedPassage(passages[row], score) for row, score in best] for best in ranked]
+
+
+def _hnsw(vectors: np.ndarray, *, neighbours: int = 32, ef_search: int = 64):
+    """An HNSW graph (FAISS) for dense search: approximate, sub-linear at millions of passages."""
+    import faiss
+
+    ann = faiss.IndexHNSWFlat(vectors.shape[1], neighbours, faiss.METRIC_INNER_PRODUCT)
+    ann.hnsw.efSearch = ef_search
+    ann.add(vectors)
+    return ann
+
+
+class _PassageCache:
+    """Vectors and `PassageNames` of every passage indexed so far, by a hash of its text: a changed set recomputes only new passages."""
+
+    def __init__(self, path: Path, embedder_name: str) -> None:
+        self.conn = _connect(path, shared=True)
+        self.conn.execute("CREATE TABLE IF NOT EXISTS vectors (digest BLOB PRIMARY KEY, vector BLOB)")
+        self.conn.execute("CREATE TABLE IF NOT EXISTS names (digest BLOB PRIMARY KEY, names TEXT)")
+        self.embedder_name = embedder_name
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @staticmethod
+    def _digest(*parts: str) -> bytes:
+        return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()[:16]
+
+    def _get(self, table: str, column: str, digests: list[bytes]) -> dict[bytes, object]:
+        found = {}
+        for chunk in _chunks(digests):
+            query = f"SELECT digest, {column} FROM {table} WHERE digest IN ({', '.join('?' * len(chunk))})"
+            found.update(self.conn.execute(query, chunk).fetchall())
+        return found
+
+    def vectors(self, texts: Sequence[str], embedder: SentenceEmbedder, *, chunk: int = 2048) -> np.ndarray:
+        """fp16 vectors of ``texts``, embedding (and remembering) only those not seen before."""
+        digests = [self._digest(self.embedder_name, t) for t in texts]
+        found = self._get("vectors", "vector", digests)
+        missing = list(dict.fromkeys(i for i, d in enumerate(digests) if d not in found))
+        for batch in _chunks(missing, chunk):
+            encoded = embedder.encode([texts[i] for i in batch]).astype(np.float16)
+            rows = [(digests[i], v.tobytes()) for i, v in zip(batch, encoded)]
+            with self.conn:
+                self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            found.update(rows)
+        return np.stack([np.frombuffer(found[d], dtype=np.float16) for d in digests]) if texts else np.zeros((0, 0), np.float16)
+
+    def names(self, texts: Sequence[str], *, chunk: int = 2048) -> list[PassageNames]:
+        """`PassageNames` of ``texts``; only texts that need spaCy are remembered, the others are cheap to redo."""
+        costly = [i for i, t in enumerate(texts) if needs_parsing(t)]
+        digests = {i: self._digest(f"v{INDEX_VERSION}", texts[i]) for i in costly}
+        found = self._get("names", "names", list(digests.values()))
+        result: list[PassageNames | None] = [None] * len(texts)
+        for i in costly:
+            if digests[i] in found:
+                result[i] = PassageNames.from_json(found[digests[i]])
+        todo = [i for i, names in enumerate(result) if names is None]
+        for batch in _chunks(todo, chunk):
+            computed = names_in_passages([texts[i] for i in batch])
+            remembered = [(digests[i], names.to_json()) for i, names in zip(batch, computed) if i in digests]
+            with self.conn:
+                self.conn.executemany("INSERT OR REPLACE INTO names VALUES (?, ?)", remembered)
+            for i, names in zip(batch, computed):
+                result[i] = names
+        return result  # type: ignore[return-value]
 
 
 def _build_index(
-    path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, chunk: int = 2048
+    path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, ann_threshold: int
 ) -> None:
     """Write the index folder ``path``: built under a temporary name and renamed, so a half-built index is never seen."""
     import bm25s
 
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    cache = _PassageCache(path.parent / _CACHE_DB, embedder.model_name)
     try:
-        with closing(sqlite3.connect(str(work / _PASSAGES_DB))) as conn:
-            conn.execute(f"CREATE TABLE passages ({', '.join(f'{f} TEXT' for f in PASSAGE_FIELDS)}, vector BLOB)")
-            for i in range(0, len(passages), chunk):
-                batch = passages[i : i + chunk]
-                batch_vectors = embedder.encode([p.text for p in batch]) if vectors is None else vectors[i : i + chunk]
-                conn.executemany(
-                    f"INSERT INTO passages VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 1))})",
-                    [[getattr(p, f) for f in PASSAGE_FIELDS] + [v.tobytes()] for p, v in zip(batch, batch_vectors.astype(np.float16))],
-                )
-            conn.commit()
-        corpus = [terms(p.text) for p in passages]
+        texts = [p.text for p in passages]
+        vectors = cache.vectors(texts, embedder) if vectors is None else np.asarray(vectors, dtype=np.float16)
+        names = cache.names(texts)
+        np.save(work / _VECTORS, vectors)
+        with closing(_connect(work / _PASSAGES_DB)) as conn:
+            _write_passages(conn, passages, names)
+        corpus = [terms(t) for t in texts]
         if any(corpus):
             sparse = bm25s.BM25()
             sparse.index(corpus, show_progress=False)
             sparse.save(str(work / _SPARSE_DIR), show_progress=False)
+        del corpus
+        if len(passages) >= ann_threshold:
+            import faiss
+
+            faiss.write_index(_hnsw(vectors.astype(np.float32)), str(work / _ANN))
         try:
             os.rename(work, path)
         except OSError:
             if not path.exists():  # another process finishing the same index first is fine
                 raise
     finally:
+        cache.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _write_passages(conn: sqlite3.Connection, passages: Sequence[Passage], names: Sequence[PassageNames]) -> None:
+    """Passages with their names (JSON, NULL when they name nobody), the words used alone of people, and the quotations with FTS5."""
+    empty = PassageNames()
+    conn.execute(f"CREATE TABLE passages ({', '.join(f'{f} TEXT' for f in PASSAGE_FIELDS)}, names TEXT)")
+    conn.executemany(
+        f"INSERT INTO passages VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 1))})",
+        ([getattr(p, f) for f in PASSAGE_FIELDS] + [None if n == empty else n.to_json()] for p, n in zip(passages, names)),
+    )
+    conn.execute("CREATE INDEX passages_id ON passages (id)")
+    conn.execute("CREATE TABLE lone_words (word TEXT PRIMARY KEY)")
+    conn.executemany("INSERT OR IGNORE INTO lone_words VALUES (?)", ((w,) for n in names for w in n.lone_words))
+    conn.execute("CREATE TABLE quotes (id INTEGER PRIMARY KEY, passage_id TEXT, text TEXT, speaker TEXT)")
+    conn.executemany(
+        "INSERT INTO quotes (passage_id, text, speaker) VALUES (?, ?, ?)",
+        ((q.passage_id, q.text, q.speaker) for p, n in zip(passages, names) if p.speaker or n.quotes for q in evidence_quotes(p, n)),
+    )
+    conn.execute("CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='quotes', content_rowid='id')")
+    conn.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')")
+    conn.commit()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from pipeline.types import Article, Quote, Sentence, content_id
 
@@ -58,7 +58,7 @@ _NAME_IS_ROLE = re.compile(
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:[A-Z][\w.’'\-]*|of|at|the)){{0,6}})?)"
 )
 _LEADING_TITLES = re.compile(rf"^(?:(?:{TITLE_WORDS})\s+)+")
-_NON_NAME_WORDS = {
+NON_NAME_WORDS = {
     "The", "A", "An", "And", "But", "Or", "So", "If", "In", "On", "At", "As", "It", "This", "That", "These",
     "Those", "We", "They", "He", "She", "I", "You", "Otherwise", "However", "Both", "Any", "There", "Monday",
     "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Image", "According",
@@ -206,8 +206,8 @@ def _rstrip(text: str, start: int, end: int) -> int:
     return end
 
 
-def _clean_name(name: str) -> tuple[str, int]:
-    """Strip leading title words and a possessive; return (name, offset of the kept part)."""
+def name_without_titles(name: str) -> tuple[str, int]:
+    """Strip leading title words and a possessive: "President Trump's" -> ("Trump", 10), the name and its offset in ``name``."""
     stripped = _LEADING_TITLES.sub("", name)
     offset = len(name) - len(stripped)
     stripped = re.sub(r"(?:’s|'s)$", "", stripped)
@@ -228,7 +228,7 @@ def _clean_role(role: str, role_start: int) -> tuple[str, int]:
 
 def _is_name(candidate: str) -> bool:
     tokens = candidate.split()
-    return bool(tokens) and tokens[0] not in _NON_NAME_WORDS and all(t[:1].isupper() for t in tokens)
+    return bool(tokens) and tokens[0] not in NON_NAME_WORDS and all(t[:1].isupper() for t in tokens)
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: b
     for match in candidates:
         groups = match.groupdict()
         if groups.get("name"):
-            name, offset = _clean_name(match.group("name"))
+            name, offset = name_without_titles(match.group("name"))
             if not _is_name(name):
                 continue
             start = window_start + match.start("name") + offset
@@ -339,25 +339,40 @@ def _adjacent(text: str, prev_end: int, start: int) -> bool:
 
 def find_mentions(text: str) -> tuple[Mention, ...]:
     """People named in ``text``: spaCy PERSON entities plus capitalised names after a title or before ", <role>"."""
+    return mentions_in_texts([text])[0]
+
+
+# Only the entity recogniser finds PERSON names; the other components do not change what it finds.
+_NER_ONLY = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+
+
+def mentions_in_texts(texts: Sequence[str]) -> list[tuple[Mention, ...]]:
+    """`find_mentions` of each text, with one batched spaCy pass over all their paragraphs (index builds)."""
+    spans = [list(paragraphs(text)) for text in texts]
+    nlp = load_spacy()
+    docs = iter(nlp.pipe((text[s:e] for text, text_spans in zip(texts, spans) for s, e in text_spans), disable=list(_NER_ONLY)))
+    return [_mentions(text, [(start, next(docs)) for start, _ in text_spans]) for text, text_spans in zip(texts, spans)]
+
+
+def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
     found: dict[tuple[int, int], Mention] = {}
     for match in _TITLE_THEN_NAME.finditer(text):
-        name, offset = _clean_name(match.group("name"))
+        name, offset = name_without_titles(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset
             role, role_start = _clean_role(match.group("role").strip(), match.start("role"))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     for match in (*_NAME_IS_ROLE.finditer(text), *_NAME_COMMA_ROLE.finditer(text)):
-        name, offset = _clean_name(match.group("name"))
+        name, offset = name_without_titles(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset
             role = match.group("role").strip()
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, match.start("role"), match.start("role") + len(role))
-    nlp = load_spacy()
-    for (p_start, _), doc in zip(paragraphs(text), nlp.pipe(text[s:e] for s, e in paragraphs(text))):
+    for p_start, doc in paragraph_docs:
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
-            name, offset = _clean_name(ent.text)
+            name, offset = name_without_titles(ent.text)
             start = p_start + ent.start_char + offset
             end = start + len(name)
             if _is_name(name) and not any(s <= start and end <= e for s, e in found):

@@ -1,4 +1,4 @@
-from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, roster_from_evidence
+from pipeline.attribution import AttributionChecker, Roster, quotes_in_evidence, read_roster_csv, roster_from_evidence
 from pipeline.ingest import read_article
 from pipeline.segment import segment
 from pipeline.types import Article, Passage, Person
@@ -20,7 +20,7 @@ def _article(text):
 
 def _flags(text, passages=(), roster=ROSTER):
     article = _article(text)
-    return AttributionChecker(roster, passages).run(article, segment(article))
+    return AttributionChecker(roster, quotes_in_evidence(passages)).run(article, segment(article))
 
 
 def test_exact_alias_and_surname_match_pass():
@@ -45,7 +45,7 @@ def test_other_people_with_similar_names_are_not_misspellings():
 def test_bundled_article_flags_nuart_with_suggestion():
     roster = read_roster_csv(PROJECT_ROOT / "examples" / "north_korea" / "roster.csv")
     article = read_article(BUNDLED_ARTICLE)
-    flags = AttributionChecker(roster, []).run(article, segment(article))
+    flags = AttributionChecker(roster).run(article, segment(article))
     (flag,) = [f for f in flags if f.type == "name_misspelling"]
     assert article.text[flag.start : flag.end] == "Heather Nuart"
     assert flag.suggestion == "Heather Nauert"

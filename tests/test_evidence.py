@@ -1,4 +1,8 @@
+import builtins
+import io
 import json
+import os
+from pathlib import Path
 
 import pytest
 
@@ -38,11 +42,66 @@ def test_index_is_reused_and_rebuilt_when_evidence_changes(tmp_path, embedder):
     first = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
     again = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
     assert again.path == first.path
-    assert [p.name for p in (tmp_path / "idx").iterdir()] == [first.path.name]  # no temporary folder left behind
+    assert [p.name for p in (tmp_path / "idx").glob("*evidence-*")] == [first.path.name]  # no temporary folder left behind
     _write_jsonl(path, PASSAGES + [{"id": "new", "text": "Kim Jong Un is the leader of North Korea."}])
     changed = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder)
     assert changed.path != first.path
     assert changed.search(["leader of North Korea"], top_k=1)[0][0].passage.id == "new"
+
+
+def _forbid_reading(monkeypatch, path):
+    """Make any open() of ``path`` fail the test: what "the evidence file is not read" means, observably."""
+    real_open = io.open
+
+    def guarded(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and Path(file).resolve() == path.resolve():
+            raise AssertionError(f"{path} was read")
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(io, "open", guarded)
+
+
+class _CountingEmbedder:
+    """The real embedder, counting the texts it embeds."""
+
+    def __init__(self, embedder):
+        self.inner, self.model_name, self.embedded = embedder, embedder.model_name, 0
+
+    def encode(self, texts):
+        self.embedded += len(texts)
+        return self.inner.encode(texts)
+
+
+def test_unchanged_evidence_file_is_not_read_and_added_passages_are_the_only_ones_embedded(tmp_path, embedder, monkeypatch):
+    path = _write_jsonl(tmp_path / "e.jsonl", PASSAGES)
+    counting = _CountingEmbedder(embedder)
+    first = EvidenceIndex.for_files([path], tmp_path / "idx", counting)
+    assert counting.embedded == len(PASSAGES)
+    with monkeypatch.context() as patched:
+        _forbid_reading(patched, path)
+        again = EvidenceIndex.for_files([path], tmp_path / "idx", counting)
+        assert again.path == first.path
+        assert again.search(["Who was the State Department spokesperson?"], top_k=1)[0][0].passage.id == "nauert"
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)  # touched, same content: read, same index
+    assert EvidenceIndex.for_files([path], tmp_path / "idx", counting).path == first.path
+    embedded = counting.embedded
+    _write_jsonl(path, PASSAGES + [{"id": "new", "text": "Kim Jong Un is the leader of North Korea."}])
+    changed = EvidenceIndex.for_files([path], tmp_path / "idx", counting)
+    assert changed.path != first.path and len(changed) == len(PASSAGES) + 1
+    assert counting.embedded - embedded == 1  # the other passages' vectors came from the passage cache
+    assert changed.search(["leader of North Korea"], top_k=1)[0][0].passage.id == "new"
+
+
+def test_index_stores_who_each_passage_names_and_its_quotations(tmp_path, embedder):
+    rows = PASSAGES + [{"id": "q", "text": "“We will keep rates steady until inflation falls,” said Jerome Powell, Chair of the Federal Reserve."}]
+    index = EvidenceIndex.build_or_load(load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)]), tmp_path / "idx", embedder)
+    ((passage, names),) = index.names_of(["q"])
+    assert passage.id == "q" and names.people == (("Jerome Powell", "Chair of the Federal Reserve."),)
+    assert index.names_of(["olympics"])[0][1].people == ()
+    (quote,) = index.quotes_like("rates steady until inflation falls", limit=5)
+    assert (quote.speaker, quote.passage_id) == ("Jerome Powell", "q")
+    assert index.quotes_like("zebra crossings", limit=5) == []
 
 
 def test_ann_search_finds_the_same_top_passage(tmp_path, embedder):
@@ -93,7 +152,7 @@ def test_bm25_ranks_by_the_rare_shared_word_and_skips_unrelated_passages(tmp_pat
     rows.append({"id": "target", "text": "common words and the rare zygote term"})
     rows.append({"id": "unrelated", "text": "Nothing shared at all."})
     index = EvidenceIndex.build_or_load(load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)]), tmp_path / "idx", embedder)
-    hits = [index.passages[row].id for row, _ in index.bm25("common words zygote", 40)]
+    hits = [p.id for p in index.passages_at([row for row, _ in index.bm25("common words zygote", 40)])]
     assert hits[0] == "target"
     assert len(hits) == 31 and "unrelated" not in hits
     assert index.bm25("quasar nebula", 5) == []
