@@ -79,9 +79,15 @@ def schedule(
         raise InputError("PREFECT_API_URL is not set; start `prefect server start` and export PREFECT_API_URL (docs/scheduling.md)")
     from flows.check_inbox import inbox_flow_for
 
+    from cli.signals import run_stoppably
+
     print(f"serving check-inbox/{name} on {cron!r} against {api_url}; Ctrl-C to stop", file=sys.stderr)
     # limit=1: runs of one inbox never overlap, so the ledger has a single writer.
-    inbox_flow_for(config_dict).serve(name=name, cron=cron, parameters=parameters, limit=1, print_starting_message=False)
+    # SIGINT/SIGTERM: the flow run in progress (a child process) is stopped, exit 130/143 (cli/signals.py).
+    run_stoppably(
+        lambda: inbox_flow_for(config_dict).serve(name=name, cron=cron, parameters=parameters, limit=1, print_starting_message=False),
+        what=f"serving check-inbox/{name}",
+    )
 
 
 @inbox_app.command("run")
@@ -92,23 +98,37 @@ def inbox_run(
     evidence: Optional[list[Path]] = _EVIDENCE,
     roster: Optional[Path] = _ROSTER,
     config: Optional[Path] = _CONFIG,
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="Re-check articles that failed on bad input before (otherwise skipped until they change)."),
 ) -> None:
-    """Check the inbox once now: new or changed articles only; prints the run summary as JSON."""
+    """Check the inbox once now: new or changed articles only; prints the run summary as JSON.
+
+    Exits 1 while any article of the inbox is failing (this run or an earlier one); the summary lists them.
+    """
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from pipeline.config import load_config
 
     config_dict = load_config(config)
     parameters = _parameters(inbox, output, evidence, roster, config)
-    from flows.check_inbox import inbox_flow_for, task_runner_for
+    from cli.signals import run_stoppably
+    from flows.check_inbox import inbox_flow_for
+    from flows.server import prefect_api
 
-    if task_runner_for(config_dict) is not None and not os.environ.get("PREFECT_API_URL"):
-        print("warning: Dask without PREFECT_API_URL: each worker starts its own Prefect server (docs/scheduling.md)", file=sys.stderr)
-    summary = inbox_flow_for(config_dict)(**parameters)
+    if (config_dict.get("dask") or {}).get("address") and not os.environ.get("PREFECT_API_URL"):
+        print("warning: a Dask scheduler without PREFECT_API_URL: each remote worker starts its own Prefect server (docs/scheduling.md)", file=sys.stderr)
+
+    def run_inbox() -> dict:
+        # The temporary server's URL is exported, so Dask workers use it instead of starting their own.
+        with prefect_api():
+            return inbox_flow_for(config_dict)(**parameters, retry_failed=retry_failed)
+
+    summary = run_stoppably(run_inbox, what=f"check of inbox {inbox}")
     sys.stdout.write(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     print(
         f"checked {len(summary['checked'])}, skipped {len(summary['skipped'])}, failed {len(summary['failed'])}, "
         f"{len(summary['changed_verdicts'])} verdict(s) changed; summary in {summary['summary_file']}",
         file=sys.stderr,
     )
-    if summary["failed"]:
+    for failure in summary["failing"]:
+        print(f"failing: {failure['article']}: {failure['error']} (since {failure['failed_at']})", file=sys.stderr)
+    if summary["failing"]:
         raise typer.Exit(code=1)

@@ -95,13 +95,18 @@ def check_inbox_flow(
     roster_path: str | None = None,
     config_path: str | None = None,
     config_overrides: dict | None = None,
+    retry_failed: bool = False,
 ) -> dict:
     """Check every new or changed article in ``inbox``; write reports, a ledger and a summary to ``output``.
 
+    ``retry_failed`` re-checks articles that failed on bad input before (otherwise skipped until they change).
+
     Returns:
-        The run summary: ``checked``, ``skipped``, ``failed`` (``{"article", "error"}``) and
-        ``changed_verdicts`` (``{"article", "claim_id", "text", "old", "new"}``), plus the run's
-        evidence fingerprint, models and summary file.
+        The run summary: ``checked``, ``skipped``, ``failed`` (this run: ``{"article", "error"}``),
+        ``failing`` (every article of the inbox whose last check failed, this run or before:
+        ``{"article", "error", "permanent", "failed_at"}``) and ``changed_verdicts``
+        (``{"article", "claim_id", "text", "old", "new"}``), plus the run's evidence fingerprint,
+        models and summary file.
     """
     config = load_config(config_path, config_overrides)
     out = Path(output)
@@ -110,7 +115,8 @@ def check_inbox_flow(
     evidence = evidence_fingerprint(fingerprint(load_evidence(evidence_files), ""), roster)
     models = ArticleChecker(config).model_names()  # names hash the model files; nothing is loaded here
     ledger = Ledger.load(out)
-    plan = ledger.plan(scan_inbox(inbox), out, evidence, models)
+    articles = scan_inbox(inbox)
+    plan = ledger.plan(articles, out, evidence, models, retry_failed=retry_failed)
     print(f"{len(plan.jobs)} article(s) to check, {len(plan.skipped)} skipped")
 
     futures = [
@@ -140,10 +146,14 @@ def check_inbox_flow(
         "checked": checked,
         "skipped": [s.to_dict() for s in plan.skipped],
         "failed": failed,
+        "failing": ledger.failures(articles),
         "changed_verdicts": changes,
     }
     summary["summary_file"] = str(write_summary(out, summary))
-    print(f"checked {len(checked)}, skipped {len(plan.skipped)}, failed {len(failed)}, {len(changes)} verdict(s) changed")
+    print(
+        f"checked {len(checked)}, skipped {len(plan.skipped)}, failed {len(failed)}, "
+        f"{len(summary['failing'])} failing, {len(changes)} verdict(s) changed"
+    )
     return summary
 
 

@@ -123,15 +123,17 @@ def _use_api_url(api_url: str | None) -> None:
 def prefect_api() -> Iterator[str]:
     """The Prefect API URL to run flows against, for the duration of the block.
 
-    ``$PREFECT_API_URL`` set: that server is used and nothing is started. Otherwise a temporary
-    server is started (see `start_temporary_server`), exported as ``PREFECT_API_URL`` to this
-    process, its threads and its child processes (Dask workers), and stopped at the end.
+    ``PREFECT_API_URL`` set (environment or Prefect profile): that server is used, nothing is started.
+    Otherwise a temporary server is started (see `start_temporary_server`), exported as
+    ``PREFECT_API_URL`` to this process, its threads and its child processes (Dask workers), and
+    stopped at the end.
     """
-    existing = os.environ.get("PREFECT_API_URL")
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    existing = PREFECT_API_URL.value()  # the environment, the Prefect profile or a test harness
     if existing:
         yield existing
         return
-    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
     process, api_url = start_temporary_server(timeout=PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
     _use_api_url(api_url)

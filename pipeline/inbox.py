@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 from pipeline.errors import InputError
 from pipeline.io import write_atomically
 
-ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".json")
+ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".json", ".pdf", ".docx")
 LEDGER_NAME = "inbox-ledger.json"
 LEDGER_VERSION = 1
 
@@ -154,8 +154,13 @@ class Ledger:
     def save(self) -> None:
         write_atomically(self.path, json.dumps({"version": LEDGER_VERSION, "articles": self.articles}, indent=2, sort_keys=True) + "\n")
 
-    def plan(self, articles: Sequence[Path], output: str | Path, evidence: str, models: Mapping[str, str]) -> InboxPlan:
-        """Split ``articles`` into those to check (new, changed, or checked under other evidence/models) and those to skip."""
+    def plan(
+        self, articles: Sequence[Path], output: str | Path, evidence: str, models: Mapping[str, str], *, retry_failed: bool = False
+    ) -> InboxPlan:
+        """Split ``articles`` into those to check (new, changed, or checked under other evidence/models) and those to skip.
+
+        A permanent failure (bad input) is skipped until the article changes, unless ``retry_failed``.
+        """
         jobs, skipped = [], []
         for path in articles:
             sha = file_sha256(path)
@@ -166,11 +171,20 @@ class Ledger:
                 if entry.get("status") == "checked" and report.is_file():
                     skipped.append(Skipped(path.name, str(report), "unchanged"))
                     continue
-                if entry.get("status") == "failed" and entry.get("permanent"):
+                if entry.get("status") == "failed" and entry.get("permanent") and not retry_failed:
                     skipped.append(Skipped(path.name, "", f"failed before: {entry.get('error', '')}"))
                     continue
             jobs.append(ArticleJob(path.name, str(path), sha, key, str(report), _reason(entry, sha, key, evidence, models, report)))
         return InboxPlan(tuple(jobs), tuple(skipped))
+
+    def failures(self, articles: Sequence[Path]) -> list[dict]:
+        """The articles among ``articles`` whose last check failed: ``{"article", "error", "permanent", "failed_at"}``."""
+        failed = []
+        for path in articles:
+            entry = self.articles.get(path.name) or {}
+            if entry.get("status") == "failed":
+                failed.append({"article": path.name, **{k: entry.get(k) for k in ("error", "permanent", "failed_at")}})
+        return failed
 
     def record_checked(
         self, job: ArticleJob, evidence: str, models: Mapping[str, str], verdicts: Mapping[str, Mapping]

@@ -27,11 +27,11 @@ def _inbox(tmp_path, **files):
 
 
 def test_scan_finds_articles_only(tmp_path):
-    inbox = _inbox(tmp_path, a_txt="a", b_md="b", c_html="<p>c</p>", d_json="{}", e_csv="x", notes_pdf="p")
+    inbox = _inbox(tmp_path, a_txt="a", b_md="b", c_html="<p>c</p>", d_json="{}", e_csv="x", notes_pdf="p", memo_docx="w", x_png="i")
     (inbox / ".hidden.txt").write_text("h")
     (inbox / "sub").mkdir()
     (inbox / "sub" / "deep.txt").write_text("d")
-    assert [p.name for p in scan_inbox(inbox)] == ["a.txt", "b.md", "c.html", "d.json"]
+    assert [p.name for p in scan_inbox(inbox)] == ["a.txt", "b.md", "c.html", "d.json", "memo.docx", "notes.pdf"]
     with pytest.raises(InputError, match="nowhere"):
         scan_inbox(tmp_path / "nowhere")
 
@@ -113,6 +113,30 @@ def test_permanent_failures_wait_for_a_change_transient_ones_retry(tmp_path):
     assert [j.name for j in Ledger.load(out).plan(scan_inbox(inbox), out, "ev", MODELS).jobs] == ["bad.txt", "flaky.txt"]
 
 
+def test_failures_are_listed_until_fixed_and_retry_failed_rechecks_them(tmp_path):
+    inbox = _inbox(tmp_path, bad_txt="x", good_txt="y")
+    out = tmp_path / "out"
+    ledger = Ledger.load(out)
+    bad, good = ledger.plan(scan_inbox(inbox), out, "ev", MODELS).jobs
+    ledger.record_failed(bad, "ev", MODELS, "InputError: looks binary", permanent=True)
+    out.mkdir()
+    Path(good.report).write_text("{}")
+    ledger.record_checked(good, "ev", MODELS, {})
+    ledger.save()
+    ledger = Ledger.load(out)
+    # A later run skips the permanent failure but still lists it as failing.
+    assert [j.name for j in ledger.plan(scan_inbox(inbox), out, "ev", MODELS).jobs] == []
+    assert [(f["article"], f["error"], f["permanent"]) for f in ledger.failures(scan_inbox(inbox))] == [("bad.txt", "InputError: looks binary", True)]
+    retried = ledger.plan(scan_inbox(inbox), out, "ev", MODELS, retry_failed=True)
+    assert [(j.name, j.reason) for j in retried.jobs] == [("bad.txt", "retry after failure")]
+    ledger.record_checked(retried.jobs[0], "ev", MODELS, {})
+    assert ledger.failures(scan_inbox(inbox)) == []
+    # An article removed from the inbox is no longer reported.
+    ledger.record_failed(bad, "ev", MODELS, "TimeoutError", permanent=False)
+    (inbox / "bad.txt").unlink()
+    assert ledger.failures(scan_inbox(inbox)) == []
+
+
 def test_diff_ignores_claims_that_appear_or_disappear():
     old = {"c-1": {"text": "a", "verdict": "supported"}, "c-2": {"text": "b", "verdict": "supported"}}
     new = {"c-1": {"text": "a", "verdict": "supported"}, "c-3": {"text": "c", "verdict": "contradicted"}}
@@ -133,3 +157,31 @@ def test_summary_files_are_distinct_and_complete(tmp_path):
     assert first != second and first.name.startswith("summary-")
     assert json.loads(first.read_text())["failed"] == [{"article": "a", "error": "e"}]
     assert file_sha256(first) != file_sha256(second)
+
+
+def test_inbox_run_exits_non_zero_while_an_article_is_failing(prefect_harness, tiny_config, tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+    from tests.test_check_inbox_flow import make_inbox
+
+    inbox = make_inbox(tmp_path / "inbox", 1, broken=True)
+    args = ["inbox", "run", "--inbox", str(inbox), "--output", str(tmp_path / "out"), "--config", str(tiny_config)]
+    runner = CliRunner()
+
+    first = runner.invoke(app, args)
+    assert first.exit_code == 1, first.output
+    assert [c["article"] for c in json.loads(first.stdout)["checked"]] == ["story0.txt"]
+
+    # The next run checks nothing (the broken file is skipped) but still fails and names the article.
+    second = runner.invoke(app, args)
+    summary = json.loads(second.stdout)
+    assert second.exit_code == 1 and summary["checked"] == [] and summary["failed"] == []
+    assert [f["article"] for f in summary["failing"]] == ["broken.txt"]
+    assert "failing: broken.txt: InputError" in second.stderr
+
+    retried = runner.invoke(app, [*args, "--retry-failed"])
+    assert retried.exit_code == 1 and [f["article"] for f in json.loads(retried.stdout)["failed"]] == ["broken.txt"]
+
+    (inbox / "broken.txt").unlink()
+    assert runner.invoke(app, args).exit_code == 0
