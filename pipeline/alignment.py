@@ -195,10 +195,13 @@ def best_restatement(claim: Claim, passages: Sequence[RetrievedPassage]) -> tupl
     return best
 
 
+_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it"})
+
+
 def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change | None:
     """A quotation the article credits to someone other than the speaker the evidence names."""
-    if not (claim.speaker and passage.speaker):
-        return None
+    if not (claim.speaker and passage.speaker) or claim.speaker.lower() in _PRONOUNS:
+        return None  # "he said" names nobody the evidence could contradict
     if fuzz.token_set_ratio(claim.speaker.lower(), passage.speaker.lower()) >= 80 or _shares_surname(claim.speaker, passage.speaker):
         return None
     where = claim.text.find(claim.speaker)

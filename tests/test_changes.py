@@ -98,6 +98,13 @@ def test_a_quotation_credited_to_another_speaker_is_a_misattribution():
     assert flag.suggestion == "“We will not raise taxes,” Rachel Reeves said on Monday."
 
 
+def test_a_quotation_credited_to_a_pronoun_is_not_a_misattribution():
+    text = "As he stepped onto the surface he said: “That's one small step for man.”"
+    passage = RetrievedPassage(Passage("q", text, speaker="Neil Armstrong"), 0.5)
+    verdict = AlignmentChecker().run([_claim(text, speaker="he")], {"c": [passage]})["c"]
+    assert verdict.label == "supported" and not any(c.kind == "speaker" for c in verdict.changes)
+
+
 def test_only_harmless_edits_leave_a_restatement_supported():
     passage = RetrievedPassage(Passage("p", "The colour of the flag was changed on Friday, officials said."), 0.5)
     verdict = AlignmentChecker().run([_claim("The color of the flag was changed on Friday, officials told reporters.")], {"c": [passage]})["c"]
