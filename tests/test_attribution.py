@@ -1,3 +1,7 @@
+import json
+
+import pytest
+
 from pipeline.attribution import AttributionChecker, Roster, quotes_in_evidence, read_roster_csv, roster_from_evidence
 from pipeline.ingest import read_article
 from pipeline.segment import segment
@@ -98,3 +102,91 @@ def test_demonyms_and_places_are_not_misspelt_names():
     assert roster.nearest("South Korean", min_ratio=85) is None
     passages = [Passage("p", "South Korea said talks would go ahead. Officials in South Korea agreed.")]
     assert roster_from_evidence(passages).lookup("South Korea") is None
+
+
+ACCENTED = Roster(
+    [
+        Person("Emmanuel Macron", (), "President of France"),
+        Person("Léon Marchand", (), "swimmer"),
+        *ROSTER.people,
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    "text, flagged, suggestion",
+    [
+        ("Emmanuel Macrón said the talks would resume.", "Emmanuel Macrón", "Emmanuel Macron"),
+        ("The talks resumed. Macrón said they would go on.", "Macrón", "Macron"),
+        ("South Korean President Moon Jaé-in said talks would resume.", "Moon Jaé-in", "Moon Jae-in"),
+        ("North Korean leader Kim Jöng Un said talks would resume.", "Kim Jöng Un", "Kim Jong Un"),
+        ("Leon Marchand won the final.", "Leon Marchand", "Léon Marchand"),
+        ("Heather\u200b Nuart, spokesperson for the U.S. State Department, said talks would start.", "Heather\u200b Nuart", "Heather Nauert"),
+    ],
+)
+def test_a_wrong_or_missing_accent_and_a_hidden_character_are_misspellings(text, flagged, suggestion):
+    flags = [f for f in _flags(text, roster=ACCENTED) if f.type == "name_misspelling"]
+    assert [(f.text, f.suggestion) for f in flags] == [(flagged, suggestion)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Léon Marchand won the final.",
+        "Emmanuel Macron said the talks would resume.",
+        "Ｅｍｍａｎｕｅｌ Ｍａｃｒｏｎ said the talks would resume.",  # full-width letters: NFKC makes them plain
+        "Heather\u200b Nauert, spokesperson for the U.S. State Department, said talks would start.",
+    ],
+)
+def test_names_spelt_as_the_roster_spells_them_pass(text):
+    assert _flags(text, roster=ACCENTED) == []
+
+
+def test_a_role_in_other_words_is_the_same_role():
+    roster = Roster([Person("Emmanuel Macron", (), "President of France"), Person("Ned Price", (), "spokesperson", "U.S. State Department")])
+    assert _flags("French President Emmanuel Macron said talks would resume.", roster=roster) == []
+    assert _flags("Ned Price, spokesman for the U.S. State Department, said talks would resume.", roster=roster) == []
+    assert [f.type for f in _flags("German Chancellor Emmanuel Macron said talks would resume.", roster=roster)] == ["misattribution"]
+
+
+def test_a_surname_is_the_one_person_who_has_it_and_nobody_when_several_do():
+    one = Roster([Person("Donald Trump", (), "President of the United States")])
+    assert one.lookup("Trump").person.name == "Donald Trump"
+    two = Roster([*one.people, Person("Maryanne Trump Barry", (), "Judge", "United States Court of Appeals")])
+    assert two.lookup("Trump") is None and two.is_shared_name("Trump")
+    assert _flags("President Trump said talks would start.", roster=two) == []
+    passages = [Passage("p1", "“We will keep rates steady until inflation falls,” Jerome Powell said.", speaker="Jerome Powell")]
+    assert _flags("“We will keep rates steady until inflation falls,” Powell said.", passages, roster=Roster([])) == []
+
+
+UNRELATED = [
+    "Maryanne Trump Barry is a retired United States Circuit Judge of the United States Court of Appeals for the Third Circuit.",
+    "Sun Myung Moon was a Korean religious leader who founded the Unification Church in 1954.",
+    "Keith Moon was the drummer of the English rock band the Who.",
+    "Fred Trump, the father of Donald Trump, was a real estate developer in New York City.",
+    "Ban Ki-moon served as the eighth Secretary-General of the United Nations from 2007 to 2016.",
+    "Ivana Trump, a former model, said “I was the first wife” in a 2017 interview.",
+]
+
+
+@pytest.fixture(scope="module")
+def checker(tiny_config):
+    from pipeline.checker import ArticleChecker
+    from pipeline.config import load_config
+
+    return ArticleChecker(load_config(tiny_config))
+
+
+def _misattributions(checker, evidence):
+    report = checker.check(BUNDLED_ARTICLE, [evidence])
+    return {(f.text, f.suggestion) for f in report.flags if f.type == "misattribution"}
+
+
+def test_unrelated_people_in_the_evidence_invent_no_misattribution(checker, tmp_path):
+    bundled = PROJECT_ROOT / "examples" / "north_korea" / "evidence.jsonl"
+    padded = tmp_path / "padded.jsonl"
+    extra = "".join(json.dumps({"id": f"wiki-{i}", "text": text}) + "\n" for i, text in enumerate(UNRELATED))
+    padded.write_text(bundled.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    # Before, "Trump" and "Moon" were credited to someone else and "President Trump" was the judge Maryanne Trump Barry.
+    assert _misattributions(checker, padded) == _misattributions(checker, bundled)
+    assert not {text for text, _ in _misattributions(checker, padded)} & {"Trump", "Moon", "President Trump"}

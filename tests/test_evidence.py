@@ -9,6 +9,7 @@ import pytest
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
 from pipeline.evidence import EvidenceIndex, load_evidence, query_terms
+from tests.conftest import BUNDLED_ARTICLE, PROJECT_ROOT
 
 PASSAGES = [
     {"id": "treasury", "text": "The Treasury imposed sanctions on 27 shipping companies and 28 vessels on 23 February 2018.", "source": "Treasury"},
@@ -163,3 +164,15 @@ def test_evidence_of_stopwords_only_still_searches_densely(tmp_path, embedder):
     index = EvidenceIndex.build_or_load(load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)]), tmp_path / "idx", embedder)
     assert index.bm25("it is", 5) == []
     assert len(index.search(["it is"], top_k=2)[0]) == 2
+
+
+def test_a_check_against_a_stored_index_does_not_read_the_evidence_file(tiny_config, tmp_path, monkeypatch):
+    from pipeline.checker import ArticleChecker
+    from pipeline.config import load_config
+
+    evidence = tmp_path / "evidence.jsonl"
+    evidence.write_bytes((PROJECT_ROOT / "examples" / "north_korea" / "evidence.jsonl").read_bytes())
+    ArticleChecker(load_config(tiny_config)).evidence([evidence])  # builds the index
+    _forbid_reading(monkeypatch, evidence)
+    report = ArticleChecker(load_config(tiny_config)).check(BUNDLED_ARTICLE, [evidence])  # a new process, as it were
+    assert ("Heather Nuart", "Heather Nauert") in {(f.text, f.suggestion) for f in report.flags if f.type == "name_misspelling"}
