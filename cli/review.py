@@ -1,4 +1,4 @@
-"""`factcheck serve`, `factcheck users add`, `factcheck export decisions|claimreview`."""
+"""`factcheck serve`, `factcheck users add|list|passwd|disable|enable|remove|unlock|role`, `factcheck export decisions|claimreview`."""
 
 from __future__ import annotations
 
@@ -28,7 +28,11 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Serve the editors' review web app (log in with an account from `factcheck users add`)."""
+    """Serve the editors' review web app (log in with an account from `factcheck users add`).
+
+    The app's check worker loads the pipeline's models once, in the background, and runs the
+    checks editors start from the "New check" page one after another.
+    """
     import uvicorn
 
     from review.app import create_app
@@ -40,32 +44,123 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
 
 
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+PasswordStdin = Annotated[bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")]
+Username = Annotated[str, typer.Argument(help="Login name of the account.")]
+
+
 @users_app.command("add")
 @one_line_errors
 def users_add(
-    username: Annotated[str, typer.Argument(help="Login name of the editor.")],
-    password_stdin: Annotated[
-        bool, typer.Option("--password-stdin", help="Read the password from the first line of stdin.")
-    ] = False,
+    username: Username,
+    password_stdin: PasswordStdin = False,
+    role: Annotated[str, typer.Option(help="editor, or admin (manages accounts in the app's Users page).")] = "editor",
     database_url: DatabaseUrl = None,
 ) -> None:
-    """Add an editor who can log in to the review app (password hashed with Argon2)."""
+    """Add an account that can log in to the review app (password hashed with Argon2)."""
     from review.store import add_user
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    user_id = add_user(username, password, database_url=database_url)
-    print(f"added user {username!r} (id {user_id})")
+    user_id = add_user(username, _password(password_stdin), role=role, database_url=database_url)
+    print(f"added {role} {username!r} (id {user_id})")
+
+
+@users_app.command("list")
+@one_line_errors
+def users_list(database_url: DatabaseUrl = None) -> None:
+    """List the accounts: name, role, state (active/disabled), open sessions, failed logins."""
+    from sqlalchemy.orm import Session
+
+    from review import accounts
+    from review.store import LoginThrottle, get_engine
+
+    with Session(get_engine(database_url)) as db:
+        rows = []
+        for user in accounts.list_users(db):
+            throttle = db.get(LoginThrottle, accounts.account_key(user.username))
+            failed = "locked" if throttle and throttle.locked else str(throttle.failures if throttle else 0)
+            rows.append((user.username, user.role, user.state, str(accounts.session_count(db, user.id)), failed))
+    header = ("user", "role", "state", "sessions", "failed_logins")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def _engine(database_url: str | None):
+    from review.store import get_engine
+
+    return get_engine(database_url)
+
+
+@users_app.command("passwd")
+@one_line_errors
+def users_passwd(username: Username, password_stdin: PasswordStdin = False, database_url: DatabaseUrl = None) -> None:
+    """Set a new password; every session of the account ends."""
+    from review.accounts import set_password
+
+    ended = set_password(_engine(database_url), username, _password(password_stdin))
+    print(f"new password for {username!r}; {ended} session(s) ended")
+
+
+@users_app.command("disable")
+@one_line_errors
+def users_disable(username: Username, database_url: DatabaseUrl = None) -> None:
+    """Disable an account (it cannot log in); every session of it ends."""
+    from review.accounts import disable_user
+
+    print(f"disabled {username!r}; {disable_user(_engine(database_url), username)} session(s) ended")
+
+
+@users_app.command("enable")
+@one_line_errors
+def users_enable(username: Username, database_url: DatabaseUrl = None) -> None:
+    """Enable a disabled account again."""
+    from review.accounts import enable_user
+
+    enable_user(_engine(database_url), username)
+    print(f"enabled {username!r}")
+
+
+@users_app.command("remove")
+@one_line_errors
+def users_remove(username: Username, database_url: DatabaseUrl = None) -> None:
+    """Remove an account; its sessions end. One with decisions or comments stays only as their author's name."""
+    from review.accounts import remove_user
+
+    print(f"{remove_user(_engine(database_url), username)} {username!r}")
+
+
+@users_app.command("unlock")
+@one_line_errors
+def users_unlock(username: Username, database_url: DatabaseUrl = None) -> None:
+    """Lift the lockout (and failed-login count) of an account."""
+    from review.accounts import unlock_user
+
+    print(f"unlocked {username!r}" if unlock_user(_engine(database_url), username) else f"{username!r} was not locked")
+
+
+@users_app.command("role")
+@one_line_errors
+def users_role(
+    username: Username,
+    role: Annotated[str, typer.Argument(help="editor or admin.")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Make an account an editor or an admin."""
+    from review.accounts import set_role
+
+    set_role(_engine(database_url), username, role)
+    print(f"{username!r} is now {role}")
 
 
 def _session(database_url: str | None):
     from sqlalchemy.orm import Session
 
-    from review.store import get_engine
-
-    return Session(get_engine(database_url))
+    return Session(_engine(database_url))
 
 
 @export_app.command("decisions")

@@ -1,136 +1,60 @@
-"""The editors' review web app (FastAPI, server-rendered Jinja2 pages).
+"""The editors' review web app (FastAPI, server-rendered Jinja2 pages): the app and its account pages.
 
-Security model:
-
-* Every page except ``/login`` needs a logged-in editor: pages answer ``303`` to
-  ``/login?next=...``, JSON endpoints under ``/api/`` answer ``401``.
-* Sessions are signed cookies (Starlette ``SessionMiddleware``, itsdangerous):
-  HttpOnly, SameSite=Lax, ``Secure`` when ``review.https_only_cookies`` is set.
-* Every POST must carry the session's CSRF token in the form field ``csrf_token``;
-  a missing or wrong token answers ``403`` before the handler runs.
-* Templates autoescape; article, claim and evidence text is never marked safe.
-  A Content-Security-Policy allowing only this origin's scripts backs that up.
+The security model is described in :mod:`review.web`; the desk's pages are in :mod:`review.pages`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from pipeline.errors import InputError
-from pipeline.types import FLAG_TYPES
-from review import exports, render, security, settings, store
-from review.store import Decision, DecisionInput, Evidence, Flag, Run, StaleDecision, User
-
-HERE = Path(__file__).resolve().parent
-# Shown beside a flag type where it is not self-explanatory.
-TYPE_DESCRIPTIONS = {"needs_review": "needs review: the checker could not decide"}
-SESSION_COOKIE = "factcheck_review"
-CSRF_FIELD = "csrf_token"
-
-
-class NotAuthenticated(Exception):
-    """No editor is logged in."""
-
-
-class CsrfFailure(Exception):
-    """A POST without the session's CSRF token."""
-
-
-def _templates() -> Jinja2Templates:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    env.filters["when"] = lambda moment: "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
-    env.filters["pct"] = lambda value: "" if value is None else f"{value:.0%}"
-    env.filters["score"] = lambda value: "" if value is None else f"{value:.3f}"
-    return Jinja2Templates(env=env)
-
-
-TEMPLATES = _templates()
-
-
-def csrf_token(request: Request) -> str:
-    """The session's CSRF token, created on first use."""
-    token = request.session.get("csrf")
-    if not token:
-        token = security.new_csrf_token()
-        request.session["csrf"] = token
-    return token
-
-
-async def csrf_protect(request: Request) -> None:
-    """App-wide dependency: refuse any POST whose form lacks the session's CSRF token."""
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
-    if "user_id" not in request.session and request.url.path != "/login":
-        return  # not logged in: require_user answers with the login redirect / 401
-    given = None
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        given = value if isinstance(value, str) else None
-    if not security.tokens_match(request.session.get("csrf"), given):
-        raise CsrfFailure()
-
-
-def get_db(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine) as session:
-        yield session
-
-
-Db = Annotated[Session, Depends(get_db)]
-
-
-def require_user(request: Request, db: Db) -> User:
-    user_id = request.session.get("user_id")
-    user = db.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None:
-        raise NotAuthenticated()
-    return user
-
-
-CurrentUser = Annotated[User, Depends(require_user)]
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: no scheme, no host, no ``//evil``."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
-def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
-    context = {"csrf_token": csrf_token(request), "user": context.pop("user", None), **context}
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
-
-
-def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
+from review import accounts, pages, security, settings, store
+from review.store import ROLES, User
+from review.web import (
+    HERE,
+    LOGIN_COOKIE,
+    SESSION_COOKIE,
+    AdminUser,
+    Auth,
+    CurrentUser,
+    Db,
+    Forbidden,
+    NotAuthenticated,
+    client_address,
+    guard_posts,
+    page,
+    require_user,
+    safe_next,
+)
 
 # --------------------------------------------------------------------------- login
 
 public = APIRouter()
 
 
+def _login_page(request: Request, context: dict[str, Any], status_code: int = 200) -> Response:
+    """The login form, with a fresh login CSRF token in its cookie and hidden field."""
+    token = security.new_csrf_token()
+    response = page(request, "login.html", {"login_token": token, **context}, status_code=status_code)
+    response.set_cookie(
+        LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=request.app.state.https_only, path="/login"
+    )
+    return response
+
+
 @public.get("/login")
-def login_form(request: Request, db: Db, next: str = "/") -> Response:
-    user_id = request.session.get("user_id")
-    if isinstance(user_id, int) and db.get(User, user_id) is not None:  # already logged in
-        return RedirectResponse(_safe_next(next), status_code=303)
-    return page(request, "login.html", {"next": _safe_next(next), "error": None})
+def login_form(request: Request, auth: Auth, next: str = "/", message: str = "") -> Response:
+    if auth is not None:  # already logged in
+        return RedirectResponse(safe_next(next), status_code=303)
+    notices = {"password": "Password changed: log in with the new one.", "out": "Logged out."}
+    return _login_page(request, {"next": safe_next(next), "error": None, "notice": notices.get(message)})
 
 
 @public.post("/login")
@@ -141,303 +65,158 @@ def login(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
+    address = client_address(request)
+    context = {"next": safe_next(next), "username": username}
+    refusal = accounts.login_refusal(db, username, address)
+    if refusal is not None:
+        response = _login_page(request, {**context, "error": refusal.message}, status_code=429)
+        if refusal.retry_after:
+            response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
     user = db.scalar(select(User).where(User.username == username.strip()))
-    if not security.verify_password(user.password_hash if user else None, password):
-        context = {"next": _safe_next(next), "error": "Wrong username or password.", "username": username}
-        return page(request, "login.html", context, status_code=401)
+    usable = user is not None and user.active
+    if not security.verify_password(user.password_hash if usable else None, password):
+        accounts.record_failure(db, username, address, policy=request.app.state.throttle_policy)
+        return _login_page(request, {**context, "error": "Wrong username or password."}, status_code=401)
+    accounts.record_success(db, username, address)
     if security.needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
         db.commit()
-    # A fresh session (and CSRF token) on login, so a planted cookie cannot be reused.
-    request.session.clear()
-    request.session["user_id"] = user.id
-    request.session["csrf"] = security.new_csrf_token()
-    return RedirectResponse(_safe_next(next), status_code=303)
+    token = accounts.open_session(db, user, address=address, policy=request.app.state.session_policy)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.https_only,
+        max_age=int(request.app.state.session_policy.max_age.total_seconds()),
+    )
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
+    return response
 
 
-# --------------------------------------------------------------------------- pages
+# --------------------------------------------------------------------------- own account
 
 protected = APIRouter(dependencies=[Depends(require_user)])
 
 
 @protected.post("/logout")
-def logout(request: Request) -> Response:
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+def logout(request: Request, db: Db) -> Response:
+    accounts.close_session(db, request.cookies.get(SESSION_COOKIE))
+    response = RedirectResponse("/login?message=out", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
-@dataclass
-class RunSummary:
-    run: Run
-    total: int
-    by_type: dict[str, int]
-    by_status: dict[str, int]
+@protected.get("/account")
+def account_page(request: Request, user: CurrentUser) -> Response:
+    return page(request, "account.html", {"error": None})
 
 
-def _summaries(db: Session) -> list[RunSummary]:
-    runs = db.scalars(select(Run).order_by(Run.recorded_at.desc(), Run.id.desc())).all()
-    summaries = {run.id: RunSummary(run, 0, {}, {}) for run in runs}
-    for flag, decision in store.flags_with_status(db):
-        summary = summaries[flag.run_id]
-        summary.total += 1
-        summary.by_type[flag.type] = summary.by_type.get(flag.type, 0) + 1
-        status = store.status_of(decision)
-        summary.by_status[status] = summary.by_status.get(status, 0) + 1
-    return list(summaries.values())
-
-
-@protected.get("/")
-def runs_page(request: Request, db: Db, user: CurrentUser) -> Response:
-    context = {"user": user, "summaries": _summaries(db), "flag_types": FLAG_TYPES, "statuses": store.STATUSES}
-    return page(request, "runs.html", context)
-
-
-def _check_filter(name: str, value: str | None, allowed: tuple[str, ...]) -> str | None:
-    if not value:
-        return None
-    if value not in allowed:
-        raise StarletteHTTPException(400, f"{name} must be one of {', '.join(allowed)}, got {value!r}")
-    return value
-
-
-@protected.get("/runs/{run_id}")
-def run_page(
-    request: Request, db: Db, user: CurrentUser, run_id: int, type: str | None = None, status: str | None = None
-) -> Response:
-    run = db.get(Run, run_id)
-    if run is None:
-        raise StarletteHTTPException(404, f"no run {run_id}")
-    type_filter = _check_filter("type", type, FLAG_TYPES)
-    status_filter = _check_filter("status", status, store.STATUSES)
-    rows = [
-        (flag, decision)
-        for flag, decision in store.flags_with_status(db, run_id=run_id)
-        if (type_filter is None or flag.type == type_filter)
-        and (status_filter is None or store.status_of(decision) == status_filter)
-    ]
-    context = {
-        "user": user,
-        "run": run,
-        "rows": rows,
-        "segments": render.segments(run.article_text, [flag for flag, _ in rows]),
-        "flag_types": FLAG_TYPES,
-        "type_descriptions": TYPE_DESCRIPTIONS,
-        "statuses": store.STATUSES,
-        "type_filter": type_filter,
-        "status_filter": status_filter,
-        "status_of": store.status_of,
-    }
-    return page(request, "run.html", context)
-
-
-def _flag_evidence(db: Session, flag: Flag) -> list[Evidence]:
-    """The passages a flag cites (by ``evidence_ids``, anywhere in its run), else its claim's evidence."""
-    if flag.evidence_ids:
-        found = db.scalars(
-            select(Evidence)
-            .join(Evidence.claim)
-            .where(Evidence.passage_id.in_(flag.evidence_ids), store.Claim.run_id == flag.run_id)
-            .order_by(Evidence.claim_pk, Evidence.position)
-        ).all()
-        first: dict[str, Evidence] = {}
-        for passage in found:
-            first.setdefault(passage.passage_id, passage)
-        return [first[pid] for pid in flag.evidence_ids if pid in first]
-    return list(flag.claim.evidence) if flag.claim else []
-
-
-def _other_runs_decisions(db: Session, flag: Flag) -> list[Decision]:
-    """Decisions on the same flag (same stable id) in other checks of the same article text."""
-    if not flag.run.article_sha256:
-        return []
-    return list(
-        db.scalars(
-            select(Decision)
-            .join(Decision.flag)
-            .join(Flag.run)
-            .where(Flag.flag_id == flag.flag_id, Flag.id != flag.id, Run.article_sha256 == flag.run.article_sha256)
-            .order_by(Decision.decided_at.desc(), Decision.id.desc())
-        ).all()
-    )
-
-
-def _neighbours(db: Session, flag: Flag) -> tuple[int | None, int | None]:
-    ids = db.scalars(select(Flag.id).where(Flag.run_id == flag.run_id).order_by(Flag.position)).all()
-    index = ids.index(flag.id)
-    return (ids[index - 1] if index > 0 else None, ids[index + 1] if index + 1 < len(ids) else None)
-
-
-def _flag_page(
-    request: Request,
-    db: Session,
-    user: User,
-    flag_pk: int,
-    *,
-    message: str | None = None,
-    error: str | None = None,
-    form: dict[str, str] | None = None,
-    status_code: int = 200,
-) -> Response:
-    flag = db.get(Flag, flag_pk)
-    if flag is None:
-        raise StarletteHTTPException(404, f"no flag {flag_pk}")
-    latest = store.latest_decision(db, flag.id)
-    previous, following = _neighbours(db, flag)
-    before, span, after = render.context_window(flag.run.article_text, flag.start, flag.end)
-    form = form or {}
-    evidence = _flag_evidence(db, flag)
-    article_pieces, source_pieces = render.change_pieces(flag.text, flag.start, flag.source_sentence, flag.changes)
-    context = {
-        "user": user,
-        "flag": flag,
-        "run": flag.run,
-        "claim": flag.claim,
-        "evidence": evidence,
-        "uncited": [pid for pid in flag.evidence_ids if pid not in {p.passage_id for p in evidence}],
-        "latest": latest,
-        "status": store.status_of(latest),
-        "history": list(reversed(flag.decisions)),
-        "other_runs": _other_runs_decisions(db, flag),
-        "previous_id": previous,
-        "next_id": following,
-        "context": (before, span, after),
-        "article_pieces": article_pieces,
-        "source_pieces": source_pieces,
-        "changes": flag.changes or [],
-        "type_descriptions": TYPE_DESCRIPTIONS,
-        "message": message,
-        "error": error,
-        "form_note": form.get("note", ""),
-        "form_correction": form.get("correction") or (latest.correction if latest and latest.correction else flag.suggestion or ""),
-    }
-    return page(request, "flag.html", context, status_code=status_code)
-
-
-@protected.get("/flags/{flag_pk}")
-def flag_page(request: Request, db: Db, user: CurrentUser, flag_pk: int, saved: int = 0) -> Response:
-    return _flag_page(request, db, user, flag_pk, message="Decision saved." if saved else None)
-
-
-@protected.post("/flags/{flag_pk}/decisions")
-def decide(
+@protected.post("/account/password")
+def change_password(
     request: Request,
     db: Db,
     user: CurrentUser,
-    flag_pk: int,
-    action: Annotated[str, Form()] = "",
-    note: Annotated[str, Form()] = "",
-    correction: Annotated[str, Form()] = "",
-    seen_decision_id: Annotated[str, Form()] = "",
+    current: Annotated[str, Form()] = "",
+    new: Annotated[str, Form()] = "",
+    repeat: Annotated[str, Form()] = "",
 ) -> Response:
-    form = {"note": note, "correction": correction}
-    try:
-        seen = int(seen_decision_id)
-    except ValueError:
-        return _flag_page(
-            request, db, user, flag_pk, error=f"seen_decision_id must be a number, got {seen_decision_id!r}", form=form, status_code=400
-        )
-    try:
-        store.decide(
-            request.app.state.engine,
-            flag_pk=flag_pk,
-            user_id=user.id,
-            decision=DecisionInput(action=action, note=note, correction=correction, seen_decision_id=seen),
-        )
-    except LookupError:
-        raise StarletteHTTPException(404, f"no flag {flag_pk}") from None
-    except InputError as exc:
-        return _flag_page(request, db, user, flag_pk, error=str(exc), form=form, status_code=400)
-    except StaleDecision as exc:
-        message = f"Not saved: {exc}. Read the latest decision below; submit again if you still disagree."
-        return _flag_page(request, db, user, flag_pk, error=message, form=form, status_code=409)
-    return RedirectResponse(f"/flags/{flag_pk}?saved=1", status_code=303)
+    error = None
+    if not security.verify_password(user.password_hash, current):
+        error = "The current password is wrong."
+    elif new != repeat:
+        error = "The two new passwords differ."
+    if error is None:
+        try:
+            accounts.set_password(request.app.state.engine, user.username, new)
+        except InputError as exc:
+            error = str(exc)
+    if error:
+        return page(request, "account.html", {"error": error}, status_code=400)
+    response = RedirectResponse("/login?message=password", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
 
 
-@protected.get("/history")
-def history_page(request: Request, db: Db, user: CurrentUser, limit: int = 500) -> Response:
-    limit = max(1, min(limit, 5000))
-    decisions = db.scalars(select(Decision).order_by(Decision.decided_at.desc(), Decision.id.desc()).limit(limit)).all()
-    return page(request, "history.html", {"user": user, "decisions": decisions})
+# --------------------------------------------------------------------------- admin
+
+admin = APIRouter(prefix="/admin", dependencies=[Depends(require_user)])
 
 
-@protected.get("/export/decisions.jsonl")
-def export_decisions(db: Db) -> Response:
-    text = exports.jsonl_text(exports.decision_rows(db))
-    headers = {"Content-Disposition": 'attachment; filename="decisions.jsonl"'}
-    return PlainTextResponse(text, media_type="application/x-ndjson", headers=headers)
-
-
-@protected.get("/export/claimreview.json")
-def export_claimreview(request: Request, db: Db) -> Response:
-    items = exports.claimreview_items(db, request.app.state.organization)
-    headers = {"Content-Disposition": 'attachment; filename="claimreview.json"'}
-    return JSONResponse(items, media_type="application/ld+json", headers=headers)
-
-
-# --------------------------------------------------------------------------- JSON
-
-
-def _flag_json(flag: Flag, decision: Decision | None) -> dict[str, Any]:
-    return {
-        "id": flag.id,
-        "flag_id": flag.flag_id,
-        "run_id": flag.run_id,
-        "type": flag.type,
-        "claim_id": flag.claim.claim_id if flag.claim else None,
-        "start": flag.start,
-        "end": flag.end,
-        "text": flag.text,
-        "message": flag.message,
-        "suggestion": flag.suggestion,
-        "confidence": flag.confidence,
-        "changes": flag.changes or [],
-        "source_sentence": flag.source_sentence,
-        "status": store.status_of(decision),
-        "latest_decision_id": decision.id if decision else 0,
+def _admin_page(request: Request, db: Db, *, message: str | None = None, error: str | None = None, status_code: int = 200) -> Response:
+    users = accounts.list_users(db)
+    context = {
+        "users": users,
+        "sessions": {u.id: accounts.session_count(db, u.id) for u in users},
+        "throttled": accounts.throttled(db),
+        "roles": ROLES,
+        "message": message,
+        "error": error,
     }
+    return page(request, "admin.html", context, status_code=status_code)
 
 
-@protected.get("/api/runs")
-def api_runs(db: Db) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": s.run.id,
-            "title": s.run.article_title,
-            "path": s.run.article_path,
-            "recorded_at": exports.iso(s.run.recorded_at),
-            "flags": s.total,
-            "by_type": s.by_type,
-            "by_status": s.by_status,
-        }
-        for s in _summaries(db)
-    ]
+@admin.get("/users")
+def users_page(request: Request, db: Db, user: AdminUser, done: str = "") -> Response:
+    return _admin_page(request, db, message=done or None)
 
 
-@protected.get("/api/runs/{run_id}/flags")
-def api_run_flags(db: Db, run_id: int) -> list[dict[str, Any]]:
-    if db.get(Run, run_id) is None:
-        raise StarletteHTTPException(404, f"no run {run_id}")
-    return [_flag_json(flag, decision) for flag, decision in store.flags_with_status(db, run_id=run_id)]
+@admin.post("/users")
+def add_user(
+    request: Request,
+    db: Db,
+    user: AdminUser,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "editor",
+) -> Response:
+    try:
+        store.add_user(username, password, role=role, database_url=request.app.state.database_url)
+    except InputError as exc:
+        return _admin_page(request, db, error=str(exc), status_code=400)
+    return RedirectResponse("/admin/users?" + urlencode({"done": f"Added {username.strip()} ({role})."}), status_code=303)
 
 
-@protected.get("/api/flags/{flag_pk}")
-def api_flag(db: Db, flag_pk: int) -> dict[str, Any]:
-    flag = db.get(Flag, flag_pk)
-    if flag is None:
-        raise StarletteHTTPException(404, f"no flag {flag_pk}")
-    data = _flag_json(flag, store.latest_decision(db, flag_pk))
-    data["history"] = [
-        {
-            "id": d.id,
-            "action": d.action,
-            "correction": d.correction,
-            "note": d.note,
-            "editor": d.user.username,
-            "decided_at": exports.iso(d.decided_at),
-        }
-        for d in flag.decisions
-    ]
-    return data
+ACCOUNT_ACTIONS = ("disable", "enable", "remove", "role", "password", "unlock")
+
+
+def apply_account_action(engine, action: str, name: str, value: str) -> str:
+    """Do one admin action on account ``name`` and say what was done."""
+    if action == "disable":
+        return f"Disabled {name}; {accounts.disable_user(engine, name)} session(s) ended."
+    if action == "enable":
+        accounts.enable_user(engine, name)
+        return f"Enabled {name}."
+    if action == "remove":
+        return f"{accounts.remove_user(engine, name).capitalize()} {name}; its sessions ended."
+    if action == "role":
+        accounts.set_role(engine, name, value)
+        return f"{name} is now {value}."
+    if action == "password":
+        return f"New password for {name}; {accounts.set_password(engine, name, value)} session(s) ended."
+    return f"Unlocked {name}." if accounts.unlock_user(engine, name) else f"{name} was not locked."
+
+
+@admin.post("/users/{username}/{action}")
+def account_action(
+    request: Request, db: Db, user: AdminUser, username: str, action: str, value: Annotated[str, Form()] = ""
+) -> Response:
+    if action not in ACCOUNT_ACTIONS:
+        raise StarletteHTTPException(404, f"no account action {action!r}")
+    try:
+        done = apply_account_action(request.app.state.engine, action, username, value)
+    except InputError as exc:
+        return _admin_page(request, db, error=str(exc), status_code=400)
+    return RedirectResponse("/admin/users?" + urlencode({"done": done}), status_code=303)
+
+
+@admin.post("/throttle")
+def lift_throttle(request: Request, user: AdminUser, key: Annotated[str, Form()] = "") -> Response:
+    lifted = accounts.lift_throttle(request.app.state.engine, key)
+    done = f"Cleared the failed logins of {key}." if lifted else f"{key} had no failed logins."
+    return RedirectResponse("/admin/users?" + urlencode({"done": done}), status_code=303)
 
 
 # --------------------------------------------------------------------------- app
@@ -452,38 +231,63 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(*, database_url: str | None = None, config: dict[str, Any] | None = None, secret: str | None = None) -> FastAPI:
+def create_app(
+    *, database_url: str | None = None, config: dict[str, Any] | None = None, start_worker: bool = True
+) -> FastAPI:
     """Build the review app; the database schema is upgraded to the latest migration here.
 
     Args:
         database_url: SQLAlchemy URL (default: see :func:`review.settings.database_url`).
         config: Pipeline config (default: ``load_config()``).
-        secret: Session-signing key (default: see :func:`review.settings.secret_key`).
+        start_worker: Start the check worker (models load in its thread) with the app's lifespan.
     """
+    from contextlib import asynccontextmanager
+
     from pipeline.config import load_config
+    from review.worker import CheckWorker
 
     config = load_config() if config is None else config
-    app = FastAPI(title="factcheck review", dependencies=[Depends(csrf_protect)], docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.engine = store.get_engine(settings.database_url(database_url, config))
-    app.state.organization = settings.organization(config)
-    cookies = settings.cookie_settings(config)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret or settings.secret_key(config),
-        session_cookie=SESSION_COOKIE,
-        max_age=cookies["max_age"],
-        same_site="lax",
-        https_only=cookies["https_only"],
+    url = settings.database_url(database_url, config)
+    worker = CheckWorker(url, config)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if start_worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            worker.stop()
+
+    app = FastAPI(
+        title="factcheck review",
+        dependencies=[Depends(guard_posts)],
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
     )
+    app.state.database_url = url
+    app.state.engine = store.get_engine(url)
+    app.state.organization = settings.organization(config)
+    app.state.https_only = settings.https_only(config)
+    app.state.session_policy = settings.session_policy(config)
+    app.state.throttle_policy = settings.throttle_policy(config)
+    app.state.allowed_origins = settings.allowed_origins(config)
+    app.state.evidence_sets = settings.evidence_sets(config)
+    app.state.worker = worker
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.url.path != "/login" and not request.url.path.startswith("/static/"):
+        if not request.url.path.startswith("/static/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+    def _is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
 
     @app.exception_handler(NotAuthenticated)
     async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
@@ -492,21 +296,28 @@ def create_app(*, database_url: str | None = None, config: dict[str, Any] | None
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse("/login?" + urlencode({"next": target}, quote_via=quote), status_code=303)
 
-    @app.exception_handler(CsrfFailure)
-    async def csrf_failure(request: Request, exc: CsrfFailure) -> Response:
-        detail = "Missing or invalid CSRF token: reload the page and submit the form again."
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Response:
         if _is_api(request):
-            return JSONResponse({"detail": detail}, status_code=403)
-        return page(request, "error.html", {"title": "Forbidden", "detail": detail}, status_code=403)
+            return JSONResponse({"detail": exc.detail}, status_code=403)
+        return page(request, "error.html", {"title": "Forbidden", "detail": exc.detail}, status_code=403)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail
+        if exc.status_code == 400 and "maximum size" in str(detail):
+            detail = (
+                f"The form was larger than the server accepts ({detail}). Notes, corrections and comments "
+                f"hold at most {store.MAX_NOTE_CHARS} characters; go back, shorten the text and send it again."
+            )
         if _is_api(request):
-            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-        context = {"title": f"Error {exc.status_code}", "detail": exc.detail}
+            return JSONResponse({"detail": detail}, status_code=exc.status_code)
+        context = {"title": f"Error {exc.status_code}", "detail": detail}
         return page(request, "error.html", context, status_code=exc.status_code)
 
     app.include_router(public)
     app.include_router(protected)
+    app.include_router(admin)
+    app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     return app

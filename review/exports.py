@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy.orm import Session
 
 from pipeline.io import write_atomically  # noqa: F401  (the CLI writes exports with it)
+from review.explain import link
 from review.store import Decision, Flag, Run, flags_with_status
 
 # Flags that judge a claim as a whole: the editor's accept/reject says whether the
@@ -76,7 +78,7 @@ def claimreview_items(session: Session, organization: dict[str, str]) -> list[di
     for flag, decision in flags_with_status(session):
         if flag.claim is not None and decision is not None and flag.type not in UNRATED_TYPES:
             by_claim.setdefault(flag.claim.id, []).append((flag, decision))
-    author: dict[str, Any] = {"@type": "Organization", "name": organization["name"]}
+    author: dict[str, Any] = {"@type": "Organization", "name": organization["name"].strip()}
     if organization.get("url"):
         author["url"] = organization["url"]
     items = []
@@ -87,13 +89,13 @@ def claimreview_items(session: Session, organization: dict[str, str]) -> list[di
         rating: dict[str, Any] = {"@type": "Rating", "alternateName": name}
         if value is not None:
             rating.update(ratingValue=value, bestRating=5, worstRating=1)
-        work: dict[str, Any] = {"@type": "CreativeWork", "name": run.article_title or run.article_path}
-        if run.article_path:
-            work["url"] = run.article_path
-        if run.created_at is not None:
-            work["datePublished"] = run.created_at.date().isoformat()
-        if claim.speaker:
-            work["author"] = {"@type": "Person", "name": claim.speaker}
+        work: dict[str, Any] = {"@type": "CreativeWork", "name": " ".join((run.article_title or Path(run.article_path).stem).split())}
+        if link(run.article_url):  # the public address only: a local file path is no URL
+            work["url"] = run.article_url
+        if run.article_published:
+            work["datePublished"] = run.article_published
+        if claim.speaker and claim.speaker.strip():
+            work["author"] = {"@type": "Person", "name": " ".join(claim.speaker.split())}
         last = max(decision.decided_at for _, decision in decided)
         corrections = [d.correction for _, d in decided if d.action == "correct" and d.correction]
         body = " ".join(corrections) or "; ".join(f.message for f, d in decided if d.action == "accept" and f.message)
@@ -101,7 +103,7 @@ def claimreview_items(session: Session, organization: dict[str, str]) -> list[di
             "@context": "https://schema.org",
             "@type": "ClaimReview",
             "identifier": claim.claim_id,
-            "claimReviewed": claim.text,
+            "claimReviewed": claim.text.strip(),
             "reviewRating": rating,
             "itemReviewed": work,
             "datePublished": last.date().isoformat(),

@@ -1,8 +1,12 @@
 """The review database: stored check reports and editors' decisions on their flags.
 
-Tables: ``users`` (editors), ``runs`` (one stored report each), ``claims``, ``evidence``
-(passages listed under a claim), ``flags`` and ``decisions`` (append-only history: every
-decision is a new row; a flag's status is its latest decision, or ``open``).
+Tables: ``users`` (editors and admins), ``sessions`` (server-side logins: the cookie holds
+only a random token whose hash is the key), ``login_throttle`` (failed logins per account and
+per client address), ``runs`` (one stored report each, with its desk status and assignee),
+``claims``, ``evidence`` (passages listed under a claim), ``flags``, ``decisions``
+(append-only history: every decision is a new row; a flag's status is its latest decision,
+or ``open``), ``comments`` (a thread per flag) and ``check_jobs`` (checks started from the
+browser, queued for the app's worker).
 
 The schema is created and upgraded by the Alembic migrations in ``review/migrations``,
 run programmatically (``upgrade head``) the first time a process opens a database URL.
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     Engine,
@@ -32,6 +38,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    false,
     func,
     select,
 )
@@ -48,6 +55,10 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 ACTIONS: tuple[str, ...] = ("accept", "reject", "correct")
 STATUSES: tuple[str, ...] = ("open", *ACTIONS)
 MAX_NOTE_CHARS = 5000
+ROLES: tuple[str, ...] = ("editor", "admin")
+# Desk status of an article (a run): set by editors; the first decision moves "new" to "in_review".
+RUN_STATUSES: tuple[str, ...] = ("new", "in_review", "done")
+JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed")
 
 
 def utcnow() -> datetime:
@@ -82,6 +93,51 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    role: Mapped[str] = mapped_column(String(16), default="editor", server_default="editor")
+    # A disabled account cannot log in and has no sessions; enabling it again restores it.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A removed account with history stays as a name on its decisions and comments, nothing more.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    @property
+    def active(self) -> bool:
+        return self.disabled_at is None and self.removed_at is None
+
+    @property
+    def state(self) -> str:
+        return "removed" if self.removed_at else "disabled" if self.disabled_at else "active"
+
+
+class AuthSession(Base):
+    """One login. The cookie carries a random token; only its SHA-256 is stored."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_sessions_user_id_users"), index=True
+    )
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(Base):
+    """Consecutive failed logins of one key (``user:NAME`` or ``addr:IP``)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set at the lockout threshold on an account: only an admin (or `factcheck users unlock`) lifts it.
+    locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Run(Base):
@@ -100,7 +156,15 @@ class Run(Base):
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     report: Mapped[dict] = mapped_column(JSON)
+    # The article's public address and publication date (ClaimReview itemReviewed), when known.
+    article_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    article_published: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    status: Mapped[str] = mapped_column(String(16), default="new", server_default="new", index=True)
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL", name="fk_runs_assignee_id_users"), nullable=True, index=True
+    )
 
+    assignee: Mapped[User | None] = relationship()
     claims: Mapped[list[Claim]] = relationship(back_populates="run", order_by="Claim.position")
     flags: Mapped[list[Flag]] = relationship(back_populates="run", order_by="Flag.position")
 
@@ -120,6 +184,10 @@ class Claim(Base):
     verdict: Mapped[str | None] = mapped_column(String(32), nullable=True)
     confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     speaker: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Report schema 2: the passages that decided the verdict, the source sentence it restates, why.
+    decided_by: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    source_sentence: Mapped[str | None] = mapped_column(Text, nullable=True)
+    verdict_note: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     run: Mapped[Run] = relationship(back_populates="claims")
     evidence: Mapped[list[Evidence]] = relationship(back_populates="claim", order_by="Evidence.position")
@@ -138,6 +206,11 @@ class Evidence(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
     label: Mapped[str] = mapped_column(String(32), default="")
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    date: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Calibrated NLI probabilities of this passage against the claim (entailment/neutral/contradiction).
+    probabilities: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     claim: Mapped[Claim] = relationship(back_populates="evidence")
 
@@ -193,6 +266,53 @@ class Decision(Base):
     user: Mapped[User] = relationship()
 
 
+class Comment(Base):
+    """One message in a flag's comment thread."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    flag_pk: Mapped[int] = mapped_column(
+        ForeignKey("flags.id", ondelete="CASCADE", name="fk_comments_flag_pk_flags"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_comments_user_id_users"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class CheckJob(Base):
+    """A check started from the browser: queued, run by the app's worker, then a run."""
+
+    __tablename__ = "check_jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="ck_check_jobs_status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", name="fk_check_jobs_user_id_users"))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    title: Mapped[str] = mapped_column(Text, default="")
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    suffix: Mapped[str] = mapped_column(String(8), default=".txt")
+    source_text: Mapped[str] = mapped_column(Text)
+    evidence_set: Mapped[str] = mapped_column(String(80))
+    article_url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    article_published: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    stage: Mapped[str] = mapped_column(String(32), default="")
+    stages_done: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str] = mapped_column(Text, default="")
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="SET NULL", name="fk_check_jobs_run_id_runs"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
 # --------------------------------------------------------------------------- engine
 
 
@@ -215,6 +335,21 @@ def _shown(url: str) -> str:
         return repr(url)
 
 
+def private_file(path: Path) -> None:
+    """Create ``path`` empty with mode 0600 if absent; take group and other access off an existing one.
+
+    The review database holds password hashes and editors' notes. SQLite gives its -wal and
+    -shm files the database file's mode, so they stay private too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            path.chmod(mode & 0o700)
+
+
 def _create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -227,7 +362,7 @@ def _create_engine(url: str) -> Engine:
             # One shared connection, or every session would see its own empty database.
             engine = create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(database).expanduser())
             engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -242,9 +377,21 @@ def upgrade_schema(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     config.set_main_option("path_separator", "os")
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with engine.connect() as connection:
+        # SQLite's batch mode rebuilds a table (copy, drop, rename) to add a constraint; with
+        # foreign keys on, dropping the old table would cascade-delete every child row.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def get_engine(database_url: str | None = None) -> Engine:
@@ -307,6 +454,31 @@ def _parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def _optional_str(value: Any) -> str | None:
+    return (str(value).strip() or None) if value is not None else None
+
+
+def _probabilities(value: Any, where: str) -> dict[str, float] | None:
+    if not value:
+        return None
+    if not isinstance(value, dict):
+        raise InputError(f"report {where} must be an object, got {value!r:.80}")
+    return {str(label): _optional_float(p, f"{where}.{label}") for label, p in value.items()}
+
+
+def whole_title(title: str, text: str) -> str:
+    """``title`` trimmed; when it is a cut-off start of the article's first line, that whole line.
+
+    Ingest keeps the first 120 characters of a plain-text article's first line as its title,
+    which cuts long headlines mid-word.
+    """
+    title = title.strip()
+    first_line = next((line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()), "")
+    if title and len(first_line) > len(title) and first_line.startswith(title):
+        return first_line
+    return title
+
+
 def report_digest(report: dict) -> str:
     """SHA-256 of the report's canonical JSON (sorted keys): identical reports, identical digest."""
     canonical = json.dumps(report, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -326,8 +498,10 @@ def _build_run(report: dict, digest: str) -> Run:
         schema_version=version,
         article_path=str(article.get("path") or ""),
         article_sha256=str(article.get("sha256") or ""),
-        article_title=str(article.get("title") or ""),
+        article_title=whole_title(str(article.get("title") or ""), text),
         article_text=text,
+        article_url=_optional_str(article.get("url")),
+        article_published=_optional_str(article.get("published")),
         models=report.get("models") if isinstance(report.get("models"), dict) else {},
         created_at=_parse_time(report.get("created_at")),
         recorded_at=utcnow(),
@@ -354,6 +528,9 @@ def _build_run(report: dict, digest: str) -> Run:
             verdict=verdict,
             confidence=_optional_float(raw.get("confidence"), f"{where}.confidence"),
             speaker=str(raw["speaker"]) if raw.get("speaker") else None,
+            decided_by=[str(p) for p in raw["decided_by"]] if isinstance(raw.get("decided_by"), list) else None,
+            source_sentence=_optional_str(raw.get("source_sentence")),
+            verdict_note=_optional_str(raw.get("verdict_note")),
         )
         for ev_position, ev in enumerate(raw.get("evidence") or []):
             ev_where = f"{where}.evidence[{ev_position}]"
@@ -367,6 +544,10 @@ def _build_run(report: dict, digest: str) -> Run:
                     source=str(ev.get("source") or ""),
                     score=_optional_float(ev.get("score"), f"{ev_where}.score"),
                     label=str(ev.get("label") or ""),
+                    url=_optional_str(ev.get("url")),
+                    title=_optional_str(ev.get("title")),
+                    date=_optional_str(ev.get("date")),
+                    probabilities=_probabilities(ev.get("probabilities"), f"{ev_where}.probabilities"),
                 )
             )
         claims_by_id[claim_id] = claim
@@ -525,6 +706,11 @@ def latest_decision(session: Session, flag_pk: int) -> Decision | None:
 def decide(engine: Engine, *, flag_pk: int, user_id: int, decision: DecisionInput) -> int:
     """Record a decision in one transaction and return its id.
 
+    Submitting what the flag's latest decision already says (same editor, action, correction,
+    and no new note) records nothing and returns that decision's id: a double click or a key
+    pressed twice is one decision. The first decision on a run still ``new`` moves it to
+    ``in_review``.
+
     Raises:
         InputError: Bad action, missing correction, too long a note.
         LookupError: No flag ``flag_pk``.
@@ -537,6 +723,8 @@ def decide(engine: Engine, *, flag_pk: int, user_id: int, decision: DecisionInpu
                 if session.get(Flag, flag_pk) is None:
                     raise LookupError(f"no flag {flag_pk}")
                 latest = latest_decision(session, flag_pk)
+                if latest is not None and _repeats(latest, user_id, decision):
+                    return latest.id
                 if (latest.id if latest else 0) != decision.seen_decision_id:
                     raise StaleDecision(latest)
                 row = Decision(
@@ -549,9 +737,75 @@ def decide(engine: Engine, *, flag_pk: int, user_id: int, decision: DecisionInpu
                     decided_at=utcnow(),
                 )
                 session.add(row)
+                run = session.get(Flag, flag_pk).run
+                if run.status == "new":
+                    run.status = "in_review"
             return row.id
         except IntegrityError:
             raise StaleDecision(latest_decision(session, flag_pk)) from None
+
+
+def _repeats(latest: Decision, user_id: int, decision: DecisionInput) -> bool:
+    return (
+        latest.user_id == user_id
+        and latest.action == decision.action
+        and (latest.correction or None) == decision.correction
+        and decision.note in ("", latest.note)
+    )
+
+
+def next_open_flag(session: Session, flag: Flag) -> int | None:
+    """The first open flag of ``flag``'s run after it (wrapping round), or None when all are decided."""
+    still_open = [f for f, decision in flags_with_status(session, run_id=flag.run_id) if decision is None and f.id != flag.id]
+    later = [f for f in still_open if f.position > flag.position]
+    return (later or still_open)[0].id if still_open else None
+
+
+MAX_COMMENT_CHARS = 5000
+
+
+def add_comment(engine: Engine, *, flag_pk: int, user_id: int, body: str) -> int:
+    """Append a comment to a flag's thread and return its id.
+
+    Raises:
+        InputError: Empty or too long a comment.
+        LookupError: No flag ``flag_pk``.
+    """
+    body = (body or "").strip()
+    if not body:
+        raise InputError("a comment needs some text")
+    if len(body) > MAX_COMMENT_CHARS:
+        raise InputError(f"comment is {len(body)} characters; at most {MAX_COMMENT_CHARS}")
+    with Session(engine) as session, session.begin():
+        if session.get(Flag, flag_pk) is None:
+            raise LookupError(f"no flag {flag_pk}")
+        comment = Comment(flag_pk=flag_pk, user_id=user_id, body=body, created_at=utcnow())
+        session.add(comment)
+        session.flush()
+        return comment.id
+
+
+def set_run_status(engine: Engine, run_id: int, status: str) -> None:
+    if status not in RUN_STATUSES:
+        raise InputError(f"status must be one of {', '.join(RUN_STATUSES)}, got {status!r}")
+    with Session(engine) as session, session.begin():
+        run = session.get(Run, run_id)
+        if run is None:
+            raise LookupError(f"no run {run_id}")
+        run.status = status
+
+
+def assign_run(engine: Engine, run_id: int, assignee_id: int | None) -> None:
+    """Assign a run to an active account, or unassign it (``None``)."""
+    with Session(engine) as session, session.begin():
+        run = session.get(Run, run_id)
+        if run is None:
+            raise LookupError(f"no run {run_id}")
+        if assignee_id is not None:
+            user = session.get(User, assignee_id)
+            if user is None or not user.active:
+                raise InputError(f"no active editor with id {assignee_id}")
+        run.assignee_id = assignee_id
 
 
 # --------------------------------------------------------------------------- queries
@@ -561,8 +815,10 @@ def _latest_seq_subquery():
     return select(Decision.flag_pk, func.max(Decision.seq).label("seq")).group_by(Decision.flag_pk).subquery()
 
 
-def flags_with_status(session: Session, *, run_id: int | None = None) -> list[tuple[Flag, Decision | None]]:
-    """Flags (of one run, or all) each with its latest decision (None: open), in report order."""
+def flags_with_status(
+    session: Session, *, run_id: int | None = None, run_ids: list[int] | None = None
+) -> list[tuple[Flag, Decision | None]]:
+    """Flags (of one run, of ``run_ids``, or all) each with its latest decision (None: open), in report order."""
     latest = _latest_seq_subquery()
     query = (
         select(Flag, Decision)
@@ -572,6 +828,8 @@ def flags_with_status(session: Session, *, run_id: int | None = None) -> list[tu
     )
     if run_id is not None:
         query = query.where(Flag.run_id == run_id)
+    if run_ids is not None:
+        query = query.where(Flag.run_id.in_(run_ids))
     return [(flag, decision) for flag, decision in session.execute(query).all()]
 
 
@@ -579,10 +837,12 @@ def status_of(decision: Decision | None) -> str:
     return decision.action if decision else "open"
 
 
-def add_user(username: str, password: str, *, database_url: str | None = None) -> int:
-    """Create an editor account; the password is stored as an Argon2 hash."""
+def add_user(username: str, password: str, *, role: str = "editor", database_url: str | None = None) -> int:
+    """Create an account (role ``editor`` or ``admin``); the password is stored as an Argon2 hash."""
     from review.security import hash_password
 
+    if role not in ROLES:
+        raise InputError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
     username = username.strip()
     if not username or len(username) > 80 or any(c.isspace() for c in username):
         raise InputError(f"username must be 1-80 characters without spaces, got {username!r}")
@@ -594,7 +854,7 @@ def add_user(username: str, password: str, *, database_url: str | None = None) -
             with session.begin():
                 if session.scalar(select(User.id).where(User.username == username)) is not None:
                     raise InputError(f"user {username!r} already exists")
-                user = User(username=username, password_hash=hash_password(password), created_at=utcnow())
+                user = User(username=username, password_hash=hash_password(password), created_at=utcnow(), role=role)
                 session.add(user)
         except IntegrityError:
             raise InputError(f"user {username!r} already exists") from None

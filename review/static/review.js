@@ -1,5 +1,6 @@
 // Keyboard shortcuts for editors. Run view: j/k select next/previous flag, Enter opens it.
-// Flag view: j/k next/previous flag, a accept, r reject, e edit the correction (Ctrl+Enter submits it).
+// Flag view: j/k next/previous flag, a accept, r reject, e edit the correction, caret at its end (Ctrl+Enter submits it).
+// A decision button is disabled once pressed, so a key pressed twice sends one decision.
 (function () {
   "use strict";
 
@@ -42,7 +43,10 @@
   }
 
   function flagPage() {
-    function click(id) { var el = document.getElementById(id); if (el) el.click(); }
+    var form = document.getElementById("decision-form");
+    var sent = false;
+    function click(id) { var el = document.getElementById(id); if (el && !sent) el.click(); }
+    if (form) form.addEventListener("submit", function () { sent = true; });
     var correction = document.getElementById("correction");
     if (correction) {
       // After `e`, Ctrl+Enter submits the edited text as a correction.
@@ -58,7 +62,11 @@
         case "k": click("prev-flag"); break;
         case "a": click("accept"); break;
         case "r": click("reject"); break;
-        case "e": var box = document.getElementById("correction"); if (box) { box.focus(); box.select(); } break;
+        case "e":
+          // Keep the suggested text: put the caret at its end instead of selecting (and so replacing) it.
+          var box = document.getElementById("correction");
+          if (box) { box.focus(); box.setSelectionRange(box.value.length, box.value.length); }
+          break;
         default: handled = false;
       }
       if (handled) event.preventDefault();

@@ -43,7 +43,8 @@ def editors(db_url) -> dict[str, int]:
 
 @pytest.fixture()
 def app(db_url, editors, run_id):
-    return create_app(database_url=db_url, secret="test-secret-key")
+    """The app without its check worker (tests of checks from the browser start one)."""
+    return create_app(database_url=db_url, start_worker=False)
 
 
 def csrf_from(html: str) -> str:
@@ -59,6 +60,7 @@ def seen_from(html: str) -> str:
 
 
 def login(client: TestClient, username: str = "alice", password: str = PASSWORD):
+    client.cookies.delete("factcheck_login", path="/login")
     token = csrf_from(client.get("/login").text)
     return client.post(
         "/login", data={"username": username, "password": password, "csrf_token": token}, follow_redirects=False

@@ -138,7 +138,7 @@ def test_article_view_highlights_each_flag_with_its_type(alice, run_id):
     html = alice.get(f"/runs/{run_id}").text
     article = html[html.index('<article'):html.index("</article>")]
     marks = re.findall(r'<mark class="flag ([^"]+)" data-flags="([^"]+)"[^>]*>(.*?)</mark>', article, re.S)
-    assert ("misattribution name_misspelling", "3 4", "Heather Nuart") in [(c, f, t) for c, f, t in marks]
+    assert ("misattribution name_misspelling overlap", "3 4", "Heather Nuart") in [(c, f, t) for c, f, t in marks]
     assert any(c == "contradicted" and t.startswith("North Korea has tested no missiles") for c, _, t in marks)
     assert any(c == "malformed_quote" and t == "&#34;a triumph." for c, _, t in marks)
     # Highlighting cuts, never reorders: stripping the tags gives back the escaped article.
@@ -154,13 +154,16 @@ def test_flag_detail_shows_evidence_verdict_and_confidence(alice, db_url, run_id
     # a flag without a claim shows the passages it cites, found under another claim
     assert "State Department spokesperson Heather Nauert briefed reporters." in name
     assert "Trump and Kim met in Singapore" not in name
-    assert "text not in the report: roster:2" in name  # a roster entry the report does not list
+    assert "the roster of people (--roster), entry 2" in name  # a roster entry the report does not list
 
 
 def test_decision_is_persisted_and_history_kept(alice, bob, db_url, run_id):
     pk = flag_pk(run_id, "f-contra", db_url)
     response = decide(alice, pk, "reject", note="evidence is about a different test")
-    assert response.status_code == 303 and response.headers["location"] == f"/flags/{pk}?saved=1"
+    # the next open flag of the article opens, saying the decision was saved
+    following = flag_pk(run_id, "f-unsup", db_url)
+    assert response.status_code == 303 and response.headers["location"] == f"/flags/{following}?decided={pk}"
+    assert "Decision saved on the contradicted flag" in alice.get(response.headers["location"]).text
     assert decide(bob, pk, "correct", correction="North Korea last tested a missile in 2017.").status_code == 303
     page = alice.get(f"/flags/{pk}").text
     assert 'id="flag-status">correct<' in page
@@ -199,7 +202,7 @@ def test_correct_without_text_and_bad_action_are_400(alice, db_url, run_id):
 
 
 def _listed_flags(html: str) -> list[str]:
-    return re.findall(r'<li class="flag-row ([a-z_]+)"', html)
+    return re.findall(r'<li class="flag-row ([a-z_]+)[^"]*"', html)
 
 
 def test_flag_list_filters_by_type_and_status(alice, db_url, run_id):
@@ -216,7 +219,7 @@ def test_flag_list_filters_by_type_and_status(alice, db_url, run_id):
 
 def test_runs_list_counts_flags_by_type_and_status(alice, db_url, run_id):
     decide(alice, flag_pk(run_id, "f-contra", db_url), "reject")
-    runs = alice.get("/api/runs").json()
+    runs = alice.get("/api/runs").json()["runs"]
     assert runs[0]["flags"] == 5
     assert runs[0]["by_type"] == {
         "contradicted": 1, "unsupported": 1, "misattribution": 1, "name_misspelling": 1, "malformed_quote": 1,
@@ -293,7 +296,7 @@ def test_flag_page_shows_article_and_source_sentence_with_changed_words_marked(a
     changes = html[html.index('id="changes"'):html.index("</table>", html.index('id="changes"'))]
     assert "<q>2010</q>" in changes and "<q>2017</q>" in changes and "number" in changes and "negation" in changes
     # the suggestion-less contradicted flag has nothing pre-filled as a correction
-    assert re.search(r'<textarea name="correction" id="correction" rows="2"></textarea>', html)
+    assert re.search(r'<textarea name="correction" id="correction" rows="2" maxlength="5000"></textarea>', html)
 
 
 def test_flag_page_without_source_sentence_has_no_comparison(alice, db_url, run_id):

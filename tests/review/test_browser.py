@@ -85,23 +85,26 @@ def test_editor_rejects_a_flag_and_the_decision_survives_a_reload(server, db_url
             page.fill("#note", "the 2017 test was an ICBM, not a claim about this")
             page.locator("#note").evaluate("el => el.blur()")  # keys typed in a text box are not shortcuts
             page.keyboard.press("r")
-            page.wait_for_url(f"{server}/flags/{first}?saved=1")
-            assert page.inner_text("#flag-status") == "reject"
+            # the next open flag opens, saying the decision was saved
+            page.wait_for_url(re.compile(rf".*/flags/\d+\?decided={first}$"))
+            assert "Decision saved" in page.inner_text("#decision-saved")
 
-            page.reload()
+            page.goto(f"{server}/flags/{first}")
             assert page.inner_text("#flag-status") == "reject"
             history = page.inner_text("#history")
             assert "alice" in history and "reject" in history and "the 2017 test was an ICBM" in history
 
             # e edits the correction; Ctrl+Enter submits it as a correction
             page.keyboard.press("j")
-            page.wait_for_url(re.compile(r".*/flags/\d+$"))
+            page.wait_for_url(lambda url: re.search(r"/flags/\d+$", url) is not None and not url.endswith(f"/flags/{first}"))
+            second = page.url
             page.keyboard.press("e")
             page.keyboard.press("Control+a")
             page.keyboard.type("Officials gave no figure for the cost.")
             page.keyboard.press("Control+Enter")
-            page.wait_for_url(re.compile(r".*/flags/\d+\?saved=1$"))
-            assert page.inner_text("#flag-status") == "correct"
+            page.wait_for_url(re.compile(r".*/flags/\d+\?(decided|saved)=\d+$"))
+            page.goto(second)
+            assert page.inner_text("#flag-status") == "correct", page.inner_text("#history") + page.url
             assert "Officials gave no figure for the cost." in page.inner_text("#history")
 
             page.goto(f"{server}/runs/{run_id}?status=reject")

@@ -25,7 +25,7 @@ def test_migrations_build_the_schema_the_models_describe(db_url):
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
+        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0003"
         diff = compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), store.Base.metadata)
     assert diff == []
 
@@ -159,19 +159,6 @@ def test_bad_database_urls_are_one_line_input_errors_without_the_password():
     with pytest.raises(InputError, match=r"postgresql\+nodriver://u:\*\*\*@") as error:
         store.get_engine("postgresql+nodriver://u:hunter2@localhost/x")
     assert "hunter2" not in str(error.value)
-
-
-def test_session_secret_is_generated_once_and_kept_private(tmp_path, monkeypatch):
-    from review import settings
-
-    monkeypatch.setenv("FACTCHECK_HOME", str(tmp_path))
-    monkeypatch.delenv("FACTCHECK_SECRET_KEY", raising=False)
-    first = settings.secret_key({})
-    assert len(first) >= 40 and settings.secret_key({}) == first
-    key_file = tmp_path / "review-secret.key"
-    assert key_file.stat().st_mode & 0o777 == 0o600
-    monkeypatch.setenv("FACTCHECK_SECRET_KEY", "from-env")
-    assert settings.secret_key({}) == "from-env"
 
 
 # --------------------------------------------------------------------------- report schema 2
