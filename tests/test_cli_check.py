@@ -18,7 +18,7 @@ def _check(*args):
 
 @pytest.mark.parametrize(
     "content, message",
-    [(b"", "is empty"), (b"\x00\x00binary\x00", "looks binary"), (b"\xff\xfe\xfa bad", "not valid UTF-8"), (b"word " * 420_000, "the limit is")],
+    [(b"", "is empty"), (b"\x00\x00binary\x00", "looks binary"), (b"caf\xe9 bad", "not valid UTF-8"), (b"\xff\xfe\x00\xd8 bad", "not valid UTF-16"), (b"word " * 420_000, "the limit is")],
 )
 def test_bad_article_gives_one_line_error_and_no_report(tmp_path, content, message):
     article = tmp_path / "a.txt"
