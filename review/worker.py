@@ -137,7 +137,7 @@ class CheckWorker:
         claims = progress("claims", checker.detect_claims(segmentation))
         passages = progress("retrieve", checker.retrieve(claims, context))
         verdicts = progress("verify", checker.verify(claims, passages))
-        flags = progress("attribution", checker.check_attribution(article, segmentation, context))
+        flags = progress("attribution", checker.check_attribution(article, segmentation, context, passages))
         data = report_to_dict(checker.assemble_report(article, claims, verdicts, flags))
         data["article"]["path"] = job.filename or f"check {job.id}"  # not the temporary file
         if job.title:
