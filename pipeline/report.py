@@ -86,6 +86,7 @@ def report_to_dict(report: Report) -> dict:
                         "text": j.passage.text,
                         "source": j.passage.source,
                         "url": j.passage.url,
+                        "title": j.passage.title,
                         "date": j.passage.date,
                         "score": round(j.retrieval_score, 5),
                         "label": j.label,

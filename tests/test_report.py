@@ -49,7 +49,7 @@ def test_write_atomically_leaves_old_file_when_rendering_fails(tmp_path):
 
 # Schema 2: changes, source sentences, needs_review and the summary.
 from pipeline.report import SCHEMA_VERSION, render_markdown, report_to_dict  # noqa: E402
-from pipeline.types import Article, Change, Claim, Flag, Report, Verdict  # noqa: E402
+from pipeline.types import Article, Change, Claim, EvidenceJudgement, Flag, Passage, Report, Verdict  # noqa: E402
 
 ARTICLE_TEXT = "Exports rose <b>sharply</b> in May. Nobody knows."
 SOURCE = "Exports fell <script>x</script> in May."
@@ -96,6 +96,15 @@ def test_report_json_carries_changes_source_sentence_and_summary():
     assert data["summary"] == {"sentences": 3, "verified": 2, "supported": 0, "contradicted": 1,
                                "not_enough_evidence": 0, "needs_review": 1, "flags": 2,
                                "automatic_flags": 1, "needs_review_flags": 1}
+
+
+def test_report_json_gives_each_passage_its_title_url_and_date():
+    passage = Passage("p1", "Exports fell in May.", source="ONS", url="https://ons.gov.uk/x", title="Trade, May", date="2024-06-12")
+    judgement = EvidenceJudgement(passage, 0.5, "entailment", {"entailment": 0.9, "neutral": 0.05, "contradiction": 0.05})
+    claim = Claim("c1", "Exports fell in May.", 0, 20, 0.9, "s1")
+    report = Report(Article("a.txt", claim.text, "T", "0"), {}, (claim,), {"c1": Verdict("c1", "supported", 0.9, (judgement,))}, ())
+    (evidence,) = report_to_dict(report)["claims"][0]["evidence"]
+    assert (evidence["title"], evidence["url"], evidence["date"], evidence["source"]) == ("Trade, May", "https://ons.gov.uk/x", "2024-06-12", "ONS")
 
 
 def test_html_marks_changed_words_escaped_and_shows_summary():
