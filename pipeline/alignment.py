@@ -20,6 +20,7 @@ from rapidfuzz import fuzz
 from pipeline.changes import (
     MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, compare_sentences, describe, restatement_coverage, tokenize,
 )
+from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?=st|nd|rd|th)|\d+(?:[.,]\d+)*|%|[a-z]+(?:'t)?")
@@ -195,12 +196,9 @@ def best_restatement(claim: Claim, passages: Sequence[RetrievedPassage]) -> tupl
     return best
 
 
-_PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you", "it"})
-
-
 def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change | None:
     """A quotation the article credits to someone other than the speaker the evidence names."""
-    if not (claim.speaker and passage.speaker) or claim.speaker.lower() in _PRONOUNS:
+    if not (claim.speaker and passage.speaker) or claim.speaker.lower() in PRONOUNS:
         return None  # "he said" names nobody the evidence could contradict
     if fuzz.token_set_ratio(claim.speaker.lower(), passage.speaker.lower()) >= 80 or _shares_surname(claim.speaker, passage.speaker):
         return None
