@@ -425,13 +425,27 @@ def relevant_evidence(
     return roster_from_names(passages, names, standalone), quotes
 
 
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def abbreviated_as(role: str, other: str) -> str:
+    """``role`` with each run of capitalised words that ``other`` writes as an acronym replaced by it:
+    "President of the European Central Bank" against "ECB President" -> "President of the ECB"."""
+    for acronym in set(_ACRONYM.findall(other)):
+        words = r"[ \t]+(?:(?:of|the|for|and|on)[ \t]+)*".join(rf"{letter}[a-z]+" for letter in acronym)
+        role = re.sub(rf"\b{words}\b", acronym, role)
+    return role
+
+
 def _role_conflict(article_role: str, person: Person) -> str | None:
     """The first word of the article's role that the roster's role and organisation rule out.
 
     Titles must agree when both sides give one; other words count only when capitalised in
     the article (organisations, places, nationalities), since "veteran" or "top" say nothing.
     """
-    known = _role_words(f"{person.role} {person.organisation}")
+    on_record = f"{person.role} {person.organisation}"
+    article_role, on_record = abbreviated_as(article_role, on_record), abbreviated_as(on_record, article_role)
+    known = _role_words(on_record)
     if not known:
         return None
     claimed = _role_words(article_role)
@@ -440,12 +454,12 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
     if titles_claimed and titles_known and not titles_claimed & titles_known:
         if not any(_word_matches(t, titles_known) for t in titles_claimed):
             return sorted(titles_claimed)[0]
-    if not re.search(r"[A-Z]", f"{person.role} {person.organisation}"):
+    if not re.search(r"[A-Z]", on_record):
         return None  # no affiliation on record to compare with
     capitalised = {_SYNONYMS.get(w.lower().strip(".'’"), w.lower().strip(".'’")) for w in re.findall(r"\b[A-Z][\w’'.]*", article_role)}
     claimed_words = _role_words(article_role)
     known_capitalised = {
-        _SYNONYMS.get(w.lower().strip(".'’"), w.lower().strip(".'’")) for w in re.findall(r"\b[A-Z][\w’'.]*", f"{person.role} {person.organisation}")
+        _SYNONYMS.get(w.lower().strip(".'’"), w.lower().strip(".'’")) for w in re.findall(r"\b[A-Z][\w’'.]*", on_record)
     }
     # Both sides must name something the other does not: "Federal Reserve Chair" against
     # "Fed Chair" is one body named two ways; "Harvard" against "University of Pennsylvania" is not.

@@ -45,19 +45,24 @@ _PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\
 _ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS}))\s+(?:{SPEECH_VERBS})\b")
 _ACCORDING_TO = re.compile(rf"[Aa]ccording to (?:a statement from |a spokesperson for )?(?P<name>{NAME})")
 # Role words: "U.S." and "Nvidia's" yes, a sentence-final "Ukraine." no; roles never cross a line break.
-_ROLE_TOKEN = r"(?:[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?|[a-z][\w’'\-]*)"
+_CAPITALISED_ROLE_TOKEN = r"[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?"
+_ROLE_TOKEN = rf"(?:{_CAPITALISED_ROLE_TOKEN}|[a-z][\w’'\-]*)"
 _TITLE_THEN_NAME = re.compile(
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})\b)[ \t]+(?P<name>{NAME})"
 )
 _NAME_COMMA_ROLE = re.compile(
     rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b)"
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+[A-Z][\w.’'\-]*){{0,3}})?)"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}})?)"
 )
 _NAME_IS_ROLE = re.compile(
     rf"(?P<name>{NAME})[ \t]+(?:is|was|became|has been|serves as|served as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:[A-Z][\w.’'\-]*|of|at|the)){{0,6}})?)"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:{_CAPITALISED_ROLE_TOKEN}|of|at|the)){{0,6}})?)"
 )
-_LEADING_TITLES = re.compile(rf"^(?:(?:{TITLE_WORDS})\s+)+")
+_TRAILING_FUNCTION_WORDS = re.compile(r"(?:[ \t]+(?:of|at|the))+$")
+_OPENING_MARK = re.compile(r"[“\"]")
+_QUOTE_ENDS_SENTENCE = re.compile(r"\.\s*[”\"’']*\s*$")
+# Everything up to the last title word that a name follows: "South Korean President Moon Jae-in" -> "Moon Jae-in".
+_TITLES_BEFORE_NAME = re.compile(rf"^(?:\S+\s+)*?(?:(?:{TITLE_WORDS})\s+)+(?=[A-Z])")
 NON_NAME_WORDS = {
     "The", "A", "An", "And", "But", "Or", "So", "If", "In", "On", "At", "As", "It", "This", "That", "These",
     "Those", "We", "They", "He", "She", "I", "You", "Otherwise", "However", "Both", "Any", "There", "Monday",
@@ -207,8 +212,11 @@ def _rstrip(text: str, start: int, end: int) -> int:
 
 
 def name_without_titles(name: str) -> tuple[str, int]:
-    """Strip leading title words and a possessive: "President Trump's" -> ("Trump", 10), the name and its offset in ``name``."""
-    stripped = _LEADING_TITLES.sub("", name)
+    """Strip title words (and what precedes them) and a possessive: "President Trump's" -> ("Trump", 10),
+    "South Korean President Moon" -> ("Moon", 23): the name and its offset in ``name``."""
+    stripped = name
+    while (match := _TITLES_BEFORE_NAME.match(stripped)) and match.end() < len(stripped):
+        stripped = stripped[match.end():]
     offset = len(name) - len(stripped)
     stripped = re.sub(r"(?:’s|'s)$", "", stripped)
     return stripped, offset
@@ -260,6 +268,9 @@ def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: b
                 continue
             start = window_start + match.start("name") + offset
             role = (groups.get("role") or "").strip() or None
+            if role and _is_name(role) and not _TITLES_BEFORE_NAME.match(f"{role} X"):
+                # "at the White House, Trump said": the words after the comma are the speaker, not a role.
+                start, name, role = window_start + match.start("role"), role, None
             return _Speaker(name, start, start + len(name), role, "name")
         if groups.get("pronoun"):
             start = window_start + match.start("pronoun")
@@ -278,12 +289,18 @@ def _sentence_around(sentences: tuple[Sentence, ...], pos: int) -> Sentence | No
 
 
 def _find_speaker(text: str, sentences: tuple[Sentence, ...], start: int, end: int) -> _Speaker | None:
-    """Look after the closing mark, then before the opening mark, within the sentence/paragraph."""
+    """Look after the closing mark, then before the opening mark, within the sentence/paragraph.
+
+    A quotation that ends its sentence with a full stop (“… not talking.”) is credited to a
+    speaker in the next sentence only when that sentence quotes nothing itself: "Un told the
+    governors: “…”" introduces the next quotation, "Heather Nauert said on Twitter." does not.
+    """
     para_end = _paragraph_end(text, end)
     after_start = min(end + 1, para_end)
     after = _sentence_around(sentences, after_start)
     after_end = after.end if after and after.end > after_start else para_end
-    speaker = _speaker_in(text, after_start, after_end, after_quote=True)
+    quotes_its_own = _QUOTE_ENDS_SENTENCE.search(text[start:end]) and _OPENING_MARK.search(text[after_start:after_end])
+    speaker = None if quotes_its_own else _speaker_in(text, after_start, after_end, after_quote=True)
     if speaker:
         return speaker
     para_start = _paragraph_start(text, start)
@@ -366,7 +383,7 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
         name, offset = name_without_titles(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset
-            role = match.group("role").strip()
+            role = _TRAILING_FUNCTION_WORDS.sub("", match.group("role").strip())
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, match.start("role"), match.start("role") + len(role))
     for p_start, doc in paragraph_docs:
         for ent in doc.ents:

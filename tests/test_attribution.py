@@ -149,6 +149,13 @@ def test_a_role_in_other_words_is_the_same_role():
     assert [f.type for f in _flags("German Chancellor Emmanuel Macron said talks would resume.", roster=roster)] == ["misattribution"]
 
 
+def test_an_organisation_spelt_out_is_its_acronym():
+    roster = Roster([Person("Christine Lagarde", (), "ECB President")])
+    assert _flags("Christine Lagarde is the President of the European Central Bank. Euro area inflation rose.", roster=roster) == []
+    flags = _flags("Christine Lagarde is the President of the Bank of England.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+
+
 def test_a_surname_is_the_one_person_who_has_it_and_nobody_when_several_do():
     one = Roster([Person("Donald Trump", (), "President of the United States")])
     assert one.lookup("Trump").person.name == "Donald Trump"

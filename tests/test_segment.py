@@ -76,3 +76,26 @@ def test_mentions_keep_the_role_the_text_gives():
     mentions = {m.text: m.role for m in find_mentions(text)}
     assert mentions["Vladimir Putin"] == "Russian president"
     assert mentions["Steven Mnuchin"] == "Treasury Secretary"
+
+
+def test_a_role_stops_at_the_end_of_its_sentence():
+    text = "Christine Lagarde is the President of the European Central Bank. Euro area inflation rose."
+    assert {m.text: m.role for m in find_mentions(text)}["Christine Lagarde"] == "President of the European Central Bank"
+    text = "Jerome Powell is the Chair of the Board of Governors of the Fed. Its members vote."
+    assert {m.text: m.role for m in find_mentions(text)}["Jerome Powell"] == "Chair of the Board of Governors of the Fed"
+
+
+def test_a_quotation_ending_its_sentence_is_not_credited_to_the_next_quotations_speaker():
+    text = (
+        "Speaking at the White House, Trump said of North Korea: “They want to talk. Otherwise we’re not talking.” "
+        "Pence told the governors: “We’ll see what happens.” Tillerson said “China has done more”, and left."
+    )
+    assert [(q.text.split()[0], q.speaker) for q in _quotes(text)] == [("They", "Trump"), ("We’ll", "Pence"), ("China", "Tillerson")]
+    # An attribution sentence after a quotation that quotes nothing itself is still its speaker.
+    text = "“Any dialogue must result in denuclearization.” Heather Nauert, spokesperson for the State Department, said on Monday."
+    assert [q.speaker for q in _quotes(text)] == ["Heather Nauert"]
+
+
+def test_the_titles_before_a_speakers_name_are_not_part_of_it():
+    text = "South Korean President Moon Jae-in said: “There is a need for talks.”"
+    assert [q.speaker for q in _quotes(text)] == ["Moon Jae-in"]
