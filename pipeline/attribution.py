@@ -144,6 +144,21 @@ def _matched_spelling(name: str, alias: str) -> tuple[str, bool]:
     return spelling, accented_spelling(spelling) == accented_spelling(name)
 
 
+def _word_breaks(name: str) -> set[int]:
+    """Where ``name``'s words (split at spaces and hyphens) start, counted in letters of its key."""
+    breaks, letters = set(), 0
+    for key in _tokens(name):
+        breaks.add(letters)
+        letters += len(key)
+    return breaks - {0}
+
+
+def _splits_alike(name: str, alias: str) -> bool:
+    """Whether ``name`` writes ``alias``'s letters with its word breaks, some of them or more ("Moon Jae In", "Moon Jaein")."""
+    ours, theirs = _word_breaks(name), _word_breaks(alias)
+    return ours <= theirs or theirs <= ours
+
+
 class Roster:
     """People known from the evidence and the roster file, looked up by name, alias or surname."""
 
@@ -179,10 +194,14 @@ class Roster:
         if len(people) != 1:
             return None
         person = people[0]
-        spellings = [_matched_spelling(name, alias) for alias in (person.name, *person.aliases) if _is_part_of(name, alias)]
-        if not spellings or any(same for _, same in spellings):
-            return NameMatch(person, True, 100.0)
-        return NameMatch(person, False, 95.0, spellings[0][0])
+        aliases = (person.name, *person.aliases)
+        spellings = [_matched_spelling(name, alias) for alias in aliases if _is_part_of(name, alias)]
+        if spellings and not any(same for _, same in spellings):
+            return NameMatch(person, False, 95.0, spellings[0][0])
+        same_key = [alias for alias in aliases if normalise_name(alias) == normalise_name(name)]
+        if not spellings and same_key and not any(_splits_alike(name, alias) for alias in same_key):
+            return NameMatch(person, False, 95.0, same_key[0])  # "Moon Jaei-n": the letters of "Moon Jae-in", split elsewhere
+        return NameMatch(person, True, 100.0)
 
     def is_shared_name(self, name: str) -> bool:
         """Whether ``name`` fits several people (a surname they share): known, but not any one person."""
@@ -203,8 +222,8 @@ class Roster:
                 if any(_derived(a, b) for a, b in zip(tokens, alias_tokens)):
                     continue  # "South Korean" is "South Korea" in another form, not a misspelling
                 sounds_alike = all(
-                    a == b or jellyfish.metaphone(a) == jellyfish.metaphone(b) or fuzz.ratio(a, b) >= 80
-                    for a, b in zip(tokens, alias_tokens)
+                    a == b or jellyfish.metaphone(a) == jellyfish.metaphone(b) or fuzz.ratio(a, b) >= 80 or sorted(a) == sorted(b)
+                    for a, b in zip(tokens, alias_tokens)  # sorted: letters swapped, "Jae-ni" for "Jae-in"
                 )
                 # Every word must be close: "Kim Jong Il" is another person, not a misspelling of "Kim Jong Un".
                 if not sounds_alike:
@@ -511,7 +530,8 @@ class AttributionChecker:
             return None
         if match is not None:  # the person's name with an accent missing, added or changed
             person, suggestion, score = match.person, match.suggestion, match.score
-            message = f'"{name}" is spelt "{suggestion}" in the evidence ({_describe(person)}): the accents differ.'
+            differs = "the accents differ" if accented_spelling(name) != accented_spelling(suggestion) else "the words are split differently"
+            message = f'"{name}" is spelt "{suggestion}" in the evidence ({_describe(person)}): {differs}.'
         else:
             near = self.roster.nearest(name, min_ratio=self.name_similarity)
             if near is None:

@@ -197,3 +197,14 @@ def test_unrelated_people_in_the_evidence_invent_no_misattribution(checker, tmp_
     # Before, "Trump" and "Moon" were credited to someone else and "President Trump" was the judge Maryanne Trump Barry.
     assert _misattributions(checker, padded) == _misattributions(checker, bundled)
     assert not {text for text, _ in _misattributions(checker, padded)} & {"Trump", "Moon", "President Trump"}
+
+
+@pytest.mark.parametrize("written", ["Moon Jaei-n", "Moon Jae-ni"])
+def test_letters_moved_across_a_hyphen_or_swapped_are_misspellings(written):
+    flags = _flags(f"{written} said talks would resume.")
+    assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", written, "Moon Jae-in")]
+
+
+@pytest.mark.parametrize("written", ["Moon Jae In", "Moon Jaein", "Kim Jong-un"])
+def test_the_same_letters_split_at_the_same_places_or_fewer_are_the_name(written):
+    assert _flags(f"{written} said talks would resume.") == []
