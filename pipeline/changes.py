@@ -45,6 +45,7 @@ NUMBER_WORDS |= {w: str(i) for i, w in enumerate("zeroth first second third four
 # British spellings news copy mixes with American ones; only the endings that never change meaning.
 _BRITISH_ENDINGS = ((r"our$", "or"), (r"ise$", "ize"), (r"ised$", "ized"), (r"ising$", "izing"), (r"yse$", "yze"), (r"tre$", "ter"))
 _ENTITY_POS = frozenset({"PROPN"})
+_DIGITS = re.compile(r"\d+")
 _MAX_SWAP = 3  # words on each side of an edit that can still be one word swapped for another
 
 
@@ -146,12 +147,15 @@ def _close_numbers(a: str, b: str) -> bool:
 
 
 def _modals(tokens: Sequence[Token]) -> set[str]:
-    return {_MODAL_GROUPS.get(t.key, t.key) for t in tokens if t.key in _MODAL_GROUPS or t.key in _HEDGES}
+    """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month."""
+    return {_MODAL_GROUPS.get(t.key, t.key) for t in tokens if (t.key in _MODAL_GROUPS or t.key in _HEDGES) and t.text != "May"}
 
 
 def _same_word(a: Token, b: Token) -> bool:
     """Spelling variants, inflections and short forms of one word ("Fed"/"Federal"; "Nauert"/"Nuart" is for the name checker)."""
     short, long = sorted((a.key, b.key), key=len)
+    if _DIGITS.findall(a.key) != _DIGITS.findall(b.key):
+        return False  # "COVID-59" is not "COVID-19" spelt another way
     return a.key == b.key or (len(short) > 3 and fuzz.ratio(a.key, b.key) >= 85) or (len(short) >= 3 and long.startswith(short))
 
 
@@ -179,6 +183,9 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
         return "harmless"  # "64" for "born in 1959": an age for a year of birth, another way to say it
     if source_numbers and article_numbers and not all(any(_close_numbers(a, s) for s in source_numbers) for a in article_numbers):
         return "date" if source_dates or article_dates or _looks_like_year(source_numbers + article_numbers) else "number"
+    source_codes, article_codes = _codes(source), _codes(article)
+    if source_codes and article_codes and source_codes != article_codes:
+        return "number"  # "COVID-59" for "COVID-19", "F-35" for "F-16"
     source_names = [t for t in source if t.pos in _ENTITY_POS]
     article_names = [t for t in article if t.pos in _ENTITY_POS]
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
@@ -188,6 +195,11 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
     if not added or all(any(_same_word(a, s) for s in source) for a in added):
         return "harmless"  # function words, spelling variants, or a dropped clause
     return "content"
+
+
+def _codes(tokens: Sequence[Token]) -> list[str]:
+    """The digits inside words that are not numbers themselves ("COVID-19" -> ["19"])."""
+    return [digits for t in tokens if not t.is_number for digits in _DIGITS.findall(t.key)]
 
 
 def _weekday_only(dates: set[str]) -> bool:
@@ -230,11 +242,14 @@ def compare_sentences(
     """
     article, source = tokenize(article_text), tokenize(source_sentence)
     matcher = difflib.SequenceMatcher(a=[t.key for t in source], b=[t.key for t in article], autojunk=False)
+    edits = [(s0, s1, a0, a1) for op, s0, s1, a0, a1 in matcher.get_opcodes() if op != "equal"]
+    moved = _moved_words(source, article, edits)
     changes = []
-    for op, s0, s1, a0, a1 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names)
+    for s0, s1, a0, a1 in edits:
+        if (s0, s1, a0, a1) in moved:
+            kind = "harmless"  # the same words elsewhere in the sentence: "May 13, 2023" for "13 May 2023"
+        else:
+            kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names)
         if kind == "number" and _next_to_date(source, s0, s1) | _next_to_date(article, a0, a1):
             kind = "date"  # "12 June" against "14 June"
         if kind in MEANING_KINDS:
@@ -253,6 +268,16 @@ def compare_sentences(
             )
         )
     return tuple(changes)
+
+
+def _moved_words(source: Sequence[Token], article: Sequence[Token], edits: Sequence[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
+    """The edits that only delete date words or numbers the article inserts elsewhere in the sentence, or the reverse."""
+    def dates(tokens: Sequence[Token]) -> bool:
+        return all(t.is_date or t.is_number for t in tokens)
+
+    deleted = {tuple(t.key for t in source[s0:s1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if a0 == a1 and dates(source[s0:s1])}
+    inserted = {tuple(t.key for t in article[a0:a1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if s0 == s1 and dates(article[a0:a1])}
+    return {edit for words in deleted.keys() & inserted.keys() for edit in (deleted[words], inserted[words])}
 
 
 def _next_to_date(tokens: Sequence[Token], first: int, last: int) -> bool:
