@@ -630,7 +630,10 @@ class AttributionChecker:
 def _derived(a: str, b: str) -> bool:
     """One word is the other plus a demonym or plural ending (korea/korean, russia/russians)."""
     shorter, longer = sorted((a, b), key=len)
-    return shorter != longer and longer.startswith(shorter) and longer[len(shorter) :] in _DERIVED_SUFFIXES
+    suffix = longer[len(shorter) :]
+    if suffix == "n" and shorter[-1:] not in ("a", "e", "i", "o", "u", "y"):
+        return False  # korea/korean, kenya/kenyan; "Holzman" is "Holzmann" misspelt
+    return shorter != longer and longer.startswith(shorter) and suffix in _DERIVED_SUFFIXES
 
 
 def _same_person(a: str, b: str) -> bool:

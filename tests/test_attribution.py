@@ -208,3 +208,10 @@ def test_letters_moved_across_a_hyphen_or_swapped_are_misspellings(written):
 @pytest.mark.parametrize("written", ["Moon Jae In", "Moon Jaein", "Kim Jong-un"])
 def test_the_same_letters_split_at_the_same_places_or_fewer_are_the_name(written):
     assert _flags(f"{written} said talks would resume.") == []
+
+
+def test_a_doubled_final_letter_dropped_is_a_misspelling_not_a_demonym():
+    roster = Roster([Person("Robert Holzmann", (), "governor", "Austrian National Bank")])
+    flags = _flags("Austrian National Bank governor Robert Holzman said he had voted against the cut.", roster=roster)
+    assert [(f.type, f.suggestion) for f in flags] == [("name_misspelling", "Robert Holzmann")]
+    assert _flags("South Korean officials said talks would resume.") == []
