@@ -59,6 +59,7 @@ class Token:
     key: str
     lemma: str
     pos: str
+    entity: str = ""  # spaCy's entity label ("PERSON", "GPE", ...) or ""
 
     @property
     def forms(self) -> frozenset[str]:
@@ -108,7 +109,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
 
     doc = load_spacy()(text)
     return tuple(
-        Token(t.text, t.idx, t.idx + len(t.text), _normalise(t.text, t.lemma_ or t.text, t.pos_), (t.lemma_ or t.text).lower(), t.pos_)
+        Token(t.text, t.idx, t.idx + len(t.text), _normalise(t.text, t.lemma_ or t.text, t.pos_), (t.lemma_ or t.text).lower(), t.pos_, t.ent_type_)
         for t in doc
         if not (t.is_punct or t.is_space)
     )
@@ -159,6 +160,14 @@ def _same_word(a: Token, b: Token) -> bool:
     return a.key == b.key or (len(short) > 3 and fuzz.ratio(a.key, b.key) >= 85) or (len(short) >= 3 and long.startswith(short))
 
 
+def _misspelt(a: Token, b: Token) -> bool:
+    """A person's name written close to the source's: letters swapped, dropped or changed ("Udea"/"Ueda",
+    "Moi"/"Modi"). Places and organisations are not: "Iraq" for "Iran" is another country."""
+    if b.entity != "PERSON" or _DIGITS.findall(a.key) != _DIGITS.findall(b.key) or min(len(a.key), len(b.key)) < 3:
+        return False
+    return fuzz.ratio(a.key, b.key) >= 70 or sorted(a.key) == sorted(b.key)
+
+
 def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_names: Sequence[str] = ()) -> str:
     """The kind of one aligned edit: the source's words replaced by the article's (either may be empty).
 
@@ -188,6 +197,8 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
         return "number"  # "COVID-59" for "COVID-19", "F-35" for "F-16"
     source_names = [t for t in source if t.pos in _ENTITY_POS]
     article_names = [t for t in article if t.pos in _ENTITY_POS]
+    if source_names and article_names and all(any(_misspelt(a, s) for s in source_names) for a in article_names):
+        return "harmless"  # "Haang" for "Huang": the name checker flags the spelling, with the right name
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"

@@ -29,6 +29,8 @@ MEANING_CHANGES = [
     ("The talks were held in Singapore on 12 June.", "The talks were held in Singapore on 14 June.", "date", "14", "12"),
     ("The treaty was signed in Paris in 2019 by both leaders.", "The treaty was signed in Paris in 2021 by both leaders.", "date", "2021", "2019"),
     ("Macron met Meloni in Rome to discuss migration.", "Macron met Scholz in Rome to discuss migration.", "entity", "Scholz", "Meloni"),
+    # A place or organisation spelt close to another is another one.
+    ("New sanctions on Iran were announced on Friday.", "New sanctions on Iraq were announced on Friday.", "entity", "Iraq", "Iran"),
     # A number inside a name is a number, however close the spelling.
     ("The vaccine protects against COVID-19 in most adults.", "The vaccine protects against COVID-59 in most adults.", "number", "COVID-59", "COVID-19"),
 ]
@@ -51,6 +53,8 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("The talks were held on 12 June 2018 in Singapore.", "The talks were held on Tuesday in Singapore."),
     ("The organisation will publish its report in May.", "The organization would publish its report in May."),
     ("Jon Fosse, born in 1959, is one of the most performed playwrights.", "Fosse, 64, is one of the most performed playwrights."),
+    # A person's name misspelt: the name checker flags it (name_misspelling), not the alignment.
+    ("Governor Kazuo Ueda said financial conditions would stay accommodative.", "Governor Kazuo Udea said financial conditions would stay accommodative."),
     # A date written in the other order; "May" the month is no modal verb.
     ("Loreen won the contest in Liverpool on 13 May 2023 for Sweden.", "Loreen won the contest in Liverpool on May 13, 2023 for Sweden."),
 ])
