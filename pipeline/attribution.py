@@ -444,6 +444,7 @@ def relevant_evidence(
     return roster_from_names(passages, names, standalone), quotes
 
 
+_PAST_ROLE = re.compile(r"\b(?:former|then|ex)\b", re.IGNORECASE)
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 
 
@@ -462,6 +463,8 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
     Titles must agree when both sides give one; other words count only when capitalised in
     the article (organisations, places, nationalities), since "veteran" or "top" say nothing.
     """
+    if _PAST_ROLE.search(article_role):
+        return None  # "a former army captain": the record's present role does not rule out a past one
     on_record = f"{person.role} {person.organisation}"
     article_role, on_record = abbreviated_as(article_role, on_record), abbreviated_as(on_record, article_role)
     known = _role_words(on_record)

@@ -215,3 +215,9 @@ def test_a_doubled_final_letter_dropped_is_a_misspelling_not_a_demonym():
     flags = _flags("Austrian National Bank governor Robert Holzman said he had voted against the cut.", roster=roster)
     assert [(f.type, f.suggestion) for f in flags] == [("name_misspelling", "Robert Holzmann")]
     assert _flags("South Korean officials said talks would resume.") == []
+
+
+def test_a_former_role_is_not_contradicted_by_the_present_one():
+    roster = Roster([Person("Jair Bolsonaro", (), "President", "Brazil")])
+    assert _flags("Jair Bolsonaro, a former army captain, conceded on Tuesday.", roster=roster) == []
+    assert [f.type for f in _flags("Jair Bolsonaro, an army captain, conceded on Tuesday.", roster=roster)] == ["misattribution"]
