@@ -186,15 +186,20 @@ def export_decisions(
 @one_line_errors
 def export_claimreview(
     output: Annotated[Path, typer.Option("--output", "-o", help="JSON file to write.")],
+    page_url: Annotated[
+        Optional[str], typer.Option("--page-url", help="The http(s) page that publishes these fact checks (each item's url is PAGE#claim-id). Default: review.organization.url.")
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """A schema.org ClaimReview (JSON-LD) for each claim with a decided flag."""
     import json
 
     from review.exports import claimreview_items, write_atomically
+    from review.metadata import checked_url
     from review.settings import organization
 
+    page = checked_url(page_url, "--page-url")
     with _session(database_url) as session:
-        items = claimreview_items(session, organization())
+        items = claimreview_items(session, organization(), page)
     write_atomically(output, json.dumps(items, ensure_ascii=False, indent=2) + "\n")
     print(f"wrote {len(items)} ClaimReview items to {output}")

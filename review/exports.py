@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import quote
 
 from sqlalchemy.orm import Session
 
@@ -72,8 +73,33 @@ def _rating(verdict: str | None, decided: list[tuple[Flag, Decision]]) -> tuple[
     return ("True", 5) if verdict == "supported" else ("No issue found", None)
 
 
-def claimreview_items(session: Session, organization: dict[str, str]) -> list[dict[str, Any]]:
-    """A schema.org ClaimReview for each claim with at least one decided flag."""
+def _appearance(run: Run) -> dict[str, Any]:
+    """The article the claim appeared in, as a schema.org ``CreativeWork``: its title, public address and date."""
+    work: dict[str, Any] = {"@type": "CreativeWork", "name": " ".join((run.article_title or Path(run.article_path).stem).split())}
+    if link(run.article_url):  # the public address only: a local file path is no URL
+        work["url"] = run.article_url
+    if run.article_published:
+        work["datePublished"] = run.article_published
+    return work
+
+
+def _claim(claim, run: Run) -> dict[str, Any]:
+    """``itemReviewed``: the schema.org ``Claim``, said by its speaker (when known), first seen in the article."""
+    appearance = _appearance(run)
+    item: dict[str, Any] = {"@type": "Claim", "appearance": appearance, "firstAppearance": appearance}
+    if claim.speaker and claim.speaker.strip():
+        item["author"] = {"@type": "Person", "name": " ".join(claim.speaker.split())}
+    if run.article_published:
+        item["datePublished"] = run.article_published
+    return item
+
+
+def claimreview_items(session: Session, organization: dict[str, str], page_url: str | None = None) -> list[dict[str, Any]]:
+    """A schema.org ClaimReview for each claim with at least one decided flag.
+
+    ``url`` (the page that publishes the fact check) is ``page_url`` or else the organisation's
+    address, with the claim id as its anchor; there is none when neither is an http(s) address.
+    """
     by_claim: dict[int, list[tuple[Flag, Decision]]] = {}
     for flag, decision in flags_with_status(session):
         if flag.claim is not None and decision is not None and flag.type not in UNRATED_TYPES:
@@ -81,21 +107,14 @@ def claimreview_items(session: Session, organization: dict[str, str]) -> list[di
     author: dict[str, Any] = {"@type": "Organization", "name": organization["name"].strip()}
     if organization.get("url"):
         author["url"] = organization["url"]
+    page = link(page_url) or link(organization.get("url"))
     items = []
     for decided in by_claim.values():
         claim = decided[0][0].claim
-        run: Run = claim.run
         name, value = _rating(claim.verdict, decided)
         rating: dict[str, Any] = {"@type": "Rating", "alternateName": name}
         if value is not None:
             rating.update(ratingValue=value, bestRating=5, worstRating=1)
-        work: dict[str, Any] = {"@type": "CreativeWork", "name": " ".join((run.article_title or Path(run.article_path).stem).split())}
-        if link(run.article_url):  # the public address only: a local file path is no URL
-            work["url"] = run.article_url
-        if run.article_published:
-            work["datePublished"] = run.article_published
-        if claim.speaker and claim.speaker.strip():
-            work["author"] = {"@type": "Person", "name": " ".join(claim.speaker.split())}
         last = max(decision.decided_at for _, decision in decided)
         corrections = [d.correction for _, d in decided if d.action == "correct" and d.correction]
         body = " ".join(corrections) or "; ".join(f.message for f, d in decided if d.action == "accept" and f.message)
@@ -103,12 +122,14 @@ def claimreview_items(session: Session, organization: dict[str, str]) -> list[di
             "@context": "https://schema.org",
             "@type": "ClaimReview",
             "identifier": claim.claim_id,
-            "claimReviewed": claim.text.strip(),
+            "claimReviewed": " ".join(claim.text.split()),
             "reviewRating": rating,
-            "itemReviewed": work,
+            "itemReviewed": _claim(claim, claim.run),
             "datePublished": last.date().isoformat(),
             "author": author,
         }
+        if page:
+            review["url"] = f"{page.split('#')[0]}#{quote(claim.claim_id)}"
         if body:
             review["reviewBody"] = body
         items.append(review)

@@ -8,13 +8,13 @@ from pipeline.errors import InputError
 from review.explain import link
 
 
-def checked_url(url: str | None) -> str | None:
-    """``url`` stripped, or None when empty; refused unless it is an absolute http(s) address."""
+def checked_url(url: str | None, what: str = "the article URL") -> str | None:
+    """``url`` stripped, or None when empty; refused (naming ``what``) unless it is an absolute http(s) address."""
     url = (url or "").strip()
     if not url:
         return None
     if link(url) is None:
-        raise InputError(f"the article URL must start with http:// or https:// and name a host, got {url!r:.200}")
+        raise InputError(f"{what} must start with http:// or https:// and name a host, got {url!r:.200}")
     return url
 
 

@@ -14,7 +14,8 @@ from cli.groups import app as cli_app
 from review import exports, store
 from review.store import DecisionInput
 from tests.review.conftest import flag_pk
-from tests.review.sample_report import SCRIPT
+from tests.review.claimreview_schema import claimreview_errors
+from tests.review.sample_report import SCRIPT, sample_report
 
 MISSILES = "North Korea has tested no missiles since 2010, officials said."
 COST = f"Officials said the summit cost $20 million {SCRIPT}."
@@ -83,8 +84,11 @@ def test_claimreview_items(decided):
     assert missiles["reviewRating"]["alternateName"] == "False"
     assert missiles["reviewRating"]["ratingValue"] == 1
     assert missiles["author"] == {"@type": "Organization", "name": "Example Fact Desk", "url": "https://fact.example"}
-    assert missiles["itemReviewed"]["@type"] == "CreativeWork"
+    assert missiles["itemReviewed"]["@type"] == "Claim"
+    assert missiles["itemReviewed"]["appearance"]["@type"] == "CreativeWork"
+    assert "url" not in missiles["itemReviewed"]["appearance"]  # the local path is no public address
     assert "author" not in missiles["itemReviewed"]  # no speaker known
+    assert missiles["url"] == "https://fact.example#c-missiles"
     datetime.fromisoformat(missiles["datePublished"])
     # unsupported flag rejected by the editors, verdict not_enough_evidence
     assert by_claim[COST]["reviewRating"]["alternateName"] == "No issue found"
@@ -163,3 +167,59 @@ def test_needs_review_flags_are_no_rating_and_decisions_export_still_works(db_ur
     assert all("The cost is disputed." not in item.get("reviewBody", "") for item in items)
     rows = _rows(db_url)
     assert [(r["claim_id"], r["label"]) for r in rows] == [("c-missiles", 1)]
+
+
+def test_claimreview_export_has_schema_orgs_claimreview_shape(db_url, editors):
+    report = sample_report()
+    report["article"].update(url="https://news.example/2026/summit", published="2026-11-26", title="  The  summit \n")
+    run = store.record_run(report, database_url=db_url)
+    alice, bob = editors["alice"], editors["bob"]
+    _decide(db_url, run, alice, "f-contra", "accept")
+    _decide(db_url, run, bob, "f-unsup", "reject")
+    _decide(db_url, run, alice, "f-misattr", "accept")
+    _decide(db_url, run, bob, "f-quote", "correct", correction='"a triumph."')
+    with Session(store.get_engine(db_url)) as session:
+        items = exports.claimreview_items(session, {"name": " Example Fact Desk ", "url": ""}, "https://fact.example/reviews/summit")
+    assert len(items) == 3
+    for item in items:
+        assert claimreview_errors(item) == [], item
+        claim = item["itemReviewed"]
+        assert claim["appearance"] == claim["firstAppearance"] == {
+            "@type": "CreativeWork", "name": "The summit", "url": "https://news.example/2026/summit", "datePublished": "2026-11-26"
+        }
+        assert claim["datePublished"] == "2026-11-26"  # when the claim was made; the review's own date is the decision's
+        assert item["url"] == f"https://fact.example/reviews/summit#{item['identifier']}"
+        assert item["author"] == {"@type": "Organization", "name": "Example Fact Desk"}
+
+
+@pytest.mark.parametrize(
+    "break_it, where",
+    [
+        (lambda item: item.pop("@context"), "(item): '@context' is a required property"),
+        (lambda item: item.update(claimReviewed=" padded "), "claimReviewed"),
+        (lambda item: item["itemReviewed"]["appearance"].update(url="examples/hostile/article.txt"), "itemReviewed/appearance/url"),
+        (lambda item: item["itemReviewed"].update({"@type": "CreativeWork"}), "itemReviewed/@type"),
+        (lambda item: item["reviewRating"].pop("bestRating"), "reviewRating"),
+        (lambda item: item["reviewRating"].update(ratingValue=9), "outside worstRating..bestRating"),
+        (lambda item: item.update(datePublished="27/11/2026"), "datePublished"),
+        (lambda item: item.pop("url"), "'url' is a required property"),
+    ],
+)
+def test_the_claimreview_shape_refuses_what_google_would(break_it, where):
+    item = {
+        "@context": "https://schema.org", "@type": "ClaimReview", "url": "https://fact.example/r#c1", "claimReviewed": "A claim.",
+        "reviewRating": {"@type": "Rating", "alternateName": "False", "ratingValue": 1, "bestRating": 5, "worstRating": 1},
+        "itemReviewed": {"@type": "Claim", "appearance": {"@type": "CreativeWork", "url": "https://news.example/a", "datePublished": "2026-11-26"}},
+        "author": {"@type": "Organization", "name": "Desk"}, "datePublished": "2026-11-27",
+    }
+    assert claimreview_errors(item) == []
+    break_it(item)
+    assert any(where in error for error in claimreview_errors(item))
+
+
+def test_cli_claimreview_page_url_must_be_http(tmp_path, db_url, run_id):
+    result = CliRunner().invoke(
+        cli_app, ["export", "claimreview", "--output", str(tmp_path / "c.json"), "--page-url", "javascript:alert(1)", "--database-url", db_url]
+    )
+    assert result.exit_code == 2 and "--page-url must start with http" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and not (tmp_path / "c.json").exists()
