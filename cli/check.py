@@ -49,6 +49,15 @@ def _record_run(data: dict, config: dict) -> None:
         print(f"warning: run not recorded for review: {exc}", file=sys.stderr)
 
 
+def _article_metadata(article: Path, url: Optional[str], published: Optional[str]) -> dict[str, str]:
+    """--url and --published checked; what they leave out is read from an HTML article's metadata."""
+    from pipeline.io import read_text
+    from review.metadata import article_metadata
+
+    markup = read_text(article, f"article {article}") if article.suffix.lower() in (".html", ".htm") else None
+    return article_metadata(url, published, markup)
+
+
 def _warm(config: dict) -> None:
     from pipeline.checker import shared_checker
 
@@ -68,6 +77,8 @@ def check(
     fmt: Optional[str] = typer.Option(None, "--format", "-f", help="json, md or html (default: from each output's suffix)."),
     config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
     record: bool = typer.Option(True, "--record/--no-record", help="Record the run for the review app."),
+    url: Optional[str] = typer.Option(None, "--url", help="The article's public http(s) address (report, review app, ClaimReview). Default: from an HTML article's metadata."),
+    published: Optional[str] = typer.Option(None, "--published", help="The article's publication date, ISO 8601 (2026-11-30). Default: from an HTML article's metadata."),
 ) -> None:
     """Check ARTICLE's claims, names, roles and quotations against an evidence set."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
@@ -75,9 +86,10 @@ def check(
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from cli.signals import run_stoppably
-    from flows.check_article import STAGES, check_article_flow
+    from flows.check_article import check_article_flow
     from flows.progress import subscribe
     from flows.server import prefect_api
+    from pipeline.checker import STAGES
     from pipeline.config import load_config
     from pipeline.ingest import read_article
     from pipeline.evidence import load_evidence
@@ -85,6 +97,7 @@ def check(
     # Fail fast on bad input, before any model or server starts.
     config_dict = load_config(config)
     read_article(article)
+    article_metadata = _article_metadata(article, url, published)
     if evidence:
         load_evidence(evidence)
     outputs = {str(path): _format_for(path, fmt) for path in output or []}
@@ -104,6 +117,7 @@ def check(
                     str(roster) if roster else None,
                     outputs,
                     str(config) if config else None,
+                    article_metadata=article_metadata,
                 )
             finally:
                 unsubscribe()

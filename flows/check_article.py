@@ -11,8 +11,6 @@ from pipeline.checker import shared_checker
 from pipeline.config import load_config
 from pipeline.report import render, report_to_dict, write_atomically
 
-STAGES = ("ingest", "evidence", "segment", "claims", "retrieve", "verify", "attribution", "report")
-
 
 @task(cache_policy=NO_CACHE, name="ingest")
 def ingest_article(config: dict, article_path: str):
@@ -50,9 +48,11 @@ def check_attribution(config: dict, article, segmentation, context, passages):
 
 
 @task(cache_policy=NO_CACHE, name="write-report")
-def write_report(config: dict, article, claims, verdicts, attribution_flags, outputs: dict[str, str]) -> dict:
+def write_report(
+    config: dict, article, claims, verdicts, attribution_flags, outputs: dict[str, str], article_metadata: dict[str, str] | None = None
+) -> dict:
     report = shared_checker(config).assemble_report(article, claims, verdicts, attribution_flags)
-    data = report_to_dict(report)
+    data = report_to_dict(report, article_metadata)
     for path, fmt in outputs.items():
         write_atomically(path, render(data, fmt))
     return data
@@ -71,10 +71,12 @@ def check_article_flow(
     outputs: dict[str, str] | None = None,
     config_path: str | None = None,
     config_overrides: dict | None = None,
+    article_metadata: dict[str, str] | None = None,
 ) -> dict:
     """Check one article against an evidence set; return the report dict.
 
     ``outputs`` maps report paths to formats (json, md, html); each is written atomically.
+    ``article_metadata`` (``url``, ``published``) goes into the report's ``article`` section.
     """
     config = load_config(config_path, config_overrides)
     shared_checker(config).timings = {}
@@ -85,4 +87,4 @@ def check_article_flow(
     passages = _step("retrieve", retrieve_evidence(config, claims, context))
     verdicts = _step("verify", verify_claims(config, claims, passages))
     flags = _step("attribution", check_attribution(config, article, segmentation, context, passages))
-    return _step("report", write_report(config, article, claims, verdicts, flags, outputs or {}))
+    return _step("report", write_report(config, article, claims, verdicts, flags, outputs or {}, article_metadata))

@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from pipeline.alignment import AlignmentChecker, merge_verdicts
 from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, relevant_evidence
@@ -34,6 +34,10 @@ class EvidenceContext:
     index: EvidenceIndex
     roster: Roster | None
     signature: tuple[str | None, str | None] = (None, None)  # of the evidence files and the roster file when opened
+
+
+# The stages in the order they run; the `check-article` flow and `ArticleChecker.check` both follow it.
+STAGES = ("ingest", "evidence", "segment", "claims", "retrieve", "verify", "attribution", "report")
 
 
 class ArticleChecker:
@@ -152,16 +156,33 @@ class ArticleChecker:
             flags = merge_attribution_flags(list(attribution_flags), verdict_flags(claims, verdicts, min_checkworthiness=min_score))
             return Report(article, self.model_names(), tuple(claims), verdicts, tuple(flags), dict(self.timings))
 
-    def check(self, article_path: str | Path, evidence_paths: Sequence[str | Path] | None = None, roster_path: str | Path | None = None) -> Report:
-        """Run every stage on one article and return its report."""
+    def check(
+        self,
+        article_path: str | Path,
+        evidence_paths: Sequence[str | Path] | None = None,
+        roster_path: str | Path | None = None,
+        on_stage: Callable[[str], None] | None = None,
+    ) -> Report:
+        """Run every stage on one article and return its report.
+
+        ``on_stage`` is called with each stage's name (`STAGES`) once it is done (the review app's
+        worker records progress with it); the `report` stage is done when this returns.
+        """
+        done = on_stage or (lambda stage: None)
+
+        def step(stage: str, value):
+            done(stage)
+            return value
+
         self.timings = {}
-        article = self.ingest(article_path)
-        context = self.evidence(evidence_paths, roster_path)
-        segmentation = self.segment(article)
-        claims = self.detect_claims(segmentation)
-        passages = self.retrieve(claims, context)
-        verdicts = self.verify(claims, passages)
-        return self.assemble_report(article, claims, verdicts, self.check_attribution(article, segmentation, context, passages))
+        article = step("ingest", self.ingest(article_path))
+        context = step("evidence", self.evidence(evidence_paths, roster_path))
+        segmentation = step("segment", self.segment(article))
+        claims = step("claims", self.detect_claims(segmentation))
+        passages = step("retrieve", self.retrieve(claims, context))
+        verdicts = step("verify", self.verify(claims, passages))
+        flags = step("attribution", self.check_attribution(article, segmentation, context, passages))
+        return self.assemble_report(article, claims, verdicts, flags)
 
 
 def is_checkable(text: str) -> bool:

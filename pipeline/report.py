@@ -61,8 +61,16 @@ def _flag_dict(flag: Flag) -> dict:
     }
 
 
-def report_to_dict(report: Report) -> dict:
-    """The report as the JSON contract of DESIGN.md (plus ``article.text``, ``created_at``, ``timings``)."""
+ARTICLE_METADATA = ("url", "published")  # the article's public address and publication date, when known
+
+
+def report_to_dict(report: Report, article_metadata: dict[str, str] | None = None) -> dict:
+    """The report as the JSON contract of DESIGN.md (plus ``article.text``, ``created_at``, ``timings``).
+
+    ``article_metadata`` may give the article's public ``url`` and ``published`` date
+    (``factcheck check --url --published``, the New check form, an HTML page's metadata);
+    they go into the ``article`` section, and from there into the review store and ClaimReview.
+    """
     claims = []
     for claim in report.claims:
         verdict = report.verdicts.get(claim.id)
@@ -106,6 +114,7 @@ def report_to_dict(report: Report) -> dict:
             "title": report.article.title,
             "format": report.article.format,
             "text": report.article.text,
+            **{key: value for key, value in (article_metadata or {}).items() if key in ARTICLE_METADATA and value},
         },
         "models": dict(report.models),
         "claims": claims,

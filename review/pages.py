@@ -14,6 +14,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pipeline.checker import STAGES
 from pipeline.errors import InputError
 from pipeline.types import FLAG_TYPES
 from review import accounts, explain, exports, render, store
@@ -21,7 +22,6 @@ from review.metadata import article_metadata
 from review.store import CheckJob, Claim, Comment, Decision, DecisionInput, Evidence, Flag, Run, StaleDecision, User
 from review.web import CurrentUser, Db, Page, contains, page_link, paged, require_user, safe_next
 from review.web import page as show_page
-from review.worker import STAGES
 
 router = APIRouter(dependencies=[Depends(require_user)])
 

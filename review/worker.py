@@ -19,12 +19,12 @@ from typing import Any, Callable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pipeline.checker import STAGES
 from pipeline.errors import InputError
 from review import settings, store
 from review.store import CheckJob, utcnow
 
 log = logging.getLogger(__name__)
-STAGES = ("ingest", "evidence", "segment", "claims", "retrieve", "verify", "attribution", "report")
 
 
 def _default_checker(config: dict):
@@ -117,7 +117,8 @@ class CheckWorker:
             self._update(job_id, status="done", run_id=run_id, stage="done", stages_done=len(STAGES), finished_at=utcnow())
 
     def _check(self, checker, job: CheckJob) -> int:
-        """Every stage of the pipeline on the job's article, progress recorded after each; returns the run id."""
+        """The pipeline's whole check (`ArticleChecker.check`) on the job's article, progress recorded after each
+        stage; returns the run id."""
         from pipeline.report import report_to_dict
 
         evidence_set = settings.evidence_sets(self.config).get(job.evidence_set)
@@ -125,24 +126,15 @@ class CheckWorker:
             raise InputError(f"no evidence set {job.evidence_set!r} in this app's configuration")
         done = iter(range(1, len(STAGES) + 1))
 
-        def progress(stage: str, value):
+        def progress(stage: str) -> None:
             self._update(job.id, stage=stage, stages_done=next(done))
-            return value
 
-        checker.timings = {}
         with tempfile.TemporaryDirectory(prefix="factcheck-job-") as folder:
-            article = progress("ingest", checker.ingest(article_file(Path(folder), job)))
-        context = progress("evidence", checker.evidence(evidence_set["evidence"], evidence_set["roster"]))
-        segmentation = progress("segment", checker.segment(article))
-        claims = progress("claims", checker.detect_claims(segmentation))
-        passages = progress("retrieve", checker.retrieve(claims, context))
-        verdicts = progress("verify", checker.verify(claims, passages))
-        flags = progress("attribution", checker.check_attribution(article, segmentation, context, passages))
-        data = report_to_dict(checker.assemble_report(article, claims, verdicts, flags))
+            report = checker.check(article_file(Path(folder), job), evidence_set["evidence"], evidence_set["roster"], on_stage=progress)
+        data = report_to_dict(report, {"url": job.article_url, "published": job.article_published})
         data["article"]["path"] = job.filename or f"check {job.id}"  # not the temporary file
         if job.title:
             data["article"]["title"] = job.title
-        data["article"].update({k: v for k, v in (("url", job.article_url), ("published", job.article_published)) if v})
         run_id = store.record_run(data, database_url=self.database_url)
-        progress("report", None)
+        progress("report")
         return run_id

@@ -5,8 +5,10 @@ from __future__ import annotations
 import time
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 from pipeline.config import load_config
+from review import store
 from review.app import create_app
 from tests.review.conftest import csrf_from, login
 
@@ -38,3 +40,6 @@ def test_new_check_is_queued_run_by_the_worker_and_opens_its_report(db_url, edit
         newest = alice.get("/api/runs").json()["runs"][0]
         assert (newest["id"], newest["title"], newest["status"]) == (state["run_id"], "Summit cost", "new")
         assert app.state.worker.running  # one long-lived worker served the check
+        with Session(store.get_engine(db_url)) as session:
+            run = session.get(store.Run, state["run_id"])
+            assert (run.article_url, run.article_published) == ("https://news.example/summit", "2026-11-30")
