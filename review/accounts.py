@@ -262,3 +262,26 @@ def unlock_user(engine: Engine, username: str) -> bool:
 
 def last_login_at(db: Session, user_id: int) -> datetime | None:
     return db.scalar(select(func.max(AuthSession.created_at)).where(AuthSession.user_id == user_id))
+
+
+# --------------------------------------------------------------------------- admin actions
+
+ACCOUNT_ACTIONS = ("disable", "enable", "remove", "role", "password", "unlock")
+
+
+def apply_account_action(engine: Engine, action: str, name: str, value: str = "") -> str:
+    """Do one admin action (`ACCOUNT_ACTIONS`) on account ``name`` and say what was done: the admin page's
+    message and the ``factcheck users`` commands' output. ``value`` is the role or the password."""
+    if action == "disable":
+        return f"Disabled {name}; {disable_user(engine, name)} session(s) ended."
+    if action == "enable":
+        enable_user(engine, name)
+        return f"Enabled {name}."
+    if action == "remove":
+        return f"{remove_user(engine, name).capitalize()} {name}; its sessions ended."
+    if action == "role":
+        set_role(engine, name, value)
+        return f"{name} is now {value}."
+    if action == "password":
+        return f"New password for {name}; {set_password(engine, name, value)} session(s) ended."
+    return f"Unlocked {name}." if unlock_user(engine, name) else f"{name} was not locked."

@@ -179,34 +179,14 @@ def add_user(
     return RedirectResponse("/admin/users?" + urlencode({"done": f"Added {username.strip()} ({role})."}), status_code=303)
 
 
-ACCOUNT_ACTIONS = ("disable", "enable", "remove", "role", "password", "unlock")
-
-
-def apply_account_action(engine, action: str, name: str, value: str) -> str:
-    """Do one admin action on account ``name`` and say what was done."""
-    if action == "disable":
-        return f"Disabled {name}; {accounts.disable_user(engine, name)} session(s) ended."
-    if action == "enable":
-        accounts.enable_user(engine, name)
-        return f"Enabled {name}."
-    if action == "remove":
-        return f"{accounts.remove_user(engine, name).capitalize()} {name}; its sessions ended."
-    if action == "role":
-        accounts.set_role(engine, name, value)
-        return f"{name} is now {value}."
-    if action == "password":
-        return f"New password for {name}; {accounts.set_password(engine, name, value)} session(s) ended."
-    return f"Unlocked {name}." if accounts.unlock_user(engine, name) else f"{name} was not locked."
-
-
 @admin.post("/users/{username}/{action}")
 def account_action(
     request: Request, db: Db, user: AdminUser, username: str, action: str, value: Annotated[str, Form()] = ""
 ) -> Response:
-    if action not in ACCOUNT_ACTIONS:
+    if action not in accounts.ACCOUNT_ACTIONS:
         raise StarletteHTTPException(404, f"no account action {action!r}")
     try:
-        done = apply_account_action(request.app.state.engine, action, username, value)
+        done = accounts.apply_account_action(request.app.state.engine, action, username, value)
     except InputError as exc:
         return _admin_page(request, db, error=str(exc), status_code=400)
     return RedirectResponse("/admin/users?" + urlencode({"done": done}), status_code=303)
