@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.io import decode_text
+from pipeline.formats import DOCUMENT_SUFFIXES, read_document
+from pipeline.language import refuse_unsupported_language
 from pipeline.types import Article
 
 # A long feature is ~60 kB; beyond 1 MB the input is almost surely not one article (and would take
 # many minutes of NLI on a CPU), so it is refused with a clear message instead.
 MAX_ARTICLE_BYTES = 1_000_000
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".json") + DOCUMENT_SUFFIXES
 
 
 def _extract_html(markup: str, path: Path) -> tuple[str, str]:
@@ -48,11 +49,14 @@ def _title_from_text(text: str) -> str:
 
 
 def read_article(path: str | Path) -> Article:
-    """Read ``path`` (.txt, .md, .html, .json) into an `Article`.
+    """Read ``path`` (.txt, .md, .html, .json, .pdf, .docx) into an `Article`.
+
+    For HTML, PDF and DOCX the article's text is the extracted text (pipeline.formats), and every offset
+    in the report indexes it.
 
     Raises:
         InputError: the file is missing, empty, binary, not UTF-8 (nor UTF-16/32 with a byte-order mark), too large,
-            or has no text.
+            not what its suffix says, has no text, or is not in English.
     """
     path = Path(path)
     if not path.exists():
@@ -62,18 +66,19 @@ def read_article(path: str | Path) -> Article:
     raw = path.read_bytes()
     if len(raw) > MAX_ARTICLE_BYTES:
         raise InputError(f"article {path} is {len(raw)} bytes; the limit is {MAX_ARTICLE_BYTES}")
-    content = decode_text(raw, f"article {path}")
     suffix = path.suffix.lower()
+    document = read_document(raw, suffix, f"article {path}")
+    text, title, fmt = document.text, document.title, document.format
     if suffix in (".html", ".htm"):
-        text, title = _extract_html(content, path)
+        text, title = _extract_html(text, path)
         fmt = "html"
     elif suffix == ".json":
-        text, title = _read_json_article(content, path)
-        fmt = "json"
-    else:
-        text, title, fmt = content, "", "md" if suffix == ".md" else "txt"
+        text, title = _read_json_article(text, path)
+    elif fmt not in ("md", "pdf", "docx"):
+        fmt = "txt"
     if not text.strip():
         raise InputError(f"article {path} is empty")
+    refuse_unsupported_language(text, f"article {path}")
     return Article(
         path=str(path),
         text=text,
