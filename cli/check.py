@@ -58,6 +58,19 @@ def _article_metadata(article: Path, url: Optional[str], published: Optional[str
     return article_metadata(url, published, markup)
 
 
+def _progress_columns() -> tuple:
+    """Stage bar and the verify stage's sentence bar (done/total, with an estimate of the time left)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    class EstimateColumn(TimeRemainingColumn):
+        """Time left, only for the tasks made with ``estimate=True`` (the stage bar's would mean nothing)."""
+
+        def render(self, task):
+            return super().render(task) if task.fields.get("estimate") else ""
+
+    return SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), EstimateColumn()
+
+
 def _warm(config: dict) -> None:
     from pipeline.checker import shared_checker
 
@@ -70,7 +83,7 @@ def _warm(config: dict) -> None:
 @app.command()
 @one_line_errors
 def check(
-    article: Path = typer.Argument(..., help="Article file: .txt, .md, .html or .json ({title, text})."),
+    article: Path = typer.Argument(..., help="Article file: .txt, .md, .html, .json ({title, text}), .pdf or .docx (English)."),
     evidence: Optional[list[Path]] = typer.Option(None, "--evidence", "-e", help="Evidence set(s): .jsonl, .csv or a folder. Default: the bundled set."),
     roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of people: name,aliases,role,organisation."),
     output: Optional[list[Path]] = typer.Option(None, "--output", "-o", help="Report file; repeat for several formats. Default: JSON on stdout."),
@@ -79,24 +92,27 @@ def check(
     record: bool = typer.Option(True, "--record/--no-record", help="Record the run for the review app."),
     url: Optional[str] = typer.Option(None, "--url", help="The article's public http(s) address (report, review app, ClaimReview). Default: from an HTML article's metadata."),
     published: Optional[str] = typer.Option(None, "--published", help="The article's publication date, ISO 8601 (2026-11-30). Default: from an HTML article's metadata."),
+    max_sentences: Optional[int] = typer.Option(None, "--max-sentences", help="Refuse an article with more sentences (default: limits.max_sentences, 2000)."),
 ) -> None:
     """Check ARTICLE's claims, names, roles and quotations against an evidence set."""
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress
 
     from cli.signals import run_stoppably
     from flows.check_article import check_article_flow
-    from flows.progress import subscribe
+    from flows.progress import subscribe, subscribe_sentences
     from flows.server import prefect_api
     from pipeline.checker import STAGES
     from pipeline.config import load_config
     from pipeline.ingest import read_article
     from pipeline.evidence import load_evidence
+    from pipeline.limits import refuse_too_many_sentences, sentence_limit
 
-    # Fail fast on bad input, before any model or server starts.
-    config_dict = load_config(config)
-    read_article(article)
+    # Fail fast on bad input, before any model or server starts (counting sentences loads only spaCy).
+    overrides = {"limits": {"max_sentences": max_sentences}} if max_sentences is not None else None
+    config_dict = load_config(config, overrides)
+    refuse_too_many_sentences(read_article(article), sentence_limit(config_dict))
     article_metadata = _article_metadata(article, url, published)
     if evidence:
         load_evidence(evidence)
@@ -107,9 +123,13 @@ def check(
     console = Console(stderr=True)
 
     def run_check() -> dict:
-        with prefect_api(), Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=console, transient=True) as progress:
+        with prefect_api(), Progress(*_progress_columns(), console=console, transient=True) as progress:
             bar = progress.add_task("starting", total=len(STAGES))
-            unsubscribe = subscribe(lambda stage: progress.update(bar, advance=1, description=f"{stage} done"))
+            sentences = progress.add_task("verify: sentences", total=None, visible=False, estimate=True)
+            unsubscribe_stages = subscribe(lambda stage: progress.update(bar, advance=1, description=f"{stage} done"))
+            unsubscribe_sentences = subscribe_sentences(
+                lambda done, total: progress.update(sentences, completed=done, total=total, visible=done < total)
+            )
             try:
                 return check_article_flow(
                     str(article),
@@ -117,10 +137,12 @@ def check(
                     str(roster) if roster else None,
                     outputs,
                     str(config) if config else None,
+                    overrides,
                     article_metadata=article_metadata,
                 )
             finally:
-                unsubscribe()
+                unsubscribe_stages()
+                unsubscribe_sentences()
 
     # SIGINT/SIGTERM: temporary files removed, the Prefect server stopped, exit 130/143 (cli/signals.py).
     data = run_stoppably(run_check, what=f"check of {article}")

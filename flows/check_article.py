@@ -6,7 +6,7 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.progress import stage_done
+from flows.progress import sentences_verified, stage_done
 from pipeline.checker import shared_checker
 from pipeline.config import load_config
 from pipeline.report import render, report_to_dict, write_atomically
@@ -39,7 +39,7 @@ def retrieve_evidence(config: dict, claims, context):
 
 @task(cache_policy=NO_CACHE, name="verify-claims")
 def verify_claims(config: dict, claims, passages):
-    return shared_checker(config).verify(claims, passages)
+    return shared_checker(config).verify(claims, passages, on_progress=sentences_verified)
 
 
 @task(cache_policy=NO_CACHE, name="check-attribution")

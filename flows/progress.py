@@ -1,10 +1,12 @@
-"""Stage progress for whoever is watching a flow run in this process (the CLI's progress bar)."""
+"""Progress for whoever is watching a flow run in this process (the CLI's progress bars): each stage as it
+finishes, and the verify stage's sentences as they are scored (the long part of a long check)."""
 
 from __future__ import annotations
 
 from typing import Callable
 
 _listeners: list[Callable[[str], None]] = []
+_sentence_listeners: list[Callable[[int, int], None]] = []
 
 
 def subscribe(listener: Callable[[str], None]) -> Callable[[], None]:
@@ -16,3 +18,15 @@ def subscribe(listener: Callable[[str], None]) -> Callable[[], None]:
 def stage_done(stage: str) -> None:
     for listener in list(_listeners):
         listener(stage)
+
+
+def subscribe_sentences(listener: Callable[[int, int], None]) -> Callable[[], None]:
+    """Call ``listener(done, total)`` as the verify stage scores sentences; returns a function that unsubscribes."""
+    _sentence_listeners.append(listener)
+    return lambda: _sentence_listeners.remove(listener)
+
+
+def sentences_verified(done: int, total: int) -> None:
+    """The verify stage's progress callback (`NliVerifier.run`'s ``on_progress``)."""
+    for listener in list(_sentence_listeners):
+        listener(done, total)

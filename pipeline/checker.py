@@ -22,6 +22,7 @@ from pipeline.embed import SentenceEmbedder
 from pipeline.evidence import EvidenceIndex, source_signature
 from pipeline.flags import merge_attribution_flags, quote_flags, verdict_flags
 from pipeline.ingest import read_article
+from pipeline.limits import refuse_too_many_sentences, sentence_limit
 from pipeline.segment import Segmentation, segment
 from pipeline.types import Article, Claim, Flag, Report, RetrievedPassage, Verdict
 
@@ -87,8 +88,11 @@ class ArticleChecker:
     # -- stages -----------------------------------------------------------------------------
 
     def ingest(self, article_path: str | Path) -> Article:
+        """Read the article; one with more sentences than ``limits.max_sentences`` is refused (InputError)."""
         with self._timed("ingest"):
-            return read_article(article_path)
+            article = read_article(article_path)
+            refuse_too_many_sentences(article, sentence_limit(self.config))
+            return article
 
     def segment(self, article: Article) -> Segmentation:
         with self._timed("segment"):
@@ -129,10 +133,13 @@ class ArticleChecker:
             hits = context.index.search([c.text for c in checkable], top_k=cfg["top_k"], candidates=cfg["candidates"], rrf_k=cfg["rrf_k"])
             return {claim.id: passages for claim, passages in zip(checkable, hits)}
 
-    def verify(self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]]) -> dict[str, Verdict]:
+    def verify(
+        self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]], on_progress: Callable[[int, int], None] | None = None
+    ) -> dict[str, Verdict]:
+        """Verdicts of the claims with passages; ``on_progress(done, total)`` follows the NLI scoring (`NliVerifier.run`)."""
         with self._timed("verify"):
             checked = [c for c in claims if c.id in passages]
-            return merge_verdicts(self.verifier.run(checked, passages), self.alignment.run(checked, passages))
+            return merge_verdicts(self.verifier.run(checked, passages, on_progress), self.alignment.run(checked, passages))
 
     def check_attribution(
         self, article: Article, segmentation: Segmentation, context: EvidenceContext, passages: dict[str, list[RetrievedPassage]]

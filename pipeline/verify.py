@@ -11,7 +11,7 @@ import hashlib
 import json
 import warnings
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -21,6 +21,8 @@ from pipeline.types import Claim, EvidenceJudgement, RetrievedPassage, Verdict
 
 NLI_LABELS: tuple[str, ...] = ("entailment", "neutral", "contradiction")
 ENTAILMENT, NEUTRAL, CONTRADICTION = 0, 1, 2
+# `NliVerifier.run` reports progress after every this many batches (length-sorted within each).
+PROGRESS_BATCHES = 4
 
 # Label spellings seen on hub NLI models, normalised (lower case, "-"/" " -> "_").
 _LABEL_SYNONYMS: dict[str, int] = {
@@ -208,6 +210,19 @@ class NliVerifier:
         probabilities /= probabilities.sum(axis=1, keepdims=True)
         return probabilities.astype(np.float32)
 
+    def _predict_reporting(self, pairs: list[tuple[str, str]], claim_ends: list[int], on_progress: Callable[[int, int], None]) -> np.ndarray:
+        """`predict` over ``pairs`` in chunks of whole claims (``claim_ends``: each claim's end in ``pairs``)."""
+        probabilities = np.zeros((len(pairs), 3), dtype=np.float32)
+        chunk = self.batch_size * PROGRESS_BATCHES
+        start = 0
+        on_progress(0, len(claim_ends))
+        for done, end in enumerate(claim_ends, 1):
+            if end - start >= chunk or done == len(claim_ends):
+                probabilities[start:end] = self.predict(pairs[start:end])
+                start = end
+                on_progress(done, len(claim_ends))
+        return probabilities
+
     def decide(self, probabilities: np.ndarray) -> tuple[str, float, int | None]:
         """Aggregate one claim's ``(k, 3)`` passage probabilities into (verdict, confidence, deciding column).
 
@@ -228,10 +243,17 @@ class NliVerifier:
             return "contradicted", best_contra, CONTRADICTION
         return "needs_review", 1.0 - max(best_entail, best_contra), None
 
-    def run(self, claims: Sequence[Claim], passages: Mapping[str, Sequence[RetrievedPassage]]) -> dict[str, Verdict]:
+    def run(
+        self,
+        claims: Sequence[Claim],
+        passages: Mapping[str, Sequence[RetrievedPassage]],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> dict[str, Verdict]:
         """Verdicts for ``claims`` given each claim's retrieved passages (keyed by claim id).
 
-        All (passage, claim) pairs are scored in one batched `predict` call.
+        The (passage, claim) pairs are scored in batched `predict` calls of about `PROGRESS_BATCHES`
+        batches each, in claim order; after each, ``on_progress(claims scored, all claims)`` is called
+        (first with 0), so a caller can show how far the check is and estimate the rest.
         """
         pairs: list[tuple[str, str]] = []
         spans: dict[str, tuple[int, int]] = {}
@@ -239,7 +261,7 @@ class NliVerifier:
             retrieved = passages.get(claim.id, ())
             spans[claim.id] = (len(pairs), len(pairs) + len(retrieved))
             pairs.extend((item.passage.text, claim.text) for item in retrieved)
-        probabilities = self.predict(pairs) if pairs else np.zeros((0, 3), dtype=np.float32)
+        probabilities = self._predict_reporting(pairs, [spans[c.id][1] for c in claims], on_progress or (lambda done, total: None))
 
         verdicts: dict[str, Verdict] = {}
         for claim in claims:
