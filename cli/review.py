@@ -35,13 +35,22 @@ def serve(
     """
     import uvicorn
 
+    from cli.signals import GENTLE_STOP_SECONDS, run_stoppably
     from review.app import create_app
 
     if not 0 < port < 65536:
         raise InputError(f"port must be 1-65535, got {port}")
     application = create_app(database_url=database_url)
     print(f"review app on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
-    uvicorn.run(application, host=host, port=port, log_level="info", proxy_headers=False)
+    # Uvicorn runs in run_stoppably's work thread (so it installs no signal handlers of its own): a signal
+    # asks it to finish its requests and stop the check worker; whatever is still running after
+    # GENTLE_STOP_SECONDS (a check, the models loading) is cut off, and the command exits 130 / 143.
+    # A check cut off stays queued and runs again at the next start.
+    config = uvicorn.Config(
+        application, host=host, port=port, log_level="info", proxy_headers=False, timeout_graceful_shutdown=GENTLE_STOP_SECONDS / 2
+    )
+    server = uvicorn.Server(config)
+    run_stoppably(server.run, what=f"review app on http://{host}:{port}/", stop_gently=lambda: setattr(server, "should_exit", True))
 
 
 def _password(password_stdin: bool) -> str:

@@ -21,6 +21,8 @@ T = TypeVar("T")
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 CHILD_GRACE_SECONDS = 3.0
+# How long work asked to stop gently (a web server closing its connections) may take before it is cut off.
+GENTLE_STOP_SECONDS = 2.5
 
 
 def stop_child_processes(*, grace: float = CHILD_GRACE_SECONDS) -> None:
@@ -56,10 +58,12 @@ def _stop(signum: int, what: str) -> None:
     os._exit(128 + signum)
 
 
-def run_stoppably(work: Callable[[], T], *, what: str) -> T:
+def run_stoppably(work: Callable[[], T], *, what: str, stop_gently: Callable[[], None] | None = None) -> T:
     """Run ``work()`` and return its result; SIGINT or SIGTERM meanwhile stops it (exit 130 / 143).
 
     ``what`` names the work in the one line printed on a signal (``"check of a.txt"``).
+    ``stop_gently``, if given, is called first on a signal (e.g. to let a web server finish its
+    requests); the work then has `GENTLE_STOP_SECONDS` to end before it is cut off all the same.
     Outside the main thread (signals cannot be handled there) ``work`` simply runs.
     """
     if threading.current_thread() is not threading.main_thread():
@@ -72,10 +76,19 @@ def run_stoppably(work: Callable[[], T], *, what: str) -> T:
         except BaseException as exc:  # re-raised in the main thread
             outcome["error"] = exc
 
-    previous = {s: signal.signal(s, lambda signum, _frame: _stop(signum, what)) for s in STOP_SIGNALS}
+    # copy_context: the work sees the context variables (Prefect settings) of the caller.
+    worker = threading.Thread(target=contextvars.copy_context().run, args=(target,), name="factcheck-work", daemon=True)
+
+    def on_signal(signum: int, _frame) -> None:
+        if stop_gently is not None:
+            for stop_signal in STOP_SIGNALS:
+                signal.signal(stop_signal, signal.SIG_IGN)
+            stop_gently()
+            worker.join(GENTLE_STOP_SECONDS)
+        _stop(signum, what)
+
+    previous = {s: signal.signal(s, on_signal) for s in STOP_SIGNALS}
     try:
-        # copy_context: the work sees the context variables (Prefect settings) of the caller.
-        worker = threading.Thread(target=contextvars.copy_context().run, args=(target,), name="factcheck-work", daemon=True)
         worker.start()
         while worker.is_alive():
             worker.join(0.2)  # the wait wakes for signals; the handler runs here, in the main thread

@@ -74,3 +74,51 @@ def test_stale_temporary_report_is_removed_by_the_next_write(tmp_path):
     other.write_text("keep")
     write_atomically(tmp_path / "r.json", "{}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == [".r.json.notes", "r.json"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(process: subprocess.Popen, port: int, *, timeout: float = 120) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("factcheck serve did not answer")
+
+
+@pytest.mark.parametrize("stop, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_signal_stops_serve_and_its_check_worker_within_5_seconds(tmp_path, stop, code):
+    """The worker is still loading the shipped models when the signal comes: it is cut off, not waited for."""
+    port = _free_port()
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
+    command = [sys.executable, "-m", "cli", "serve", "--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'review.db'}"]
+    serve = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_until_serving(serve, port)
+        started = time.monotonic()
+        serve.send_signal(stop)
+        _, stderr = serve.communicate(timeout=30)
+        elapsed = time.monotonic() - started
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+    assert serve.returncode == code
+    assert elapsed < 5, elapsed
+    assert stderr.strip().splitlines()[-1] == f"stopped by {stop.name}: review app on http://127.0.0.1:{port}/ not finished"
+    import socket
+
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass  # nothing listens on the port any more
