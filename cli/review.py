@@ -105,51 +105,46 @@ def _engine(database_url: str | None):
     return get_engine(database_url)
 
 
+def _account_action(action: str, username: str, database_url: str | None, value: str = "") -> None:
+    """Do what the admin page's button of the same name does, and print what it says."""
+    from review.accounts import apply_account_action
+
+    print(apply_account_action(_engine(database_url), action, username, value))
+
+
 @users_app.command("passwd")
 @one_line_errors
 def users_passwd(username: Username, password_stdin: PasswordStdin = False, database_url: DatabaseUrl = None) -> None:
     """Set a new password; every session of the account ends."""
-    from review.accounts import set_password
-
-    ended = set_password(_engine(database_url), username, _password(password_stdin))
-    print(f"new password for {username!r}; {ended} session(s) ended")
+    _account_action("password", username, database_url, _password(password_stdin))
 
 
 @users_app.command("disable")
 @one_line_errors
 def users_disable(username: Username, database_url: DatabaseUrl = None) -> None:
     """Disable an account (it cannot log in); every session of it ends."""
-    from review.accounts import disable_user
-
-    print(f"disabled {username!r}; {disable_user(_engine(database_url), username)} session(s) ended")
+    _account_action("disable", username, database_url)
 
 
 @users_app.command("enable")
 @one_line_errors
 def users_enable(username: Username, database_url: DatabaseUrl = None) -> None:
     """Enable a disabled account again."""
-    from review.accounts import enable_user
-
-    enable_user(_engine(database_url), username)
-    print(f"enabled {username!r}")
+    _account_action("enable", username, database_url)
 
 
 @users_app.command("remove")
 @one_line_errors
 def users_remove(username: Username, database_url: DatabaseUrl = None) -> None:
     """Remove an account; its sessions end. One with decisions or comments stays only as their author's name."""
-    from review.accounts import remove_user
-
-    print(f"{remove_user(_engine(database_url), username)} {username!r}")
+    _account_action("remove", username, database_url)
 
 
 @users_app.command("unlock")
 @one_line_errors
 def users_unlock(username: Username, database_url: DatabaseUrl = None) -> None:
     """Lift the lockout (and failed-login count) of an account."""
-    from review.accounts import unlock_user
-
-    print(f"unlocked {username!r}" if unlock_user(_engine(database_url), username) else f"{username!r} was not locked")
+    _account_action("unlock", username, database_url)
 
 
 @users_app.command("role")
@@ -160,10 +155,7 @@ def users_role(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Make an account an editor or an admin."""
-    from review.accounts import set_role
-
-    set_role(_engine(database_url), username, role)
-    print(f"{username!r} is now {role}")
+    _account_action("role", username, database_url, role)
 
 
 def _session(database_url: str | None):

@@ -111,9 +111,13 @@ class OrganizationSettings(Section):
 class ReviewSettings(Section):
     record_runs: Flag = True
     database_url: OptionalText = None
-    secret_key: OptionalText = None
     https_only_cookies: Flag = False
     session_max_age: PositiveInt = 43_200
+    session_idle_timeout: PositiveInt = 7_200
+    allowed_origins: list[Text] = []
+    login_free_failures: NonNegativeInt = 3
+    login_max_delay: PositiveInt = 300
+    login_lockout_failures: PositiveInt = 10
     organization: OrganizationSettings = OrganizationSettings()
 
 
