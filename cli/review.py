@@ -30,6 +30,9 @@ def serve(
 ) -> None:
     """Serve the editors' review web app (log in with an account from `factcheck users add`).
 
+    Refuses to start on a review database whose schema is older than this version's (run
+    `factcheck db upgrade`); an empty database is given the schema.
+
     The app's check worker loads the pipeline's models once, in the background, and runs the
     checks editors start from the "New check" page one after another.
     """
@@ -38,8 +41,11 @@ def serve(
     from cli.signals import GENTLE_STOP_SECONDS, run_stoppably
     from review.app import create_app
 
+    from review.store import get_engine
+
     if not 0 < port < 65536:
         raise InputError(f"port must be 1-65535, got {port}")
+    get_engine(database_url, upgrade_existing=False)  # an older schema: one line telling to run `factcheck db upgrade`
     application = create_app(database_url=database_url)
     print(f"review app on http://{host}:{port}/ (Ctrl+C to stop)", file=sys.stderr)
     # Uvicorn runs in run_stoppably's work thread (so it installs no signal handlers of its own): a signal

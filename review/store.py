@@ -9,7 +9,11 @@ or ``open``), ``comments`` (a thread per flag) and ``check_jobs`` (checks starte
 browser, queued for the app's worker).
 
 The schema is created and upgraded by the Alembic migrations in ``review/migrations``,
-run programmatically (``upgrade head``) the first time a process opens a database URL.
+run programmatically (``upgrade head``) the first time a process opens a database URL: an
+empty database gets the whole schema, an existing SQLite file is upgraded in place. A shared
+server's database (PostgreSQL) at an older revision is refused instead (:class:`SchemaOutOfDate`):
+it is upgraded once, deliberately, with ``factcheck db upgrade``, not by whichever worker
+starts first.
 """
 
 from __future__ import annotations
@@ -328,7 +332,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _shown(url: str) -> str:
+def shown_url(url: str) -> str:
+    """``url`` with its password hidden, for messages."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
@@ -355,7 +360,7 @@ def _create_engine(url: str) -> Engine:
         parsed = make_url(url)
         parsed.get_dialect()
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise InputError(f"not a usable database URL: {_shown(url)} ({exc})") from exc
+        raise InputError(f"not a usable database URL: {shown_url(url)} ({exc})") from exc
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database in ("", ":memory:"):
@@ -369,14 +374,75 @@ def _create_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Run the Alembic migrations up to ``head`` on ``engine``."""
-    from alembic import command
+class SchemaOutOfDate(InputError):
+    """The database's schema revision is not the one this code needs."""
+
+
+def open_engine(url: str) -> Engine:
+    """A new engine for ``url``, its schema neither checked nor touched (``factcheck db``)."""
+    try:
+        return _create_engine(url)
+    except ImportError as exc:
+        raise InputError(f"the database driver for {shown_url(url)} is not installed: {exc.name}") from exc
+
+
+def _alembic_config():
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR).replace("%", "%%"))
     config.set_main_option("path_separator", "os")
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration's revision id: the schema this code needs."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: no migration has run on it)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_schema(engine: Engine, *, allow_upgrade: bool) -> str | None:
+    """The database's revision if it is ``head``, or None when it needs migrations that may run now.
+
+    Raises:
+        SchemaOutOfDate: The database is at another revision and ``allow_upgrade`` is false,
+            or it is at a revision this code does not know (written by a newer version).
+    """
+    current, head = schema_revision(engine), head_revision()
+    if current == head:
+        return current
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        ScriptDirectory.from_config(_alembic_config()).get_revision(current)
+    except CommandError:
+        raise SchemaOutOfDate(
+            f"the review database {shown_url(engine.url.render_as_string())} is at revision {current}, "
+            f"which this version of factcheck does not know (it needs {head}); upgrade factcheck"
+        ) from None
+    if not allow_upgrade:
+        raise SchemaOutOfDate(
+            f"the review database {shown_url(engine.url.render_as_string())} is at revision {current or 'none (empty)'}, "
+            f"this version needs {head}: run `factcheck db upgrade`"
+        )
+    return None
+
+
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to ``revision`` on ``engine``."""
+    from alembic import command
+
+    config = _alembic_config()
     with engine.connect() as connection:
         # SQLite's batch mode rebuilds a table (copy, drop, rename) to add a constraint; with
         # foreign keys on, dropping the old table would cascade-delete every child row.
@@ -387,31 +453,43 @@ def upgrade_schema(engine: Engine) -> None:
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
-                command.upgrade(config, "head")
+                command.upgrade(config, revision)
         finally:
             if sqlite:
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
 
 
-def get_engine(database_url: str | None = None) -> Engine:
-    """An engine for ``database_url`` (see :func:`review.settings.database_url`), schema upgraded.
+def _upgrades_itself(engine: Engine, upgrade_existing: bool) -> bool:
+    """Whether opening the database may migrate it: an empty one, or (``upgrade_existing``) a SQLite file."""
+    return schema_revision(engine) is None or (upgrade_existing and engine.dialect.name == "sqlite")
 
-    Engines are cached per URL, so migrations run once per process and URL.
+
+def get_engine(database_url: str | None = None, *, upgrade_existing: bool = True) -> Engine:
+    """An engine for ``database_url`` (see :func:`review.settings.database_url`) whose schema is current.
+
+    An empty database is given the schema. An existing SQLite file at an older revision is
+    upgraded in place, unless ``upgrade_existing`` is false (``factcheck serve``); an existing
+    database on a server never is. Engines are cached per URL, so the check runs once per
+    process and URL.
+
+    Raises:
+        SchemaOutOfDate: The schema is not current and may not be migrated here.
     """
     url = settings.database_url(database_url)
     with _engines_lock:
         engine = _engines.get(url)
         if engine is None:
+            engine = open_engine(url)
             try:
-                engine = _create_engine(url)
-            except ImportError as exc:
-                raise InputError(f"the database driver for {_shown(url)} is not installed: {exc.name}") from exc
-            try:
-                upgrade_schema(engine)
+                if check_schema(engine, allow_upgrade=_upgrades_itself(engine, upgrade_existing)) is None:
+                    upgrade_schema(engine)
+            except SchemaOutOfDate:
+                engine.dispose()
+                raise
             except OperationalError as exc:
                 engine.dispose()
-                raise InputError(f"cannot open the review database {_shown(url)}: {exc.orig}") from exc
+                raise InputError(f"cannot open the review database {shown_url(url)}: {exc.orig}") from exc
             _engines[url] = engine
     return engine
 
