@@ -127,9 +127,14 @@ def check(
             bar = progress.add_task("starting", total=len(STAGES))
             sentences = progress.add_task("verify: sentences", total=None, visible=False, estimate=True)
             unsubscribe_stages = subscribe(lambda stage: progress.update(bar, advance=1, description=f"{stage} done"))
-            unsubscribe_sentences = subscribe_sentences(
-                lambda done, total: progress.update(sentences, completed=done, total=total, visible=done < total)
-            )
+
+            def sentences_done(done: int, total: int) -> None:
+                if done == 0:  # the verify stage starts: its clock (elapsed and estimate) starts now
+                    progress.reset(sentences, total=total, visible=total > 0)
+                else:
+                    progress.update(sentences, completed=done, visible=done < total)
+
+            unsubscribe_sentences = subscribe_sentences(sentences_done)
             try:
                 return check_article_flow(
                     str(article),

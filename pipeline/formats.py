@@ -12,6 +12,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.errors import InputError
 from pipeline.io import decode_text
@@ -90,8 +91,18 @@ def reflow_pdf_page(page_text: str) -> str:
     return "\n".join(p for p in paragraphs if p)
 
 
+def join_pdf_pages(pages: list[str]) -> str:
+    """Reflowed pages separated by a blank line, except where a paragraph runs on over the page break
+    (the page ends mid-sentence): there the two halves are joined with a space."""
+    text = ""
+    for page in pages:
+        separator = "" if not text else "\n\n" if _SENTENCE_END.search(text) else " "
+        text = f"{text}{separator}{page}"
+    return text
+
+
 def read_pdf(raw: bytes, what: str) -> Document:
-    """The text of every page of a PDF, reflowed into paragraphs (pages separated by a blank line).
+    """The text of every page of a PDF, reflowed into paragraphs (`reflow_pdf_page`, `join_pdf_pages`).
 
     Raises:
         InputError: a damaged or encrypted PDF, or one without a text layer (scanned pages, images only).
@@ -110,7 +121,7 @@ def read_pdf(raw: bytes, what: str) -> Document:
         title = str((reader.metadata or {}).get("/Title") or "").strip()
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{what} is a damaged PDF ({type(exc).__name__}: {exc})") from None
-    text = "\n\n".join(page for page in pages if page.strip())
+    text = join_pdf_pages([page for page in pages if page.strip()])
     if not text.strip():
         raise InputError(f"{what} is a PDF with no text layer ({len(pages)} page(s), scanned or images only); run OCR on it first")
     return Document(text, title, "pdf")
@@ -149,3 +160,17 @@ def read_document(raw: bytes, suffix: str, what: str) -> Document:
     if suffix in DOCX_SUFFIXES:
         return read_docx(raw, what)
     return Document(decode_text(raw, what), "", suffix.lstrip(".") or "txt")
+
+
+def read_document_file(path: str | Path, what: str) -> Document:
+    """`read_document` of the file ``path``; ``what`` names it in errors (``"evidence"``).
+
+    Raises:
+        InputError: the file cannot be read (missing, a directory, no permission), or `read_document` refuses it.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # missing, a directory, unreadable
+        raise InputError(f"cannot read {what} {path}: {exc.strerror}") from None
+    return read_document(raw, path.suffix.lower(), f"{what} {path}")

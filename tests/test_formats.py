@@ -82,6 +82,15 @@ def test_reflow_keeps_short_sentence_lines_as_paragraph_ends():
     ]
 
 
+def test_a_paragraph_running_over_a_page_break_stays_one():
+    from pipeline.formats import join_pdf_pages
+
+    assert join_pdf_pages(["One ends here.\nThe next runs over the", "page break. Then a new one."]) == (
+        "One ends here.\nThe next runs over the page break. Then a new one."
+    )
+    assert join_pdf_pages(["A page ends a sentence.", "A new page."]) == "A page ends a sentence.\n\nA new page."
+
+
 def _zip_without_document(path):
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notes.txt", "not a Word document")
@@ -123,3 +132,50 @@ def test_content_that_does_not_match_the_suffix_is_refused_with_one_line(tmp_pat
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [f"error: {caught.value}"]
     assert not (tmp_path / "r.json").exists()
+
+
+EVIDENCE = [
+    "Kim Jong Un and Moon Jae-in met at Panmunjom on 27 April 2018, the first inter-Korean summit in more than a decade.",
+    "The two leaders signed the Panmunjom Declaration, committing to the complete denuclearisation of the peninsula.",
+]
+
+
+@pytest.mark.parametrize("suffix, make", [(".pdf", make_pdf), (".docx", make_docx)])
+def test_evidence_pdf_or_docx_in_a_folder_or_given_directly_is_one_passage_per_paragraph(tmp_path, suffix, make):
+    from pipeline.evidence import load_evidence
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    document = make(folder / f"summit{suffix}", EVIDENCE, title="Inter-Korean summit")
+    (folder / "notes.txt").write_text("A plain text passage about the border village.\n", encoding="utf-8")
+    passages = load_evidence([folder])
+    texts = [p.text for p in passages if p.source == f"summit{suffix}"]
+    assert EVIDENCE[0] in texts and EVIDENCE[1] in texts
+    assert {p.title for p in passages if p.source == f"summit{suffix}"} == {"Inter-Korean summit"}
+    assert "A plain text passage about the border village." in [p.text for p in passages]
+    direct = load_evidence([document])
+    assert EVIDENCE[1] in [p.text for p in direct]
+
+
+def test_an_evidence_pdf_passage_is_found_by_retrieval(tmp_path):
+    from pipeline.embed import SentenceEmbedder
+    from pipeline.evidence import EvidenceIndex
+    from tests.tiny_models import minilm_path
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    make_pdf(folder / "summit.pdf", EVIDENCE)
+    (folder / "other.txt").write_text("The central bank cut interest rates by a quarter point on Thursday.\n", encoding="utf-8")
+    index = EvidenceIndex.for_files([folder], tmp_path / "index", SentenceEmbedder(minilm_path()), ann_threshold=10_000)
+    [hits] = index.search(["Which declaration did the two leaders sign at Panmunjom?"], top_k=1, candidates=10, rrf_k=60)
+    assert hits[0].passage.text == EVIDENCE[1] and hits[0].passage.source == "summit.pdf"
+
+
+def test_evidence_named_pdf_that_is_not_one_is_refused(tmp_path):
+    from pipeline.evidence import load_evidence
+
+    folder = tmp_path / "evidence"
+    folder.mkdir()
+    (folder / "fake.pdf").write_text("just text", encoding="utf-8")
+    with pytest.raises(InputError, match=r"^evidence .*fake\.pdf is named \.pdf but is not a PDF"):
+        load_evidence([folder])
