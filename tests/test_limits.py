@@ -87,3 +87,43 @@ def test_verify_reports_sentences_done_out_of_all(tiny_nli_model):
     assert {total for _, total in seen} == {10}
     # the same verdicts as without a callback
     assert {k: (v.label, v.confidence) for k, v in verifier.run(claims, passages).items()} == {k: (v.label, v.confidence) for k, v in verdicts.items()}
+
+
+def test_the_review_apps_new_check_fails_with_the_same_line(tmp_path, tiny_config):
+    import time
+
+    from sqlalchemy.orm import Session
+
+    from review import store
+    from review.worker import CheckWorker
+
+    url = f"sqlite:///{tmp_path / 'review.sqlite'}"
+    user = store.add_user("alice", "correct horse battery staple", database_url=url)
+    with Session(store.get_engine(url)) as db, db.begin():
+        job = store.CheckJob(user_id=user, title="Long", filename="long.txt", source_text=BUNDLED_ARTICLE.read_text(encoding="utf-8"), evidence_set="default")
+        db.add(job)
+        db.flush()
+        job_id = job.id
+    # ArticleChecker itself, not warmed: the refusal must come before any model is needed.
+    worker = CheckWorker(url, load_config(tiny_config, {"limits": {"max_sentences": 3}}), checker=ArticleChecker)
+    worker.start()
+    try:
+        worker.submit(job_id)
+        deadline = time.monotonic() + 60
+        while (job := _job(store, url, job_id)).status in ("queued", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    finally:
+        worker.stop()
+        store.dispose_engines()
+    assert job.status == "failed"
+    assert f"has {BUNDLED_SENTENCES} sentences; the limit is 3 (--max-sentences" in job.error
+
+
+def _job(store, url, job_id):
+    from sqlalchemy.orm import Session
+
+    with Session(store.get_engine(url)) as db:
+        job = db.get(store.CheckJob, job_id)
+        db.expunge(job)
+        return job
