@@ -32,7 +32,7 @@ class EvidenceContext:
     """An indexed evidence set and the user's roster file; people named in the evidence join per article."""
 
     paths: tuple[str, ...]
-    index: EvidenceIndex
+    index: EvidenceIndex  # or a pipeline.evidence_postgres.PostgresEvidenceStore (evidence.backend: postgres)
     roster: Roster | None
     signature: tuple[str | None, str | None] = (None, None)  # of the evidence files and the roster file when opened
 
@@ -118,12 +118,18 @@ class ArticleChecker:
             signature = (source_signature(paths), source_signature([roster_path]) if roster_path else None)
             known = self._evidence.get(key)
             if known is None or known.signature != signature or signature[0] is None:
-                index = EvidenceIndex.for_files(
-                    paths, resolve_path(evidence_cfg["index_dir"]), self.embedder, ann_threshold=evidence_cfg["ann_threshold"]
-                )
+                index = self._open_index(paths, evidence_cfg)
                 roster = read_roster_csv(roster_path) if roster_path else None
                 self._evidence[key] = EvidenceContext(paths, index, roster, signature)
             return self._evidence[key]
+
+    def _open_index(self, paths: Sequence[str], evidence_cfg: dict):
+        """The embedded index of the evidence set, or the shared PostgreSQL store with the set added (``evidence.backend``)."""
+        if evidence_cfg.get("backend") == "postgres":
+            from pipeline.evidence_postgres import store_for_files
+
+            return store_for_files(paths, evidence_cfg["database_url"], self.embedder)
+        return EvidenceIndex.for_files(paths, resolve_path(evidence_cfg["index_dir"]), self.embedder, ann_threshold=evidence_cfg["ann_threshold"])
 
     def retrieve(self, claims: Sequence[Claim], context: EvidenceContext) -> dict[str, list[RetrievedPassage]]:
         """Top passages for every claim that states something checkable, check-worthy or not."""

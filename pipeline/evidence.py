@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from contextlib import closing
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -317,21 +317,40 @@ class EvidenceIndex:
 
     def search(self, queries: Sequence[str], *, top_k: int = 5, candidates: int = 30, rrf_k: int = 60) -> list[list[RetrievedPassage]]:
         """Hybrid search: reciprocal rank fusion of BM25 and dense rankings, ``top_k`` per query."""
-        if top_k <= 0:
-            raise ValueError(f"top_k must be > 0, got {top_k}")
-        if not queries:
-            return []
-        dense_hits = self.dense(self.embedder.encode(list(queries)), candidates)
-        ranked = []
-        for query, dense_row in zip(queries, dense_hits):
-            fused: dict[int, float] = {}
-            for ranking in (self.bm25(query, candidates), dense_row):
-                for rank, (row, _) in enumerate(ranking):
-                    fused[row] = fused.get(row, 0.0) + 1.0 / (rrf_k + rank + 1)
-            ranked.append(sorted(fused.items(), key=lambda item: -item[1])[:top_k])
-        rows = list(dict.fromkeys(row for best in ranked for row, _ in best))
-        passages = dict(zip(rows, self.passages_at(rows)))
-        return [[RetrievedPassage(passages[row], score) for row, score in best] for best in ranked]
+        return hybrid_search(self, queries, top_k=top_k, candidates=candidates, rrf_k=rrf_k)
+
+
+class RankedStore(Protocol):
+    """What hybrid search reads: this index, or the PostgreSQL store (`pipeline.evidence_postgres`)."""
+
+    embedder: SentenceEmbedder
+
+    def bm25(self, query: str, k: int) -> list[tuple[int, float]]: ...
+
+    def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]: ...
+
+    def passages_at(self, rows: Sequence[int]) -> list[Passage]: ...
+
+
+def hybrid_search(
+    store: RankedStore, queries: Sequence[str], *, top_k: int = 5, candidates: int = 30, rrf_k: int = 60
+) -> list[list[RetrievedPassage]]:
+    """Reciprocal rank fusion of ``store``'s BM25 and dense rankings (``candidates`` each), ``top_k`` per query."""
+    if top_k <= 0:
+        raise ValueError(f"top_k must be > 0, got {top_k}")
+    if not queries:
+        return []
+    dense_hits = store.dense(store.embedder.encode(list(queries)), candidates)
+    ranked = []
+    for query, dense_row in zip(queries, dense_hits):
+        fused: dict[int, float] = {}
+        for ranking in (store.bm25(query, candidates), dense_row):
+            for rank, (row, _) in enumerate(ranking):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (rrf_k + rank + 1)
+        ranked.append(sorted(fused.items(), key=lambda item: -item[1])[:top_k])
+    rows = list(dict.fromkeys(row for best in ranked for row, _ in best))
+    passages = dict(zip(rows, store.passages_at(rows)))
+    return [[RetrievedPassage(passages[row], score) for row, score in best] for best in ranked]
 
 
 def _hnsw(vectors: np.ndarray, *, neighbours: int = 32, ef_search: int = 64):

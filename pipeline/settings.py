@@ -56,6 +56,11 @@ class EvidenceSettings(Section):
     candidates: PositiveInt = 30
     rrf_k: NonNegativeInt = 60
     ann_threshold: PositiveInt = 50_000
+    # embedded: an index folder per evidence set under index_dir; postgres: one shared store at database_url (docs/desk.md)
+    backend: Annotated[Literal["embedded", "postgres"], Field(description='"embedded" or "postgres"')] = "embedded"
+    database_url: Annotated[
+        Optional[str], Field(pattern=r"^postgres(ql)?(\+\w+)?://", description="a postgresql:// URL or null")
+    ] = None
 
 
 class EmbedderSettings(Section):
@@ -363,6 +368,9 @@ def load_settings(
     """
     layers = config_layers(path, overrides)
     settings = validate_layers(layers)
+    if settings.evidence.backend == "postgres" and not settings.evidence.database_url:
+        loc = ("evidence", "database_url")
+        raise ConfigError(f"{_source(layers, loc)}: {_key(loc)} must be a postgresql:// URL when evidence.backend is postgres, got None")
     if require_models:
         refuse_missing_models(settings, layers)
     return settings
