@@ -1,6 +1,7 @@
 """Seconds per article, end to end: a cold process, and warm (models loaded) with and without Prefect.
 
     python bench/check_article.py [--article PATH] [--repeats 5] [--config FILE]
+    python bench/check_article.py --evidence-sizes 1000 20000 100000 1000000 [--synthetic-vectors] [--repeats 3]
 
 Prints, in one run:
   first  `factcheck check` in a fresh process on a machine where Prefect has no database yet
@@ -8,12 +9,24 @@ Prints, in one run:
   warm   `ArticleChecker.check` in this process after `warm_up()` (the baseline for the ratios)
   flow   the `check-article` Prefect flow in this process, models already loaded
 and the share of each stage in the warm time, and Prefect's own overhead (flow - warm).
+
+With ``--evidence-sizes``, instead: for each size N, the bundled article's evidence inside an archive of
+N passages (the rest distinct Wikipedia sentences from ``../shared/data/nli``, read from there, then
+deterministic splices of two of them once those run out). One fresh process builds the index (build
+seconds, peak RSS), another loads the models and times the warm check: the index opened from disk as
+by a new ``factcheck check`` (`ArticleChecker.forget_evidence`), then every stage, median of
+``--repeats``, with its peak RSS; the table gives each size's ratio against the first size.
+``--synthetic-vectors`` gives the filler passages random unit vectors (the article's own evidence is
+embedded for real) and prints the measured embedding rate, so a large archive's build time is that
+of everything but MiniLM on the filler.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,12 +57,167 @@ def time_cold(article: Path, config: str | None) -> tuple[float, float]:
         return times[0], times[1]
 
 
+BUNDLED_EVIDENCE = ROOT / "examples" / "north_korea" / "evidence.jsonl"
+FILLER_SOURCES = [ROOT.parent / "shared" / "data" / "nli" / name for name in ("vitaminc_train.jsonl", "fever_nli.jsonl", "vitaminc_dev.jsonl", "fever_evidence.jsonl")]
+
+
+def distinct_sentences(sources: list[Path]) -> list[str]:
+    """Every distinct premise of the NLI files (one per 60-character opening: VitaminC keeps several revisions of a sentence)."""
+    seen: set[str] = set()
+    sentences = []
+    for source in sources:
+        with source.open(encoding="utf-8") as handle:
+            for line in handle:
+                text = " ".join(json.loads(line)["premise"].split())
+                if len(text) > 20 and text[:60] not in seen:
+                    seen.add(text[:60])
+                    sentences.append(text)
+    return sentences
+
+
+def filler_passages(n: int, pool: list[str]) -> list[dict]:
+    """``n`` unrelated passages: the pool's sentences, then splices (first half of one, second half of another), all distinct."""
+    rows = []
+    for i in range(n):
+        if i < len(pool):
+            text = pool[i]
+        else:
+            head, tail = pool[i % len(pool)].split(), pool[(i * 7919 + i // len(pool)) % len(pool)].split()
+            text = " ".join(head[: len(head) // 2] + tail[len(tail) // 2 :]) + f" ({i // len(pool)})"
+        rows.append({"id": f"filler-{i:07d}", "text": text, "source": "Wikipedia (NLI premises)"})
+    return rows
+
+
+def write_archive(path: Path, size: int) -> int:
+    """The bundled evidence plus filler up to ``size`` passages, as JSON Lines; returns the bundled passages' count."""
+    bundled = BUNDLED_EVIDENCE.read_text(encoding="utf-8").splitlines()
+    rows = filler_passages(max(0, size - len(bundled)), distinct_sentences(FILLER_SOURCES))
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(line + "\n" for line in bundled)
+        handle.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
+    return len(bundled)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def sized_config(config: str | None, index_dir: Path) -> dict:
+    from pipeline.config import load_config
+
+    return load_config(config, {"evidence": {"index_dir": str(index_dir)}})
+
+
+def build_archive_index(archive: Path, bundled: int, index_dir: Path, config: str | None, synthetic: bool) -> dict:
+    """Build the archive's index in this process (as the first check would), recording its source signature."""
+    import numpy as np
+
+    from pipeline.checker import ArticleChecker
+    from pipeline.evidence import EvidenceIndex, load_evidence
+
+    cfg = sized_config(config, index_dir)
+    checker = ArticleChecker(cfg)
+    embedder, result = checker.embedder, {}
+    start = time.perf_counter()
+    if synthetic:
+        passages = load_evidence([archive])
+        vectors = np.random.default_rng(17).standard_normal((len(passages), 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors[:bundled] = embedder.encode([p.text for p in passages[:bundled]])
+        EvidenceIndex.build_or_load(passages, index_dir, embedder, vectors=vectors, ann_threshold=cfg["evidence"]["ann_threshold"])
+        sample = [p.text for p in passages[bundled : bundled + 512]]
+        if sample:
+            rate_start = time.perf_counter()
+            embedder.encode(sample)
+            result["embed_per_s"] = len(sample) / (time.perf_counter() - rate_start)
+            start += time.perf_counter() - rate_start  # the rate sample is not part of the build
+    checker.evidence([archive])  # reads the file once more (its signature is new), records it; builds when not synthetic
+    result.update(build_s=time.perf_counter() - start, build_rss_mb=peak_rss_mb())
+    return result
+
+
+def time_warm_checks(article: Path, archive: Path, index_dir: Path, config: str | None, repeats: int) -> dict:
+    """Median warm check over ``repeats``, the index opened from disk each time, and each stage's median."""
+    from pipeline.checker import ArticleChecker
+
+    checker = ArticleChecker(sized_config(config, index_dir))
+    checker.warm_up()
+    checker.check(article, [archive])
+    totals, stages = [], {}
+    for _ in range(repeats):
+        checker.forget_evidence()
+        start = time.perf_counter()
+        report = checker.check(article, [archive])
+        totals.append(time.perf_counter() - start)
+        for stage, seconds in report.timings.items():
+            stages.setdefault(stage, []).append(seconds)
+    flags = sorted(f"{f.type}:{f.text}" for f in report.flags)
+    return {
+        "check_s": statistics.median(totals),
+        "stages": {k: statistics.median(v) for k, v in stages.items()},
+        "check_rss_mb": peak_rss_mb(),
+        "flags": flags,
+    }
+
+
+def run_child(args: argparse.Namespace) -> None:
+    """One step of --evidence-sizes in this fresh process; prints its JSON result."""
+    work = args.work
+    archive, index_dir = work / "archive.jsonl", work / "indexes"
+    if args.child == "build":
+        bundled = write_archive(archive, args.size)
+        result = build_archive_index(archive, bundled, index_dir, args.config, args.synthetic_vectors)
+    else:
+        result = time_warm_checks(args.article, archive, index_dir, args.config, args.repeats)
+    print("RESULT " + json.dumps(result))
+
+
+def child_result(args: argparse.Namespace, step: str, size: int, work: Path) -> dict:
+    command = [sys.executable, __file__, "--child", step, "--size", str(size), "--work", str(work), "--article", str(args.article), "--repeats", str(args.repeats)]
+    command += ["--config", args.config] if args.config else []
+    command += ["--synthetic-vectors"] if args.synthetic_vectors else []
+    done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))[7:])
+
+
+def compare_sizes(args: argparse.Namespace) -> None:
+    """The --evidence-sizes table: build and warm check per size, each in fresh processes, ratios against the first size."""
+    vectors = "random unit vectors for the filler passages (--synthetic-vectors)" if args.synthetic_vectors else "MiniLM for every passage"
+    print(f"article: {args.article.name}, {os.cpu_count()} CPUs; archive = bundled evidence + filler; vectors: {vectors}")
+    rows = []
+    for size in args.evidence_sizes:
+        with tempfile.TemporaryDirectory(prefix=f"check-{size}-") as tmp:
+            built = child_result(args, "build", size, Path(tmp))
+            rows.append((size, built, child_result(args, "check", size, Path(tmp))))
+        size_, b, c = rows[-1]
+        rate = f", MiniLM {b['embed_per_s']:.0f} passages/s (whole archive would take {size_ / b['embed_per_s'] / 60:.0f} min)" if "embed_per_s" in b else ""
+        print(f"  {size_:>9,} built in {b['build_s']:.1f} s (peak {b['build_rss_mb']:.0f} MB){rate}", flush=True)
+    base = rows[0][2]
+    stage_names = [s for s in ("evidence", "retrieve", "verify", "attribution", "segment", "claims") if s in base["stages"]]
+    print(f"\n{'passages':>10} {'build s':>8} {'check s':>8} {'ratio':>6} " + " ".join(f"{s[:9]:>9}" for s in stage_names) + f" {'peak MB':>8}")
+    for size, b, c in rows:
+        stage_cells = " ".join(f"{c['stages'].get(s, 0.0):9.3f}" for s in stage_names)
+        print(f"{size:>10,} {b['build_s']:8.1f} {c['check_s']:8.2f} {c['check_s'] / base['check_s']:5.2f}x {stage_cells} {c['check_rss_mb']:8.0f}")
+    for size, _, c in rows[1:]:
+        extra = sorted(set(c["flags"]) - set(base["flags"]))
+        print(f"flags at {size:,} not at {rows[0][0]:,}: {extra or 'none'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--article", type=Path, default=ROOT / "examples" / "north_korea" / "article.txt")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--config", default=None)
+    parser.add_argument("--evidence-sizes", type=int, nargs="+", metavar="N", help="Warm check inside archives of N passages (see above).")
+    parser.add_argument("--synthetic-vectors", action="store_true", help="With --evidence-sizes: random unit vectors for the filler passages.")
+    parser.add_argument("--child", choices=("build", "check"), help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return run_child(args)
+    if args.evidence_sizes:
+        return compare_sizes(args)
 
     first, cold = time_cold(args.article, args.config)
 

@@ -3,10 +3,51 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+
+
+_DIGESTS: dict[tuple[str, int, int], str] = {}  # (path, size, mtime_ns) -> sha256 prefix, in this process
+
+
+def digest_cache_file() -> Path:
+    """Where weight digests are kept between processes, under `pipeline.config.data_dir` (``$FACTCHECK_HOME``)."""
+    from pipeline.config import data_dir
+
+    return data_dir() / "weight_digests.json"
+
+
+def weights_digest(weights: Path) -> str:
+    """The first 8 hex digits of the sha256 of ``weights``, hashed only when its path, size or modification
+    time is not one already hashed (in this process or recorded in `digest_cache_file`)."""
+    stat = weights.stat()
+    key = (str(weights.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key in _DIGESTS:
+        return _DIGESTS[key]
+    store = digest_cache_file()
+    try:
+        recorded = json.loads(store.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        recorded = {}
+    name = json.dumps(key)
+    digest = recorded.get(name) if isinstance(recorded, dict) else None
+    if not isinstance(digest, str):
+        with weights.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()[:8]
+        recorded = {**(recorded if isinstance(recorded, dict) else {}), name: digest}
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            partial = store.with_name(f"{store.name}.{os.getpid()}")
+            partial.write_text(json.dumps(recorded), encoding="utf-8")
+            os.replace(partial, store)  # atomic: a concurrent reader sees the old or the new file
+        except OSError:
+            pass  # a read-only cache only costs hashing again next time
+    _DIGESTS[key] = digest
+    return digest
 
 
 def default_embedder_path() -> Path:
@@ -31,7 +72,7 @@ class SentenceEmbedder:
     def model_name(self) -> str:
         path = self.model_path or default_embedder_path()
         weights = path / "model.safetensors"
-        digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:8] if weights.exists() else "unknown"
+        digest = weights_digest(weights) if weights.exists() else "unknown"
         return f"{path.name}@{digest}"
 
     def warm_up(self) -> None:

@@ -98,7 +98,7 @@ def test_index_stores_who_each_passage_names_and_its_quotations(tmp_path, embedd
     rows = PASSAGES + [{"id": "q", "text": "“We will keep rates steady until inflation falls,” said Jerome Powell, Chair of the Federal Reserve."}]
     index = EvidenceIndex.build_or_load(load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)]), tmp_path / "idx", embedder)
     ((passage, names),) = index.names_of(["q"])
-    assert passage.id == "q" and names.people == (("Jerome Powell", "Chair of the Federal Reserve."),)
+    assert passage.id == "q" and names.people == (("Jerome Powell", "Chair of the Federal Reserve"),)
     assert index.names_of(["olympics"])[0][1].people == ()
     (quote,) = index.quotes_like("rates steady until inflation falls", limit=5)
     assert (quote.speaker, quote.passage_id) == ("Jerome Powell", "q")
@@ -176,3 +176,37 @@ def test_a_check_against_a_stored_index_does_not_read_the_evidence_file(tiny_con
     _forbid_reading(monkeypatch, evidence)
     report = ArticleChecker(load_config(tiny_config)).check(BUNDLED_ARTICLE, [evidence])  # a new process, as it were
     assert ("Heather Nuart", "Heather Nauert") in {(f.text, f.suggestion) for f in report.flags if f.type == "name_misspelling"}
+
+
+def _record_opens(monkeypatch) -> list[Path]:
+    """Every file opened from now on (``open``, ``io.open``, ``Path.open``, ``Path.read_bytes``), resolved."""
+    opened: list[Path] = []
+    real_open = io.open
+
+    def recording(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)):
+            opened.append(Path(file).resolve())
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", recording)
+    monkeypatch.setattr(io, "open", recording)
+    return opened
+
+
+def test_the_embedders_weights_are_hashed_once_until_they_change(tmp_path, monkeypatch):
+    from pipeline import embed
+
+    weights = tmp_path / "model" / "model.safetensors"
+    weights.parent.mkdir()
+    weights.write_bytes(b"weights v1" * 1000)
+    monkeypatch.setenv("FACTCHECK_HOME", str(tmp_path / "home"))
+    first = embed.SentenceEmbedder(weights.parent).model_name
+    monkeypatch.setattr(embed, "_DIGESTS", {})  # a new process: only the digest file is left
+    opened = _record_opens(monkeypatch)
+    assert embed.SentenceEmbedder(weights.parent).model_name == first
+    assert weights.resolve() not in opened
+    weights.write_bytes(b"weights v2" * 1000)
+    os.utime(weights, ns=(weights.stat().st_mtime_ns + 10**9,) * 2)
+    changed = embed.SentenceEmbedder(weights.parent).model_name
+    assert changed != first and changed.startswith("model@")
+    assert weights.resolve() in opened
