@@ -140,8 +140,10 @@ def _matched_spelling(name: str, alias: str) -> tuple[str, bool]:
     parts = [(key, start, end) for key, start, end in _name_parts(alias) if key in wanted]
     if not parts:
         return alias, True
-    spelling = alias[parts[0][1] : parts[-1][2]]
-    return spelling, accented_spelling(spelling) == accented_spelling(name)
+    # "Michelle Bowman" gives two words of "Michelle W. Bowman": compare those words, not the initial between them.
+    spelling = " ".join(alias[start:end] for _, start, end in parts) if len(parts) < len(_name_parts(alias)) else alias[parts[0][1] : parts[-1][2]]
+    written = [accented_spelling(name[start:end]) for _, start, end in _name_parts(name)]
+    return spelling, [accented_spelling(alias[start:end]) for _, start, end in parts] == written
 
 
 def _word_breaks(name: str) -> set[int]:

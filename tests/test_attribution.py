@@ -136,10 +136,11 @@ def test_a_wrong_or_missing_accent_and_a_hidden_character_are_misspellings(text,
         "Emmanuel Macron said the talks would resume.",
         "Ｅｍｍａｎｕｅｌ Ｍａｃｒｏｎ said the talks would resume.",  # full-width letters: NFKC makes them plain
         "Heather\u200b Nauert, spokesperson for the U.S. State Department, said talks would start.",
+        "Governor Michelle Bowman dissented.",  # the evidence's "Michelle W. Bowman" without the initial
     ],
 )
 def test_names_spelt_as_the_roster_spells_them_pass(text):
-    assert _flags(text, roster=ACCENTED) == []
+    assert _flags(text, roster=Roster([*ACCENTED.people, Person("Michelle W. Bowman", (), "Governor")])) == []
 
 
 def test_a_role_in_other_words_is_the_same_role():
