@@ -29,7 +29,8 @@ import numpy as np
 from pipeline.attribution import EvidenceQuote, PassageNames, evidence_quotes, names_in_passages, needs_parsing
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
-from pipeline.io import open_text, read_jsonl_objects, read_text
+from pipeline.formats import DOCUMENT_SUFFIXES, read_document_file
+from pipeline.io import open_text, read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
@@ -46,7 +47,7 @@ _STOPWORDS = frozenset(
     "a an and are as at be been but by for from has have he her his i in is it its of on or our she that the their "
     "they this to was we were will with would you not no".split()
 )
-_EVIDENCE_SUFFIXES = (".txt", ".md")
+_EVIDENCE_SUFFIXES = (".txt", ".md") + DOCUMENT_SUFFIXES
 
 
 def _passage_from_row(row: dict, where: str) -> Passage:
@@ -74,20 +75,24 @@ def _folder_files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.suffix.lower() in _EVIDENCE_SUFFIXES and p.is_file())
 
 
-def _read_folder(path: Path) -> list[Passage]:
+def _read_document(file: Path, source: str) -> list[Passage]:
+    """One passage per paragraph (line) of a .txt, .md, .pdf or .docx file, ids ``source#N`` (pipeline.formats reads it)."""
+    document = read_document_file(file, "evidence")
+    text = document.text
+    title = document.title or next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), file.stem)
     passages = []
-    for file in _folder_files(path):
-        text = read_text(file, "evidence")
-        title = next((line.strip("# ").strip() for line in text.splitlines() if line.strip()), file.stem)
-        for number, paragraph in enumerate(p.strip() for p in re.split(r"\n\s*\n|\n", text)):
-            if paragraph and not paragraph.startswith("#"):
-                rel = file.relative_to(path).as_posix()
-                passages.append(Passage(id=f"{rel}#{number}", text=paragraph, source=rel, title=title))
+    for number, paragraph in enumerate(p.strip() for p in re.split(r"\n\s*\n|\n", text)):
+        if paragraph and not paragraph.startswith("#"):
+            passages.append(Passage(id=f"{source}#{number}", text=paragraph, source=source, title=title))
     return passages
 
 
+def _read_folder(path: Path) -> list[Passage]:
+    return [passage for file in _folder_files(path) for passage in _read_document(file, file.relative_to(path).as_posix())]
+
+
 def load_evidence(paths: Sequence[str | Path]) -> list[Passage]:
-    """Read evidence sets (.jsonl, .csv, or a folder of .txt/.md) into passages with unique ids.
+    """Read evidence sets (.jsonl, .csv, .pdf, .docx, or a folder of .txt/.md/.pdf/.docx) into passages with unique ids.
 
     Raises:
         InputError: a missing file, a line that is not JSON or lacks ``text``, duplicate ids, or no passages.
@@ -102,6 +107,8 @@ def load_evidence(paths: Sequence[str | Path]) -> list[Passage]:
                 passages.extend(_read_folder(path))
             elif path.suffix.lower() == ".csv":
                 passages.extend(_read_csv(path))
+            elif path.suffix.lower() in DOCUMENT_SUFFIXES:
+                passages.extend(_read_document(path, path.name))
             else:
                 passages.extend(_read_jsonl(path))
         except UnicodeDecodeError as exc:
