@@ -159,6 +159,47 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     return tuple(conflicts)
 
 
+def _is_negator(token: str) -> bool:
+    return token in ("not", "never", "no") or token.endswith("n't")
+
+
+def _negated_pairs(tokens: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs of content words a negation governs: "not legally binding" -> ("legally", "binding")."""
+    pairs = []
+    for i, token in enumerate(tokens):
+        if not _is_negator(token):
+            continue
+        for j in (i + 1, i + 2):
+            pair = tuple(tokens[j:j + 2])
+            if len(pair) == 2 and all(w in _content(pair) for w in pair):
+                pairs.append(pair)
+                break
+    return pairs
+
+
+def _asserted(tokens: Sequence[str], pair: tuple[str, str]) -> int | None:
+    """Where ``tokens`` give ``pair`` with no negation in the three words before it, or None."""
+    for k in range(len(tokens) - 1):
+        if tuple(tokens[k:k + 2]) == pair and not any(_is_negator(t) for t in tokens[max(0, k - 3):k]):
+            return k
+    return None
+
+
+def negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -> tuple[tuple[str, str], ...]:
+    """Word pairs one sentence negates and the other asserts: "is legally binding" against "are not legally binding".
+
+    Only between sentences that share ``min_overlap`` of the claim's content words, the way
+    `anchored_number_conflicts` compares counts. Returns (pair, side negating it: "source" or "article").
+    """
+    claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
+    claim_content = _content(claim_tokens)
+    if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
+        return ()
+    conflicts = [(" ".join(pair), "source") for pair in _negated_pairs(sentence_tokens) if _asserted(claim_tokens, pair) is not None]
+    conflicts += [(" ".join(pair), "article") for pair in _negated_pairs(claim_tokens) if _asserted(sentence_tokens, pair) is not None]
+    return tuple(conflicts)
+
+
 def _gives_number(tokens: Sequence[str], kinds: Sequence[str | None], number: str, kind: str | None, anchors: set[str]) -> bool:
     """Whether ``tokens`` give ``number`` as the same kind of number next to one of ``anchors``: for the same thing."""
     return any(
@@ -267,11 +308,29 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
     context = "\n".join(retrieved.passage.text for retrieved in passages)
     for retrieved in passages:
         for sentence in split_evidence_sentences(retrieved.passage.text):
-            conflicts = anchored_number_conflicts(claim.text, sentence, context=context)
-            if conflicts:
-                changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in conflicts)
+            changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in anchored_number_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negation_conflicts(claim.text, sentence))
+            if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None
+
+
+def _negation_change(claim: Claim, sentence: str, pair: str, negated_in: str) -> Change:
+    """A negation change: the article's words and the source's, each with the negation where it stands."""
+    phrase = r"\W+".join(re.escape(word) for word in pair.split())
+    negated = re.compile(rf"\b(?:not|never|no|\w+n[’']t)\W+(?:\w+\W+)?{phrase}\b", re.IGNORECASE)
+    plain = re.compile(rf"\b{phrase}\b", re.IGNORECASE)
+    a = (negated if negated_in == "article" else plain).search(claim.text)
+    s = (negated if negated_in == "source" else plain).search(sentence)
+    return Change(
+        "negation",
+        a.group() if a else pair,
+        s.group() if s else pair,
+        claim.start + a.start() if a else None,
+        claim.start + a.end() if a else None,
+        s.start() if s else None,
+        s.end() if s else None,
+    )
 
 
 def _conflict_change(claim: Claim, sentence: str, conflict: tuple[str, str]) -> Change:

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from pipeline.errors import InputError
 from pipeline.io import open_text
+from pipeline.lexicon import abbreviated_as
 from pipeline.segment import (
     NAME_TOKEN,
     NON_NAME_WORDS,
@@ -447,18 +448,6 @@ def relevant_evidence(
 
 
 _PAST_ROLE = re.compile(r"\b(?:former|then|ex)\b", re.IGNORECASE)
-_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
-
-
-def abbreviated_as(role: str, other: str) -> str:
-    """``role`` with each run of capitalised words that ``other`` writes as an acronym replaced by it:
-    "President of the European Central Bank" against "ECB President" -> "President of the ECB"."""
-    for acronym in set(_ACRONYM.findall(other)):
-        words = r"[ \t]+(?:(?:of|the|for|and|on)[ \t]+)*".join(rf"{letter}[a-z]+" for letter in acronym)
-        role = re.sub(rf"\b{words}\b", acronym, role)
-    return role
-
-
 def _role_conflict(article_role: str, person: Person) -> str | None:
     """The first word of the article's role that the roster's role and organisation rule out.
 

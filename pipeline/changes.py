@@ -19,7 +19,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.lexicon import are_antonyms
+from pipeline.lexicon import abbreviated_as, are_antonyms
 from pipeline.types import Change
 
 MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "hedge"})
@@ -176,8 +176,8 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
     """
     if sum(t.is_negation for t in source) % 2 != sum(t.is_negation for t in article) % 2:
         return "negation"
-    if min(len(source), len(article)) > _MAX_SWAP:
-        return "content"
+    if min(len(source), len(article)) > _MAX_SWAP or (source and article and max(len(source), len(article)) > 2 * _MAX_SWAP):
+        return "content"  # "The Queen had" for "Elizabeth II was Britain's longest-reigning monarch, having": reworded
     if _modals(source) != _modals(article):
         return "hedge"
     if any(are_antonyms(x, y) for a in article for s in source for x in a.forms for y in s.forms):
@@ -228,7 +228,7 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
     source_tokens = [t for source in sources for t in tokenize(source)]
     numbers = [t.key for t in source_tokens if t.is_number]
     figures, names = [], []
-    for token in tokenize(text):
+    for token in tokenize(abbreviated_as(text, " ".join(sources))):  # "Federal Open Market Committee" is the sources' "FOMC"
         if token.is_number and token.text[:1].isdigit() and not any(_close_numbers(token.key, n) for n in numbers):
             figures.append(token.text)
         elif token.pos in _ENTITY_POS and not token.is_date and not any(_same_word(token, t) for t in source_tokens):

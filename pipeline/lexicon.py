@@ -9,6 +9,7 @@ news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surp
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import warnings
@@ -110,6 +111,18 @@ def write_wordnet_antonyms(wordnet_dir: str | Path, target: Path = WORDNET_ANTON
     header = "# Antonym pairs from WordNet 3.0 (WordNet licence, Princeton University); python -m pipeline.lexicon\n"
     target.write_text(header + "".join(f"{a}\t{b}\n" for a, b in pairs), encoding="utf-8")
     return len(pairs)
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+def abbreviated_as(text: str, other: str) -> str:
+    """``text`` with each run of capitalised words that ``other`` writes as an acronym replaced by it:
+    "President of the European Central Bank" against "ECB President" -> "President of the ECB"."""
+    for acronym in set(_ACRONYM.findall(other)):
+        words = r"[ \t]+(?:(?:of|the|for|and|on)[ \t]+)*".join(rf"{letter}[a-z]+" for letter in acronym)
+        text = re.sub(rf"\b{words}\b", acronym, text)
+    return text
 
 
 if __name__ == "__main__":

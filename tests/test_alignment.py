@@ -106,3 +106,18 @@ def test_counts_of_different_things_are_not_conflicts():
     assert _check("The new height is 86 centimetres more than the 8,848 metres long used by Nepal.", evidence) != "contradicted"
     assert _check("Before the collision, one orbit took 11 hours and 55 minutes.", "Before the impact, Dimorphos took 11 hours and 55 minutes to orbit Didymos.") != "contradicted"
     assert _check("Before the impact, Dimorphos took 12 hours and 55 minutes to orbit Didymos.", "Before the impact, Dimorphos took 11 hours and 55 minutes to orbit Didymos.") == "contradicted"
+
+
+def test_words_the_evidence_negates_and_the_claim_asserts_are_a_negation_change():
+    claim = Claim("c", "The resolution is legally binding and carries significant political weight.", 100, 176, 0.9, "s")
+    evidence = RetrievedPassage(Passage("un-03", "General Assembly resolutions are not legally binding, but they carry political weight."), 0.6)
+    verdict = AlignmentChecker().run([claim], {"c": [evidence]})["c"]
+    assert verdict.label == "contradicted" and verdict.decided_by == ("un-03",)
+    change = next(c for c in verdict.changes if c.kind == "negation")
+    assert (change.article, change.source) == ("legally binding", "not legally binding")
+    assert claim.text[change.article_start - 100 : change.article_end - 100] == "legally binding"
+    # Both negate it, or the evidence is about something else: no conflict.
+    agreeing = Claim("d", "The resolution is not legally binding, officials said.", 0, 54, 0.9, "s")
+    assert AlignmentChecker().run([agreeing], {"d": [evidence]}).get("d") is None
+    unrelated = Claim("e", "Contracts signed online are legally binding in Estonia.", 0, 55, 0.9, "s")
+    assert AlignmentChecker().run([unrelated], {"e": [evidence]}).get("e") is None
