@@ -18,7 +18,8 @@ from typing import Mapping, Sequence
 from rapidfuzz import fuzz
 
 from pipeline.changes import (
-    MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, compare_sentences, describe, restatement_coverage, tokenize,
+    MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
+    close_numbers, compare_sentences, describe, restatement_coverage, tokenize,
 )
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
@@ -81,15 +82,6 @@ def _tokens_and_kinds(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...
     return tuple(_tokens(text)), tuple(_number_kinds(text))
 
 
-def _close(a: str, b: str) -> bool:
-    """Equal up to rounding: 58.55 and 58.5, 1.3 and 1.30."""
-    try:
-        x, y = float(a), float(b)
-    except ValueError:
-        return a == b
-    return abs(x - y) <= max(0.01 * max(abs(x), abs(y)), 0.051)
-
-
 def _anchors(tokens: Sequence[str], index: int, per_side: int = 2, reach: int = 5) -> set[str]:
     """The nearest content words on each side of a number: what the number counts or dates."""
     found: set[str] = set()
@@ -144,13 +136,13 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     context_tokens, context_kinds = _tokens_and_kinds(context)
     conflicts = []
     for i, token in enumerate(claim_tokens):
-        if not token[0].isdigit() or any(_close(token, n) for n in sentence_numbers):
+        if not token[0].isdigit() or any(close_numbers(token, n) for n in sentence_numbers):
             continue
         anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
         if _gives_number(context_tokens, context_kinds, token, claim_kinds[i], anchors):
             continue
         for j, other in enumerate(sentence_tokens):
-            if not other[0].isdigit() or _close(other, token):
+            if not other[0].isdigit() or close_numbers(other, token):
                 continue
             shared = anchors & _anchors(sentence_tokens, j)
             if shared and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j)):
@@ -203,7 +195,7 @@ def negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -
 def _gives_number(tokens: Sequence[str], kinds: Sequence[str | None], number: str, kind: str | None, anchors: set[str]) -> bool:
     """Whether ``tokens`` give ``number`` as the same kind of number next to one of ``anchors``: for the same thing."""
     return any(
-        t[0].isdigit() and kinds[k] == kind and _close(t, number) and anchors & _anchors(tokens, k) for k, t in enumerate(tokens)
+        t[0].isdigit() and kinds[k] == kind and close_numbers(t, number) and anchors & _anchors(tokens, k) for k, t in enumerate(tokens)
     )
 
 

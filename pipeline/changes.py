@@ -136,7 +136,7 @@ def restatement_coverage(article: Sequence[Token], source: Sequence[Token]) -> f
     return sum(block.size for block in matcher.get_matching_blocks()) / len(a)
 
 
-def _close_numbers(a: str, b: str) -> bool:
+def close_numbers(a: str, b: str) -> bool:
     """Equal up to rounding: 58.55 and 58.5, 1.3 and 1.30; whole numbers (years, counts) only when equal."""
     try:
         x, y = float(a), float(b)
@@ -190,7 +190,7 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
         return "harmless" if _weekday_only(source_dates) != _weekday_only(article_dates) else "date"
     if source_numbers and article_numbers and _looks_like_year(source_numbers) != _looks_like_year(article_numbers):
         return "harmless"  # "64" for "born in 1959": an age for a year of birth, another way to say it
-    if source_numbers and article_numbers and not all(any(_close_numbers(a, s) for s in source_numbers) for a in article_numbers):
+    if source_numbers and article_numbers and not all(any(close_numbers(a, s) for s in source_numbers) for a in article_numbers):
         return "date" if source_dates or article_dates or _looks_like_year(source_numbers + article_numbers) else "number"
     source_codes, article_codes = _codes(source), _codes(article)
     if source_codes and article_codes and source_codes != article_codes:
@@ -229,7 +229,7 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
     numbers = [t.key for t in source_tokens if t.is_number]
     figures, names = [], []
     for token in tokenize(abbreviated_as(text, " ".join(sources))):  # "Federal Open Market Committee" is the sources' "FOMC"
-        if token.is_number and token.text[:1].isdigit() and not any(_close_numbers(token.key, n) for n in numbers):
+        if token.is_number and token.text[:1].isdigit() and not any(close_numbers(token.key, n) for n in numbers):
             figures.append(token.text)
         elif token.pos in _ENTITY_POS and not token.is_date and not any(_same_word(token, t) for t in source_tokens):
             names.append(token.text)

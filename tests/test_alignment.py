@@ -121,3 +121,8 @@ def test_words_the_evidence_negates_and_the_claim_asserts_are_a_negation_change(
     assert AlignmentChecker().run([agreeing], {"d": [evidence]}).get("d") is None
     unrelated = Claim("e", "Contracts signed online are legally binding in Estonia.", 0, 55, 0.9, "s")
     assert AlignmentChecker().run([unrelated], {"e": [evidence]}).get("e") is None
+
+
+def test_whole_numbers_differ_by_any_amount():
+    evidence = "In the early 1980s, Alexei Ekimov succeeded in creating size-dependent quantum effects in coloured glass."
+    assert _check("Ekimov and Brus independently created quantum dots in the early 1990s.", evidence) == "contradicted"
