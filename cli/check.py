@@ -104,9 +104,9 @@ def check(
     from flows.progress import subscribe, subscribe_sentences
     from flows.server import prefect_api
     from pipeline.checker import STAGES
-    from pipeline.config import load_config
+    from pipeline.config import load_config, resolve_path
     from pipeline.ingest import read_article
-    from pipeline.evidence import load_evidence
+    from pipeline.evidence import evidence_set_fingerprint
     from pipeline.limits import refuse_too_many_sentences, sentence_limit
 
     # Fail fast on bad input, before any model or server starts (counting sentences loads only spaCy).
@@ -114,8 +114,8 @@ def check(
     config_dict = load_config(config, overrides)
     refuse_too_many_sentences(read_article(article), sentence_limit(config_dict))
     article_metadata = _article_metadata(article, url, published)
-    if evidence:
-        load_evidence(evidence)
+    if evidence:  # read and validated only when new or changed since the index folder last saw it
+        evidence_set_fingerprint(evidence, resolve_path(config_dict["evidence"]["index_dir"]))
     outputs = {str(path): _format_for(path, fmt) for path in output or []}
     # Load the models while Prefect starts its temporary server: the two overlap on a cold start.
     warming = threading.Thread(target=_warm, args=(config_dict,), daemon=True)

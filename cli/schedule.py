@@ -23,14 +23,15 @@ _ROSTER = typer.Option(None, "--roster", help="CSV of people: name,aliases,role,
 _CONFIG = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml (dask: and inbox: sections).")
 
 
-def _parameters(inbox: Path, output: Path, evidence: Optional[list[Path]], roster: Optional[Path], config: Optional[Path]) -> dict:
+def _parameters(inbox: Path, output: Path, evidence: Optional[list[Path]], roster: Optional[Path], config: Optional[Path], config_dict: dict) -> dict:
     """Validate the inputs up front (one-line errors) and return the flow's parameters, paths made absolute."""
-    from pipeline.evidence import load_evidence
+    from pipeline.config import resolve_path
+    from pipeline.evidence import evidence_set_fingerprint
     from pipeline.inbox import scan_inbox
 
     scan_inbox(inbox)
-    if evidence:
-        load_evidence(evidence)
+    if evidence:  # read and validated only when new or changed since the index folder last saw it
+        evidence_set_fingerprint(evidence, resolve_path(config_dict["evidence"]["index_dir"]))
     if roster and not roster.is_file():
         raise InputError(f"roster {roster} does not exist")
     if output.exists() and not output.is_dir():
@@ -68,7 +69,7 @@ def schedule(
     from pipeline.config import load_config
 
     config_dict = load_config(config)
-    parameters = _parameters(inbox, output, evidence, roster, config)
+    parameters = _parameters(inbox, output, evidence, roster, config, config_dict)
     _check_cron(cron)
     api_url = os.environ.get("PREFECT_API_URL")
     if not api_url:
@@ -108,7 +109,7 @@ def inbox_run(
     from pipeline.config import load_config
 
     config_dict = load_config(config)
-    parameters = _parameters(inbox, output, evidence, roster, config)
+    parameters = _parameters(inbox, output, evidence, roster, config, config_dict)
     from cli.signals import run_stoppably
     from flows.check_inbox import inbox_flow_for
     from flows.server import prefect_api

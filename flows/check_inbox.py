@@ -18,7 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipeline.checker import ArticleChecker, shared_checker
 from pipeline.config import data_dir, load_config, resolve_path
 from pipeline.errors import InputError
-from pipeline.evidence import fingerprint, load_evidence
+from pipeline.evidence import evidence_set_fingerprint
 from pipeline.inbox import ArticleJob, Ledger, claim_verdicts, evidence_fingerprint, scan_inbox, write_summary
 from pipeline.report import render, report_to_dict, write_atomically
 
@@ -112,7 +112,8 @@ def check_inbox_flow(
     out = Path(output)
     out.mkdir(parents=True, exist_ok=True)
     evidence_files, roster = _evidence_inputs(config, evidence_paths, roster_path)
-    evidence = evidence_fingerprint(fingerprint(load_evidence(evidence_files), ""), roster)
+    # The files are read (and validated) only when their path, size or modification time is new to the index folder.
+    evidence = evidence_fingerprint(evidence_set_fingerprint(evidence_files, resolve_path(config["evidence"]["index_dir"])), roster)
     models = ArticleChecker(config).model_names()  # names hash the model files; nothing is loaded here
     ledger = Ledger.load(out)
     articles = scan_inbox(inbox)

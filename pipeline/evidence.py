@@ -154,6 +154,37 @@ def source_signature(paths: Sequence[str | Path]) -> str | None:
     return hashlib.sha256(json.dumps(entries).encode()).hexdigest()[:24]
 
 
+def _sources_db(index_dir: Path) -> sqlite3.Connection:
+    """``sources.sqlite``: evidence files' signatures (`source_signature`) -> the index built from them
+    (``sources``, per embedder) and the content fingerprint of what they held (``contents``)."""
+    conn = _connect(index_dir / _SOURCES_DB, shared=True)
+    conn.execute("CREATE TABLE IF NOT EXISTS sources (signature TEXT, embedder TEXT, fingerprint TEXT, PRIMARY KEY (signature, embedder))")
+    conn.execute("CREATE TABLE IF NOT EXISTS contents (signature TEXT PRIMARY KEY, fingerprint TEXT)")
+    return conn
+
+
+def evidence_set_fingerprint(paths: Sequence[str | Path], index_dir: str | Path) -> str:
+    """The content fingerprint of the evidence files ``paths`` (``fingerprint(passages, "")``, whatever the embedder),
+    and what validates them up front: the files are read (raising `InputError` for bad input) only when their
+    path, size and modification time are not recorded in ``index_dir``'s ``sources.sqlite``, which then records them."""
+    index_dir = Path(index_dir)
+    signature = source_signature(paths)
+    if signature and (index_dir / _SOURCES_DB).exists():
+        with closing(_sources_db(index_dir)) as conn:
+            known = conn.execute("SELECT fingerprint FROM contents WHERE signature = ?", (signature,)).fetchone()
+        if known:
+            return known[0]
+    content = fingerprint(load_evidence(paths), "")
+    if signature:
+        try:
+            index_dir.mkdir(parents=True, exist_ok=True)
+            with closing(_sources_db(index_dir)) as conn, conn:
+                conn.execute("INSERT OR REPLACE INTO contents VALUES (?, ?)", (signature, content))
+        except (OSError, sqlite3.Error):
+            pass  # an unwritable index folder only costs reading the files again next time
+    return content
+
+
 def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
     """Indices of the ``k`` highest scores, best first (ties in index order)."""
     top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
@@ -204,15 +235,16 @@ class EvidenceIndex:
         index_dir = Path(index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
         signature = source_signature(paths)  # before reading: a file edited meanwhile is read again next time
-        with closing(_connect(index_dir / _SOURCES_DB, shared=True)) as conn:
-            conn.execute("CREATE TABLE IF NOT EXISTS sources (signature TEXT, embedder TEXT, fingerprint TEXT, PRIMARY KEY (signature, embedder))")
+        with closing(_sources_db(index_dir)) as conn:
             known = conn.execute("SELECT fingerprint FROM sources WHERE signature = ? AND embedder = ?", (signature, embedder.model_name)).fetchone()
         if known and (index_dir / f"evidence-{known[0]}").is_dir():
             return cls.open(index_dir / f"evidence-{known[0]}", embedder, ann_threshold=ann_threshold)
-        index = cls.build_or_load(load_evidence(paths), index_dir, embedder, ann_threshold=ann_threshold)
+        passages = load_evidence(paths)
+        index = cls.build_or_load(passages, index_dir, embedder, ann_threshold=ann_threshold)
         if signature:
-            with closing(_connect(index_dir / _SOURCES_DB, shared=True)) as conn, conn:
+            with closing(_sources_db(index_dir)) as conn, conn:
                 conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (signature, embedder.model_name, index.fingerprint))
+                conn.execute("INSERT OR REPLACE INTO contents VALUES (?, ?)", (signature, fingerprint(passages, "")))
         return index
 
     @classmethod

@@ -210,3 +210,24 @@ def test_the_embedders_weights_are_hashed_once_until_they_change(tmp_path, monke
     changed = embed.SentenceEmbedder(weights.parent).model_name
     assert changed != first and changed.startswith("model@")
     assert weights.resolve() in opened
+
+
+def test_validating_an_indexed_unchanged_evidence_file_does_not_read_it(tmp_path, embedder, monkeypatch):
+    """What `factcheck check`/`schedule` and the inbox flow do up front: a file read and indexed before, unchanged, is not opened."""
+    from pipeline.evidence import evidence_set_fingerprint, fingerprint
+
+    path = _write_jsonl(tmp_path / "e.jsonl", PASSAGES)
+    content = fingerprint(load_evidence([path]), "")
+    EvidenceIndex.for_files([path], tmp_path / "idx", embedder)  # the first check: read, indexed, its signature recorded
+    opened = _record_opens(monkeypatch)
+    assert evidence_set_fingerprint([path], tmp_path / "idx") == content
+    assert path.resolve() not in opened
+    path.write_text(path.read_text(encoding="utf-8") + "not json\n", encoding="utf-8")  # changed: read and refused
+    with pytest.raises(InputError, match=r"e\.jsonl:5"):
+        evidence_set_fingerprint([path], tmp_path / "idx")
+    assert path.resolve() in opened
+    _write_jsonl(path, PASSAGES[:2])
+    changed = evidence_set_fingerprint([path], tmp_path / "idx")  # read and validated once ...
+    opened.clear()
+    assert evidence_set_fingerprint([path], tmp_path / "idx") == changed != content  # ... then not again
+    assert path.resolve() not in opened
