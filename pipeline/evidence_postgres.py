@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -42,6 +43,7 @@ from pipeline.types import Passage, RetrievedPassage
 K1, B = 1.5, 0.75  # bm25s's defaults (method "lucene")
 WRITE_LOCK = 0x6576_6964  # pg_advisory_xact_lock key of the writers
 HNSW_M, HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH = 16, 64, 100
+TABLES = ("evidence_passages", "evidence_terms", "evidence_df", "evidence_stats", "evidence_lone_words", "evidence_quotes", "evidence_meta")
 
 
 def libpq_url(database_url: str) -> str:
@@ -86,13 +88,19 @@ HNSW_INDEX = (
     f"CREATE INDEX IF NOT EXISTS evidence_passages_hnsw ON evidence_passages USING hnsw (embedding vector_ip_ops) "
     f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
 )
-BM25_QUERY = f"""
-WITH stats AS (SELECT passages::float8 AS n, GREATEST(total_length::float8 / NULLIF(passages, 0), 1e-9) AS avgdl FROM evidence_stats),
-     q AS (SELECT d.term, ln(1 + (stats.n - d.df + 0.5) / (d.df + 0.5)) AS idf FROM evidence_df d, stats WHERE d.term = ANY(%(terms)s))
-SELECT t.row_id, SUM(q.idf * t.tf / (t.tf + {K1} * (1 - {B} + {B} * t.length / stats.avgdl))) AS score
-FROM q JOIN evidence_terms t ON t.term = q.term CROSS JOIN stats
+_BM25_TERM = f"q.idf * t.tf / (t.tf + {K1} * (1 - {B} + {B} * t.length / %(avgdl)s))"
+BM25_ALL = f"""
+WITH q AS (SELECT * FROM unnest(%(terms)s::text[], %(idfs)s::float8[]) AS q(term, idf))
+SELECT t.row_id, SUM({_BM25_TERM}) AS score FROM q JOIN evidence_terms t ON t.term = q.term
 GROUP BY t.row_id ORDER BY score DESC, t.row_id LIMIT %(k)s
 """
+BM25_CANDIDATES = f"""
+WITH q AS (SELECT * FROM unnest(%(terms)s::text[], %(idfs)s::float8[]) AS q(term, idf)),
+     candidates AS (SELECT DISTINCT row_id FROM evidence_terms WHERE term = ANY(%(rare)s))
+SELECT t.row_id, SUM({_BM25_TERM}) AS score FROM candidates c JOIN evidence_terms t ON t.row_id = c.row_id JOIN q ON q.term = t.term
+GROUP BY t.row_id ORDER BY score DESC, t.row_id LIMIT %(k)s
+"""
+COMMON_SHARE = 0.02  # query words in more than this share of passages are scored only for the others' candidates
 
 
 class PostgresEvidenceStore:
@@ -123,6 +131,14 @@ class PostgresEvidenceStore:
         if not self._has_table("evidence_stats"):
             return 0
         return int(self._rows("SELECT passages FROM evidence_stats")[0][0])
+
+    def row_counts(self) -> dict[str, int]:
+        """Rows in each of the store's tables."""
+        return {table: self._rows(f"SELECT count(*) FROM {table}")[0][0] for table in TABLES if self._has_table(table)}
+
+    def stored_bytes(self) -> int:
+        """The store's tables and indexes on disk."""
+        return sum(self._rows("SELECT pg_total_relation_size(%s)", (table,))[0][0] for table in TABLES if self._has_table(table))
 
     # ------------------------------------------------------------------ writing
 
@@ -241,11 +257,30 @@ class PostgresEvidenceStore:
         return [EvidenceQuote(*row) for row in self._rows(query, {"q": tsquery, "limit": limit})]
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
-        """(row id, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better."""
+        """(row id, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better.
+
+        Exact, with MaxScore pruning: the passages holding a rare query word are scored on every
+        query word; a passage with only common words scores under the sum of their idf (each
+        word adds less than its idf), so when the k-th candidate scores at least that, nobody
+        else can enter the top k. Otherwise every passage with a query word is scored.
+        """
         words = query_terms(query)
         if not words:
             return []
-        return [(int(row), float(score)) for row, score in self._rows(BM25_QUERY, {"terms": words, "k": k})]
+        stats = self._rows("SELECT passages, total_length FROM evidence_stats")
+        known = self._rows("SELECT term, df FROM evidence_df WHERE term = ANY(%s)", (words,))
+        if not stats or not known:
+            return []
+        n, total = stats[0]
+        idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in known}
+        params = {"terms": list(idf), "idfs": list(idf.values()), "avgdl": max(total / max(n, 1), 1e-9), "k": k}
+        common = {term for term, df in known if df > COMMON_SHARE * n}
+        rare = [term for term in idf if term not in common]
+        if common and rare:
+            best = self._rows(BM25_CANDIDATES, {**params, "rare": rare})
+            if len(best) == k and best[-1][1] >= sum(idf[t] for t in common):
+                return [(int(row), float(score)) for row, score in best]
+        return [(int(row), float(score)) for row, score in self._rows(BM25_ALL, params)]
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row, (row id, inner product) of the top ``k`` passages by the HNSW index."""
