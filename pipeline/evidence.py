@@ -34,7 +34,7 @@ from pipeline.io import open_text, read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
-INDEX_VERSION = 3
+INDEX_VERSION = 4  # 4: people and roles as segment reads them since b56d0b3 (titles dropped, roles end with their sentence)
 _PASSAGES_DB = "passages.sqlite"
 _VECTORS = "vectors.npy"
 _ANN = "ann.faiss"
