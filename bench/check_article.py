@@ -199,8 +199,8 @@ def compare_sizes(args: argparse.Namespace) -> None:
         stage_cells = " ".join(f"{c['stages'].get(s, 0.0):9.3f}" for s in stage_names)
         print(f"{size:>10,} {b['build_s']:8.1f} {c['check_s']:8.2f} {c['check_s'] / base['check_s']:5.2f}x {stage_cells} {c['check_rss_mb']:8.0f}")
     for size, _, c in rows[1:]:
-        extra = sorted(set(c["flags"]) - set(base["flags"]))
-        print(f"flags at {size:,} not at {rows[0][0]:,}: {extra or 'none'}")
+        extra, lost = sorted(set(c["flags"]) - set(base["flags"])), sorted(set(base["flags"]) - set(c["flags"]))
+        print(f"flags at {size:,} not at {rows[0][0]:,}: {extra or 'none'}; at {rows[0][0]:,} not at {size:,}: {lost or 'none'}")
 
 
 def main() -> None:
