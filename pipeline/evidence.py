@@ -30,6 +30,7 @@ from pipeline.attribution import EvidenceQuote, PassageNames, evidence_quotes, n
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
 from pipeline.formats import DOCUMENT_SUFFIXES, read_document_file
+from pipeline.index_cache import explained_write_errors, remove_stale_builds
 from pipeline.io import open_text, read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
@@ -262,10 +263,13 @@ class EvidenceIndex:
         ``vectors`` (one row per passage) skips embedding; benchmarks use it for synthetic sets.
         """
         index_dir = Path(index_dir)
-        index_dir.mkdir(parents=True, exist_ok=True)
+        with explained_write_errors(index_dir):
+            index_dir.mkdir(parents=True, exist_ok=True)
         path = index_dir / f"evidence-{fingerprint(passages, embedder.model_name)}"
         if not path.exists():
-            _build_index(path, passages, embedder, vectors, ann_threshold=ann_threshold)
+            remove_stale_builds(index_dir)  # left by builds killed over an hour ago
+            with explained_write_errors(index_dir):
+                _build_index(path, passages, embedder, vectors, ann_threshold=ann_threshold)
         return cls.open(path, embedder, ann_threshold=ann_threshold)
 
     @classmethod
