@@ -18,6 +18,7 @@ models_app = typer.Typer(help="List, promote and roll back claim-classifier vers
 users_app = typer.Typer(help="Manage editors who can log in to the review app.", no_args_is_help=True)
 export_app = typer.Typer(help="Export editors' decisions.", no_args_is_help=True)
 db_app = typer.Typer(help="The review database's schema: upgrade, status, copy to a shared server.", no_args_is_help=True)
+cache_app = typer.Typer(help="The persisted evidence indexes (evidence.index_dir): list, clear.", no_args_is_help=True)
 
 app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
@@ -25,6 +26,7 @@ app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
 app.add_typer(export_app, name="export")
 app.add_typer(db_app, name="db")
+app.add_typer(cache_app, name="cache")
 
 F = TypeVar("F", bound=Callable)
 

@@ -19,7 +19,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 from cli import check  # noqa: E402,F401  (registers commands)
 from cli.groups import app  # noqa: E402
 
-for _module in ("cli.nli", "cli.claims", "cli.review", "cli.db", "cli.schedule", "cli.cases"):
+for _module in ("cli.nli", "cli.claims", "cli.review", "cli.db", "cli.schedule", "cli.cases", "cli.cache"):
     try:
         __import__(_module)
     except ModuleNotFoundError as exc:  # a command group not built yet

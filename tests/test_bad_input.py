@@ -70,3 +70,28 @@ def test_index_dir_blocked_by_a_file_is_one_line_naming_the_setting(tmp_path, wh
     (tmp_path / "blocker").write_text("x")
     with pytest.raises(InputError, match=r"evidence.index_dir .* is not writable .*blocker is a file.*set evidence.index_dir or free space"):
         require_writable(tmp_path / where)
+
+
+def test_cache_list_and_clear(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    index_dir = tmp_path / "idx"
+    _build(tmp_path, index_dir)
+    stale = index_dir / ".evidence-x.killed"
+    stale.mkdir()
+    _aged(stale, 2 * 3600)
+    config = tmp_path / "c.yaml"
+    config.write_text(f"evidence:\n  index_dir: {index_dir}\n", encoding="utf-8")
+    runner = CliRunner()
+    listed = runner.invoke(app, ["cache", "list", "--config", str(config)])
+    assert listed.exit_code == 0, listed.output
+    assert "3 passages, sources: Reuters, State" in listed.output and "temporary build folder" in listed.output
+    assert "2 folder(s)" in listed.output
+    dry = runner.invoke(app, ["cache", "clear", "--config", str(config)])
+    assert "--yes" in dry.output and stale.exists() and len(list(index_dir.glob("evidence-*"))) == 1
+    runner.invoke(app, ["cache", "clear", "--stale", "--yes", "--config", str(config)])
+    assert not stale.exists() and len(list(index_dir.glob("evidence-*"))) == 1
+    cleared = runner.invoke(app, ["cache", "clear", "--yes", "--config", str(config)])
+    assert "removed 1 folder(s)" in cleared.output and not list(index_dir.glob("evidence-*"))
