@@ -99,24 +99,34 @@ def check(
     from rich.console import Console
     from rich.progress import Progress
 
-    from cli.signals import run_stoppably
-    from flows.check_article import check_article_flow
-    from flows.progress import subscribe, subscribe_sentences
-    from flows.server import prefect_api
-    from pipeline.checker import STAGES
-    from pipeline.config import load_config, resolve_path
+    from pipeline.config import load_settings, resolve_path
     from pipeline.ingest import read_article
+    from pipeline.attribution import read_roster_csv
     from pipeline.evidence import evidence_set_fingerprint
+    from pipeline.index_cache import list_indexes, require_writable
+    from pipeline.io import refuse_unwritable_outputs
     from pipeline.limits import refuse_too_many_sentences, sentence_limit
 
     # Fail fast on bad input, before any model or server starts (counting sentences loads only spaCy).
     overrides = {"limits": {"max_sentences": max_sentences}} if max_sentences is not None else None
-    config_dict = load_config(config, overrides)
+    config_dict = load_settings(config, overrides, require_models=True).model_dump()  # model folders on disk too
+    refuse_unwritable_outputs(list(output or []))
+    if roster:
+        read_roster_csv(roster)  # a folder, a missing file, undecodable text or no "name" column: one line now
     refuse_too_many_sentences(read_article(article), sentence_limit(config_dict))
     article_metadata = _article_metadata(article, url, published)
+    index_dir = resolve_path(config_dict["evidence"]["index_dir"])
+    if config_dict["evidence"]["backend"] == "embedded" and not list_indexes(index_dir):
+        require_writable(index_dir)  # a new evidence set is built there (a folder already holding indexes may be shared read-only)
     if evidence:  # read and validated only when new or changed since the index folder last saw it
-        evidence_set_fingerprint(evidence, resolve_path(config_dict["evidence"]["index_dir"]))
+        evidence_set_fingerprint(evidence, index_dir)
     outputs = {str(path): _format_for(path, fmt) for path in output or []}
+    from cli.signals import run_stoppably  # Prefect and the models only once the input is known to be good
+    from flows.check_article import check_article_flow
+    from flows.progress import subscribe, subscribe_sentences
+    from flows.server import prefect_api
+    from pipeline.checker import STAGES
+
     # Load the models while Prefect starts its temporary server: the two overlap on a cold start.
     warming = threading.Thread(target=_warm, args=(config_dict,), daemon=True)
     warming.start()

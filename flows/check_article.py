@@ -9,7 +9,8 @@ from prefect.cache_policies import NO_CACHE
 from flows.progress import sentences_verified, stage_done
 from pipeline.checker import shared_checker
 from pipeline.config import load_config
-from pipeline.report import render, report_to_dict, write_atomically
+from pipeline.io import write_reports
+from pipeline.report import render, report_to_dict
 
 
 @task(cache_policy=NO_CACHE, name="ingest")
@@ -53,8 +54,7 @@ def write_report(
 ) -> dict:
     report = shared_checker(config).assemble_report(article, claims, verdicts, attribution_flags)
     data = report_to_dict(report, article_metadata)
-    for path, fmt in outputs.items():
-        write_atomically(path, render(data, fmt))
+    write_reports({path: render(data, fmt) for path, fmt in outputs.items()})  # every format rendered, then all or none
     return data
 
 

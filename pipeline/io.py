@@ -171,3 +171,40 @@ def read_jsonl_objects(path: str | Path) -> Iterator[tuple[int, dict]]:
                 yield number, row
     except UnicodeDecodeError:
         raise InputError(f"{path} is not valid {'UTF-8' if encoding == 'utf-8' else encoding.upper()}") from None
+
+
+def refuse_unwritable_outputs(paths: list[str | Path], option: str = "--output") -> None:
+    """Refuse report paths that cannot be written, before any work: a folder, a missing or read-only parent, a repeat.
+
+    Tries what the write does (a temporary file in the parent, removed again), so a read-only file system is caught too.
+
+    Raises:
+        InputError: one line naming the path and what is wrong.
+    """
+    seen: set[Path] = set()
+    for target in paths:
+        path = Path(target)
+        resolved = path.expanduser().resolve()
+        if resolved in seen:
+            raise InputError(f"{option} {path} is given twice")
+        seen.add(resolved)
+        if path.is_dir():
+            raise InputError(f"{option} {path} is a folder; give a file name such as {path / 'report.json'}")
+        if not path.parent.is_dir():
+            raise InputError(f"{option} {path}: folder {path.parent} does not exist")
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            os.close(fd)
+            os.unlink(tmp)
+        except OSError as exc:
+            raise InputError(f"{option} {path}: cannot write in {path.parent} ({exc.strerror}); choose another folder") from None
+
+
+def write_reports(contents: Mapping[str | Path, str]) -> list[Path]:
+    """`write_all_atomically` for reports: a full disk or a read-only folder is one `InputError` saying what to do."""
+    try:
+        return write_all_atomically(contents)
+    except OSError as exc:
+        raise InputError(
+            f"cannot write report {exc.filename or ', '.join(map(str, contents))} ({exc.strerror}): free space or choose another --output; no report was written"
+        ) from None

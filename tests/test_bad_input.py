@@ -1,6 +1,10 @@
 """Bad input is refused at once with one line; nothing half-done is left behind (issue 16).
 
-Index-cache cases run in-process against `pipeline.index_cache` and a real `EvidenceIndex` build.
+The `factcheck check` cases run the real command in a subprocess with ``PREFECT_API_URL`` pointing at
+a closed loopback port (http://127.0.0.1:9/api): with it set no temporary Prefect server is started, and a
+check that got as far as Prefect would fail with a connection error instead of the expected line; so
+"exit 2, exactly this one line on stderr" proves the refusal came before Prefect and the models.
+Index-cache and report-writing cases run in-process against the functions themselves.
 """
 
 from __future__ import annotations
@@ -8,8 +12,14 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
+
+import subprocess
+import sys
 
 import pytest
+
+from tests.conftest import BUNDLED_ARTICLE, PROJECT_ROOT
 
 from pipeline.errors import InputError
 from pipeline.index_cache import clear_indexes, list_indexes, remove_stale_builds, require_writable
@@ -95,3 +105,117 @@ def test_cache_list_and_clear(tmp_path):
     assert not stale.exists() and len(list(index_dir.glob("evidence-*"))) == 1
     cleared = runner.invoke(app, ["cache", "clear", "--yes", "--config", str(config)])
     assert "removed 1 folder(s)" in cleared.output and not list(index_dir.glob("evidence-*"))
+
+
+UNREACHABLE_PREFECT = "http://127.0.0.1:9/api"
+
+
+def _factcheck(tmp_path, *args, config_text=None):
+    """Run `factcheck check` on the bundled article; return (exit code, stderr lines)."""
+    extra = []
+    if config_text is not None:
+        config = tmp_path / "my.yaml"
+        config.write_text(config_text, encoding="utf-8")
+        extra = ["--config", str(config)]
+    env = {**os.environ, "PREFECT_API_URL": UNREACHABLE_PREFECT, "FACTCHECK_HOME": str(tmp_path / "home")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "cli", "check", str(BUNDLED_ARTICLE), "--no-record", *extra, *map(str, args)],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    return proc.returncode, proc.stderr.strip().splitlines()
+
+
+def _assert_refused(tmp_path, code, lines, *expected, outputs=()):
+    assert code == 2, lines
+    assert len(lines) == 1, lines
+    assert all(text in lines[0] for text in expected), lines
+    assert "127.0.0.1:9" not in lines[0] and "Traceback" not in lines[0]
+    for path in outputs:
+        assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    "config_text, expected",
+    [
+        ("nli:\n  batch_size: abc\n", ("my.yaml", "nli.batch_size", "'abc'")),
+        ("nli:\n  support_threshold: high\n", ("my.yaml", "nli.support_threshold", "'high'")),
+        ("nli: 3\n", ("my.yaml", "nli", "3")),
+        ("evidence:\n  top_k: 0\n", ("my.yaml", "evidence.top_k", "0")),
+        ("evidence:\n  top_k: -3\n", ("my.yaml", "evidence.top_k", "-3")),
+        ("claims:\n  backend: magic\n", ("my.yaml", "claims.backend", "'magic'")),
+        ("nli:\n  model_path: /nonexistent/nli\n", ("my.yaml", "nli.model_path", "/nonexistent/nli")),
+        ("embedder:\n  path: /nonexistent/embedder\n", ("my.yaml", "embedder.path", "/nonexistent/embedder")),
+    ],
+)
+def test_bad_config_value_is_one_line_naming_file_key_and_value(tmp_path, config_text, expected):
+    out = tmp_path / "r.json"
+    code, lines = _factcheck(tmp_path, "-o", out, config_text=config_text)
+    _assert_refused(tmp_path, code, lines, *expected, outputs=[out])
+
+
+@pytest.mark.parametrize(
+    "kind, expected",
+    [
+        ("folder", "is not a file"),
+        ("latin1", "not valid UTF-8"),
+        ("binary", "looks binary"),
+        ("missing", "does not exist"),
+        ("no_name_column", 'needs a "name" column'),
+    ],
+)
+def test_roster_fault_is_one_line_before_prefect(tmp_path, kind, expected):
+    roster = tmp_path / "roster.csv"
+    if kind == "folder":
+        roster.mkdir()
+    elif kind == "latin1":
+        roster.write_bytes("name,role\nJos\xe9 Mart\xed,mayor\n".encode("latin-1"))
+    elif kind == "binary":
+        roster.write_bytes(b"\x00\x01\x02name\x00")
+    elif kind == "no_name_column":
+        roster.write_text("person,role\nA,b\n", encoding="utf-8")
+    out = tmp_path / "r.json"
+    code, lines = _factcheck(tmp_path, "--roster", roster, "-o", out)
+    _assert_refused(tmp_path, code, lines, expected, "roster", outputs=[out])
+
+
+@pytest.mark.parametrize(
+    "outputs, expected",
+    [
+        (["/sys/kernel/r.json"], "cannot write in /sys/kernel"),  # refused even to root
+        (["{tmp}"], "is a folder"),
+        (["{tmp}/missing/r.json"], "does not exist"),
+        (["{tmp}/r.json", "{tmp}/./r.json"], "is given twice"),
+        (["{tmp}/r.json", "/sys/kernel/r.html"], "cannot write in /sys/kernel"),  # the first not written either
+    ],
+)
+def test_unwritable_output_is_one_line_before_the_check(tmp_path, outputs, expected):
+    paths = [Path(o.format(tmp=tmp_path)) for o in outputs]
+    args = [a for p in paths for a in ("-o", p)]
+    code, lines = _factcheck(tmp_path, *args)
+    _assert_refused(tmp_path, code, lines, expected, outputs=[p for p in paths if not p.is_dir()])
+
+
+def test_index_dir_blocked_is_one_line_before_prefect(tmp_path):
+    (tmp_path / "blocker").write_text("x")
+    out = tmp_path / "r.json"
+    code, lines = _factcheck(tmp_path, "-o", out, config_text=f"evidence:\n  index_dir: {tmp_path / 'blocker' / 'idx'}\n")
+    _assert_refused(tmp_path, code, lines, "evidence.index_dir", "set evidence.index_dir or free space", outputs=[out])
+
+
+def test_two_reports_second_failing_leaves_neither(tmp_path):
+    from pipeline.io import write_reports
+
+    (tmp_path / "afile").write_text("x")
+    first, second = tmp_path / "r.json", tmp_path / "afile" / "r.html"
+    with pytest.raises(InputError, match="free space or choose another --output; no report was written"):
+        write_reports({first: "{}", second: "<html>"})
+    assert not first.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-8-sig"])
+def test_article_with_byte_order_mark_is_decoded(tmp_path, encoding):
+    from pipeline.ingest import read_article
+
+    path = tmp_path / "a.txt"
+    path.write_bytes("Café owners met the mayor on Tuesday.".encode(encoding))
+    assert read_article(path).text.startswith("Café owners")
