@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from cli.groups import app, one_line_errors
+from cli.quiet import loud_libraries
 from pipeline.errors import InputError
 from pipeline.report import FORMATS
 
@@ -93,8 +94,11 @@ def check(
     url: Optional[str] = typer.Option(None, "--url", help="The article's public http(s) address (report, review app, ClaimReview). Default: from an HTML article's metadata."),
     published: Optional[str] = typer.Option(None, "--published", help="The article's publication date, ISO 8601 (2026-11-30). Default: from an HTML article's metadata."),
     max_sentences: Optional[int] = typer.Option(None, "--max-sentences", help="Refuse an article with more sentences (default: limits.max_sentences, 2000)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the libraries' warnings, progress bars and Prefect's logs (as `factcheck --verbose check`)."),
 ) -> None:
     """Check ARTICLE's claims, names, roles and quotations against an evidence set."""
+    if verbose:
+        loud_libraries()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from rich.console import Console
     from rich.progress import Progress

@@ -20,6 +20,19 @@ export_app = typer.Typer(help="Export editors' decisions.", no_args_is_help=True
 db_app = typer.Typer(help="The review database's schema: upgrade, status, copy to a shared server.", no_args_is_help=True)
 cache_app = typer.Typer(help="The persisted evidence indexes (evidence.index_dir): list, clear.", no_args_is_help=True)
 
+
+
+@app.callback()
+def main_options(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show the libraries' warnings, progress bars and logs (Prefect INFO), hidden by default."),
+) -> None:
+    """Offline fact-checking for newsrooms."""
+    if verbose:
+        from cli.quiet import loud_libraries
+
+        loud_libraries()
+
+
 app.add_typer(train_app, name="train")
 app.add_typer(eval_app, name="eval")
 app.add_typer(models_app, name="models")

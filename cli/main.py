@@ -16,6 +16,10 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # Prefect's temporary server waits 20 s by default; a busy 2-core machine can need more.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
+from cli.quiet import quiet_libraries  # noqa: E402
+
+quiet_libraries()  # before any library that prints is imported; --verbose undoes it (cli/groups.py)
+
 from cli import check  # noqa: E402,F401  (registers commands)
 from cli.groups import app  # noqa: E402
 

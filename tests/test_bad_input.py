@@ -219,3 +219,29 @@ def test_article_with_byte_order_mark_is_decoded(tmp_path, encoding):
     path = tmp_path / "a.txt"
     path.write_bytes("Café owners met the mayor on Tuesday.".encode(encoding))
     assert read_article(path).text.startswith("Café owners")
+
+
+QUIET_PROBE = """
+import logging, sys, warnings
+logging.basicConfig(level=logging.DEBUG)
+import cli.main
+if len(sys.argv) > 1:
+    cli.main.app(sys.argv[1:], standalone_mode=False)  # the global --verbose callback, then `cache list`
+import transformers
+warnings.warn_explicit("SOCKS support in urllib3 requires PySocks", UserWarning, "urllib3/contrib/socks.py", 1, module="urllib3.contrib.socks")
+logging.getLogger("bm25s").debug("bm25s debug line")
+print("bars", transformers.utils.logging.is_progress_bar_enabled(), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_library_noise_hidden_unless_verbose(tmp_path, verbose):
+    config = tmp_path / "c.yaml"
+    config.write_text(f"evidence:\\n  index_dir: {tmp_path / 'idx'}\\n", encoding="utf-8")
+    args = ["--verbose", "cache", "list", "--config", str(config)] if verbose else []
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_DISABLE_PROGRESS_BARS", "TRANSFORMERS_VERBOSITY", "TQDM_DISABLE", "PREFECT_LOGGING_LEVEL")}
+    proc = subprocess.run([sys.executable, "-c", QUIET_PROBE, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert ("SOCKS" in proc.stderr) == verbose
+    assert ("bm25s debug line" in proc.stderr) == verbose
+    assert f"bars {verbose}" in proc.stderr
