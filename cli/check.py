@@ -6,7 +6,7 @@ import os
 import sys
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -14,6 +14,9 @@ from cli.groups import app, one_line_errors
 from cli.quiet import loud_libraries
 from pipeline.errors import InputError
 from pipeline.report import FORMATS
+
+if TYPE_CHECKING:
+    from pipeline.config import Settings
 
 
 def _format_for(output: Optional[Path], fmt: Optional[str]) -> str:
@@ -72,7 +75,7 @@ def _progress_columns() -> tuple:
     return SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), EstimateColumn()
 
 
-def _warm(config: dict) -> None:
+def _warm(config: "Settings") -> None:
     from pipeline.checker import shared_checker
 
     try:
@@ -113,7 +116,8 @@ def check(
 
     # Fail fast on bad input, before any model or server starts (counting sentences loads only spaCy).
     overrides = {"limits": {"max_sentences": max_sentences}} if max_sentences is not None else None
-    config_dict = load_settings(config, overrides, require_models=True).model_dump()  # model folders on disk too
+    settings = load_settings(config, overrides, require_models=True)  # model folders on disk too
+    config_dict = settings.model_dump()
     refuse_unwritable_outputs(list(output or []))
     if roster:
         read_roster_csv(roster)  # a folder, a missing file, undecodable text or no "name" column: one line now
@@ -132,7 +136,7 @@ def check(
     from pipeline.checker import STAGES
 
     # Load the models while Prefect starts its temporary server: the two overlap on a cold start.
-    warming = threading.Thread(target=_warm, args=(config_dict,), daemon=True)
+    warming = threading.Thread(target=_warm, args=(settings,), daemon=True)
     warming.start()
     console = Console(stderr=True)
 

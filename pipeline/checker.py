@@ -17,7 +17,7 @@ from typing import Callable, Iterator, Sequence
 from pipeline.alignment import AlignmentChecker, merge_verdicts
 from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, relevant_evidence
 from pipeline.claims import ClaimDetector, make_scorer
-from pipeline.config import resolve_path
+from pipeline.config import Settings, resolve_path
 from pipeline.embed import SentenceEmbedder
 from pipeline.evidence import EvidenceIndex, source_signature
 from pipeline.flags import merge_attribution_flags, quote_flags, verdict_flags
@@ -44,7 +44,10 @@ STAGES = ("ingest", "evidence", "segment", "claims", "retrieve", "verify", "attr
 class ArticleChecker:
     """Checks articles against evidence sets. Cheap to construct; `warm_up()` loads the models."""
 
-    def __init__(self, config: dict) -> None:
+    def __init__(self, config: Settings | dict) -> None:
+        """``config``: the validated `Settings` (`pipeline.config.load_settings`), or its ``model_dump()``."""
+        if isinstance(config, Settings):
+            config = config.model_dump()  # the stages below still read the sections as mappings
         self.config = config
         self.embedder = SentenceEmbedder(resolve_path(config["embedder"].get("path")))
         self.claim_detector = ClaimDetector(make_scorer(config))
@@ -212,11 +215,13 @@ _CHECKERS: dict[str, ArticleChecker] = {}
 _CHECKERS_LOCK = threading.Lock()
 
 
-def shared_checker(config: dict) -> ArticleChecker:
+def shared_checker(config: Settings | dict) -> ArticleChecker:
     """One warmed checker per config per process, so models load once per worker, not once per task.
 
     Thread-safe: the CLI warms it in a background thread while Prefect's server starts.
     """
+    if isinstance(config, Settings):
+        config = config.model_dump()  # the same checker for the settings and their dump
     key = json.dumps(config, sort_keys=True, default=str)
     with _CHECKERS_LOCK:
         if key not in _CHECKERS:

@@ -245,3 +245,12 @@ def test_library_noise_hidden_unless_verbose(tmp_path, verbose):
     assert ("SOCKS" in proc.stderr) == verbose
     assert ("bm25s debug line" in proc.stderr) == verbose
     assert f"bars {verbose}" in proc.stderr
+
+
+def test_checker_takes_the_validated_settings(tiny_config):
+    from pipeline.checker import ArticleChecker
+    from pipeline.config import load_config, load_settings
+
+    settings = load_settings(tiny_config)
+    assert ArticleChecker(settings).config == load_config(tiny_config)
+    assert ArticleChecker(settings).alignment.min_coverage == settings.verify.restatement_coverage
