@@ -287,7 +287,7 @@ class PostgresEvidenceStore:
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row, (row id, inner product) of the top ``k`` passages by the HNSW index."""
         # The HNSW index serves ORDER BY its distance; "+ 0" is an expression it cannot order, so every row is scanned.
-        order = "embedding <#> %(v)s::vector" + (" + 0" if self._exact_dense else "")
+        order = "(embedding <#> %(v)s::vector) + 0" if self._exact_dense else "embedding <#> %(v)s::vector"
         query = f"SELECT row_id, -(embedding <#> %(v)s::vector) FROM evidence_passages ORDER BY {order} LIMIT %(k)s"
         return [[(int(row), float(score)) for row, score in self._rows(query, {"v": _vector_text(v), "k": k})] for v in query_vectors]
 
