@@ -121,11 +121,11 @@ def check(
     refuse_unwritable_outputs(list(output or []))
     if roster:
         read_roster_csv(roster)  # a folder, a missing file, undecodable text or no "name" column: one line now
-    refuse_too_many_sentences(read_article(article), sentence_limit(config_dict))
-    article_metadata = _article_metadata(article, url, published)
     index_dir = resolve_path(config_dict["evidence"]["index_dir"])
     if config_dict["evidence"]["backend"] == "embedded" and not list_indexes(index_dir):
         require_writable(index_dir)  # a new evidence set is built there (a folder already holding indexes may be shared read-only)
+    refuse_too_many_sentences(read_article(article), sentence_limit(config_dict))
+    article_metadata = _article_metadata(article, url, published)
     if evidence:  # read and validated only when new or changed since the index folder last saw it
         evidence_set_fingerprint(evidence, index_dir)
     outputs = {str(path): _format_for(path, fmt) for path in output or []}
