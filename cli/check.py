@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from cli.groups import app, one_line_errors
-from cli.quiet import loud_libraries
+from cli.quiet import loud_libraries, quiet_prefect_errors
 from pipeline.errors import InputError
 from pipeline.report import FORMATS
 
@@ -102,6 +102,8 @@ def check(
     """Check ARTICLE's claims, names, roles and quotations against an evidence set."""
     if verbose:
         loud_libraries()
+    else:
+        quiet_prefect_errors()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     from rich.console import Console
     from rich.progress import Progress

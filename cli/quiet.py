@@ -16,7 +16,7 @@ QUIET_ENVIRONMENT = {
     "HF_HUB_DISABLE_PROGRESS_BARS": "1",
     "TRANSFORMERS_VERBOSITY": "error",
     "TQDM_DISABLE": "1",
-    "PREFECT_LOGGING_LEVEL": "CRITICAL",  # a failed check is reported by the CLI in one line, not by Prefect's logger
+    "PREFECT_LOGGING_LEVEL": "ERROR",
 }
 # Libraries that log or warn on their own (bm25s DEBUG lines, trafilatura on malformed HTML, urllib3's SOCKS notice).
 NOISY_LOGGERS = ("bm25s", "transformers", "huggingface_hub", "sentence_transformers", "urllib3", "trafilatura", "httpx", "htmldate", "faiss")
@@ -35,6 +35,13 @@ def quiet_libraries() -> None:
     warnings.filterwarnings("default", module=OUR_MODULES)
     for name in NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def quiet_prefect_errors() -> None:
+    """For a one-shot command whose failure the CLI reports in one line (`factcheck check`): Prefect's
+    task-failure logs (tracebacks, 60-80 lines) off too, unless the user set ``PREFECT_LOGGING_LEVEL``."""
+    if "PREFECT_LOGGING_LEVEL" in _set_by_us:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "CRITICAL"
 
 
 def loud_libraries() -> None:
