@@ -283,11 +283,11 @@ def compare_sentences(
 
 def _moved_words(source: Sequence[Token], article: Sequence[Token], edits: Sequence[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
     """The edits that only delete date words or numbers the article inserts elsewhere in the sentence, or the reverse."""
-    def dates(tokens: Sequence[Token]) -> bool:
+    def dates_only(tokens: Sequence[Token]) -> bool:
         return all(t.is_date or t.is_number for t in tokens)
 
-    deleted = {tuple(t.key for t in source[s0:s1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if a0 == a1 and dates(source[s0:s1])}
-    inserted = {tuple(t.key for t in article[a0:a1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if s0 == s1 and dates(article[a0:a1])}
+    deleted = {tuple(t.key for t in source[s0:s1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if a0 == a1 and dates_only(source[s0:s1])}
+    inserted = {tuple(t.key for t in article[a0:a1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if s0 == s1 and dates_only(article[a0:a1])}
     return {edit for words in deleted.keys() & inserted.keys() for edit in (deleted[words], inserted[words])}
 
 
