@@ -18,11 +18,12 @@ from pipeline.alignment import AlignmentChecker, merge_verdicts
 from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, relevant_evidence
 from pipeline.claims import ClaimDetector, make_scorer
 from pipeline.config import Settings, resolve_path
+from pipeline.settings import EvidenceSettings
 from pipeline.embed import SentenceEmbedder
 from pipeline.evidence import EvidenceIndex, source_signature
 from pipeline.flags import merge_attribution_flags, quote_flags, verdict_flags
 from pipeline.ingest import read_article
-from pipeline.limits import refuse_too_many_sentences, sentence_limit
+from pipeline.limits import refuse_too_many_sentences
 from pipeline.segment import Segmentation, segment
 from pipeline.types import Article, Claim, Flag, Report, RetrievedPassage, Verdict
 
@@ -45,13 +46,13 @@ class ArticleChecker:
     """Checks articles against evidence sets. Cheap to construct; `warm_up()` loads the models."""
 
     def __init__(self, config: Settings | dict) -> None:
-        """``config``: the validated `Settings` (`pipeline.config.load_settings`), or its ``model_dump()``."""
-        if isinstance(config, Settings):
-            config = config.model_dump()  # the stages below still read the sections as mappings
-        self.config = config
-        self.embedder = SentenceEmbedder(resolve_path(config["embedder"].get("path")))
-        self.claim_detector = ClaimDetector(make_scorer(config))
-        self.alignment = AlignmentChecker(min_coverage=config["verify"]["restatement_coverage"])
+        """``config``: the validated `Settings` (`pipeline.config.load_settings`), or a loaded config mapping
+        (validated here). Each stage gets its typed section's values; ``config`` keeps the mapping form."""
+        self.settings = config if isinstance(config, Settings) else Settings.model_validate(config)
+        self.config = self.settings.model_dump()
+        self.embedder = SentenceEmbedder(resolve_path(self.settings.embedder.path))
+        self.claim_detector = ClaimDetector(make_scorer(self.config))
+        self.alignment = AlignmentChecker(min_coverage=self.settings.verify.restatement_coverage)
         self._verifier = None
         self._evidence: dict[tuple[tuple[str, ...], str], EvidenceContext] = {}
         self.timings: dict[str, float] = {}
@@ -94,7 +95,7 @@ class ArticleChecker:
         """Read the article; one with more sentences than ``limits.max_sentences`` is refused (InputError)."""
         with self._timed("ingest"):
             article = read_article(article_path)
-            refuse_too_many_sentences(article, sentence_limit(self.config))
+            refuse_too_many_sentences(article, self.settings.limits.max_sentences)
             return article
 
     def segment(self, article: Article) -> Segmentation:
@@ -112,10 +113,10 @@ class ArticleChecker:
         (`EvidenceIndex.for_files`); in this process an unchanged set and roster cost two ``stat`` calls.
         """
         with self._timed("evidence"):
-            evidence_cfg = self.config["evidence"]
+            evidence_cfg = self.settings.evidence
             if not evidence_paths:
-                evidence_paths = [resolve_path(evidence_cfg["default_set"])]
-                roster_path = roster_path or resolve_path(evidence_cfg.get("default_roster"))
+                evidence_paths = [resolve_path(evidence_cfg.default_set)]
+                roster_path = roster_path or resolve_path(evidence_cfg.default_roster)
             paths = tuple(str(p) for p in evidence_paths)
             key = (paths, str(roster_path or ""))
             signature = (source_signature(paths), source_signature([roster_path]) if roster_path else None)
@@ -131,20 +132,20 @@ class ArticleChecker:
         as a new process would (benchmarks time that warm check with the models still loaded)."""
         self._evidence.clear()
 
-    def _open_index(self, paths: Sequence[str], evidence_cfg: dict):
+    def _open_index(self, paths: Sequence[str], evidence_cfg: EvidenceSettings):
         """The embedded index of the evidence set, or the shared PostgreSQL store with the set added (``evidence.backend``)."""
-        if evidence_cfg.get("backend") == "postgres":
+        if evidence_cfg.backend == "postgres":
             from pipeline.evidence_postgres import store_for_files
 
-            return store_for_files(paths, evidence_cfg["database_url"], self.embedder)
-        return EvidenceIndex.for_files(paths, resolve_path(evidence_cfg["index_dir"]), self.embedder, ann_threshold=evidence_cfg["ann_threshold"])
+            return store_for_files(paths, evidence_cfg.database_url, self.embedder)
+        return EvidenceIndex.for_files(paths, resolve_path(evidence_cfg.index_dir), self.embedder, ann_threshold=evidence_cfg.ann_threshold)
 
     def retrieve(self, claims: Sequence[Claim], context: EvidenceContext) -> dict[str, list[RetrievedPassage]]:
         """Top passages for every claim that states something checkable, check-worthy or not."""
         with self._timed("retrieve"):
-            cfg = self.config["evidence"]
+            cfg = self.settings.evidence
             checkable = [c for c in claims if is_checkable(c.text)]
-            hits = context.index.search([c.text for c in checkable], top_k=cfg["top_k"], candidates=cfg["candidates"], rrf_k=cfg["rrf_k"])
+            hits = context.index.search([c.text for c in checkable], top_k=cfg.top_k, candidates=cfg.candidates, rrf_k=cfg.rrf_k)
             return {claim.id: passages for claim, passages in zip(checkable, hits)}
 
     def verify(
@@ -165,15 +166,15 @@ class ArticleChecker:
             roster, quotes = relevant_evidence(context.index, retrieved, segmentation.quotes)
             if context.roster is not None:
                 roster = context.roster.merged_with(roster)
-            cfg = self.config["attribution"]
-            checker = AttributionChecker(roster, quotes, name_similarity=cfg["name_similarity"], quote_similarity=cfg["quote_similarity"])
+            cfg = self.settings.attribution
+            checker = AttributionChecker(roster, quotes, name_similarity=cfg.name_similarity, quote_similarity=cfg.quote_similarity)
             return checker.run(article, segmentation) + quote_flags(article, segmentation.quotes)
 
     def assemble_report(
         self, article: Article, claims: Sequence[Claim], verdicts: dict[str, Verdict], attribution_flags: Sequence[Flag]
     ) -> Report:
         with self._timed("report"):
-            min_score = self.config["report"]["unsupported_min_checkworthiness"]
+            min_score = self.settings.report.unsupported_min_checkworthiness
             flags = merge_attribution_flags(list(attribution_flags), verdict_flags(claims, verdicts, min_checkworthiness=min_score))
             return Report(article, self.model_names(), tuple(claims), verdicts, tuple(flags), dict(self.timings))
 

@@ -254,3 +254,5 @@ def test_checker_takes_the_validated_settings(tiny_config):
     settings = load_settings(tiny_config)
     assert ArticleChecker(settings).config == load_config(tiny_config)
     assert ArticleChecker(settings).alignment.min_coverage == settings.verify.restatement_coverage
+    # A loaded mapping is validated into the same typed settings the stages read.
+    assert ArticleChecker(load_config(tiny_config)).settings == settings
