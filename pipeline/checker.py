@@ -62,7 +62,7 @@ class ArticleChecker:
         if self._verifier is None:
             from pipeline.verify import NliVerifier
 
-            self._verifier = NliVerifier.from_config(self.config)
+            self._verifier = NliVerifier.from_settings(self.settings.nli)
         return self._verifier
 
     def warm_up(self) -> None:

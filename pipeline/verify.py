@@ -17,6 +17,7 @@ import numpy as np
 
 from pipeline.changes import terms_missing_from
 from pipeline.errors import InputError
+from pipeline.settings import NliSettings, resolve_path
 from pipeline.types import Claim, EvidenceJudgement, RetrievedPassage, Verdict
 
 NLI_LABELS: tuple[str, ...] = ("entailment", "neutral", "contradiction")
@@ -105,24 +106,23 @@ class NliVerifier:
         self._name: str | None = None
 
     @classmethod
-    def from_config(cls, config: dict) -> "NliVerifier":
-        """Build from a pipeline config (its ``nli`` section); relative paths resolve against the project."""
-        from pipeline.config import resolve_path
-
-        nli = dict(config.get("nli") or {})
-        model_path = resolve_path(nli.get("model_path"))
-        if model_path is None:
-            raise InputError("config nli.model_path is not set")
+    def from_settings(cls, nli: NliSettings) -> "NliVerifier":
+        """Build from the validated ``nli`` section; a relative model path resolves against the project."""
         return cls(
-            model_path,
-            batch_size=int(nli.get("batch_size", 32)),
-            max_length=int(nli.get("max_length", 256)),
-            threads=nli.get("threads", 2),
-            quantize=bool(nli.get("quantize", True)),
-            temperature=nli.get("temperature"),
-            support_threshold=float(nli.get("support_threshold", 0.5)),
-            contradict_threshold=float(nli.get("contradict_threshold", 0.6)),
+            resolve_path(nli.model_path),
+            batch_size=nli.batch_size,
+            max_length=nli.max_length,
+            threads=nli.threads,
+            quantize=nli.quantize,
+            temperature=nli.temperature,
+            support_threshold=nli.support_threshold,
+            contradict_threshold=nli.contradict_threshold,
         )
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "NliVerifier":
+        """Build from a config mapping's ``nli`` section, validated as the config file is (`from_settings`)."""
+        return cls.from_settings(NliSettings.model_validate(dict(config.get("nli") or {})))
 
     def warm_up(self) -> None:
         """Load tokenizer and model (float32 on CPU, optionally dynamic int8) and the calibration."""
