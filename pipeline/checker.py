@@ -51,7 +51,7 @@ class ArticleChecker:
         self.settings = config if isinstance(config, Settings) else Settings.model_validate(config)
         self.config = self.settings.model_dump()
         self.embedder = SentenceEmbedder(resolve_path(self.settings.embedder.path))
-        self.claim_detector = ClaimDetector(make_scorer(self.config))
+        self.claim_detector = ClaimDetector(make_scorer(self.settings.claims))
         self.alignment = AlignmentChecker(min_coverage=self.settings.verify.restatement_coverage)
         self._verifier = None
         self._evidence: dict[tuple[tuple[str, ...], str], EvidenceContext] = {}

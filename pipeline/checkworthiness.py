@@ -100,12 +100,17 @@ class CheckworthinessModel:
 
 
 def default_claim_model_path(config: dict) -> Path:
-    """The registry's default version if one is promoted, else ``config["claims"]["model_path"]``."""
+    """`claim_model_path` of a config mapping's ``claims.model_path``."""
+    return claim_model_path((config.get("claims") or {}).get("model_path"))
+
+
+def claim_model_path(model_path: str | Path | None) -> Path:
+    """The registry's default version if one is promoted, else ``model_path`` (``models/claims`` when unset)."""
     from pipeline.registry import ClaimRegistry
 
     promoted = ClaimRegistry().default_model_path()
     if promoted is not None:
         return promoted
-    path = resolve_path((config.get("claims") or {}).get("model_path") or "models/claims")
+    path = resolve_path(model_path or "models/claims")
     assert path is not None
     return path

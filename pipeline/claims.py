@@ -13,6 +13,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from pipeline.segment import Segmentation
+from pipeline.settings import ClaimsSettings
 from pipeline.types import Claim, Quote, Sentence, content_id
 
 _NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|percent|half|twice|dozen)\b", re.I)
@@ -60,16 +61,13 @@ class HeuristicScorer:
         return np.array([heuristic_score(t) for t in texts], dtype=np.float32)
 
 
-def make_scorer(config: dict) -> ClaimScorer:
-    """The scorer ``config["claims"]["backend"]`` names: "model" or "heuristic"."""
-    backend = config["claims"].get("backend", "model")
-    if backend == "heuristic":
+def make_scorer(claims: ClaimsSettings) -> ClaimScorer:
+    """The scorer ``claims.backend`` names: "model" (the promoted or configured model) or "heuristic"."""
+    if claims.backend == "heuristic":
         return HeuristicScorer()
-    if backend != "model":
-        raise ValueError(f'claims.backend must be "model" or "heuristic", got {backend!r}')
-    from pipeline.checkworthiness import CheckworthinessModel, default_claim_model_path
+    from pipeline.checkworthiness import CheckworthinessModel, claim_model_path
 
-    path = default_claim_model_path(config)
+    path = claim_model_path(claims.model_path)
     if not (Path(path) / "config.json").exists():
         raise FileNotFoundError(f"claim model {path} not found; train it (`factcheck train claims`) or set claims.backend: heuristic")
     return CheckworthinessModel(path)
