@@ -114,19 +114,18 @@ def check(
     from pipeline.evidence import evidence_set_fingerprint
     from pipeline.index_cache import list_indexes, require_writable
     from pipeline.io import refuse_unwritable_outputs
-    from pipeline.limits import refuse_too_many_sentences, sentence_limit
+    from pipeline.limits import refuse_too_many_sentences
 
     # Fail fast on bad input, before any model or server starts (counting sentences loads only spaCy).
     overrides = {"limits": {"max_sentences": max_sentences}} if max_sentences is not None else None
     settings = load_settings(config, overrides, require_models=True)  # model folders on disk too
-    config_dict = settings.model_dump()
     refuse_unwritable_outputs(list(output or []))
     if roster:
         read_roster_csv(roster)  # a folder, a missing file, undecodable text or no "name" column: one line now
-    index_dir = resolve_path(config_dict["evidence"]["index_dir"])
-    if config_dict["evidence"]["backend"] == "embedded" and not list_indexes(index_dir):
+    index_dir = resolve_path(settings.evidence.index_dir)
+    if settings.evidence.backend == "embedded" and not list_indexes(index_dir):
         require_writable(index_dir)  # a new evidence set is built there (a folder already holding indexes may be shared read-only)
-    refuse_too_many_sentences(read_article(article), sentence_limit(config_dict))
+    refuse_too_many_sentences(read_article(article), settings.limits.max_sentences)
     article_metadata = _article_metadata(article, url, published)
     if evidence:  # read and validated only when new or changed since the index folder last saw it
         evidence_set_fingerprint(evidence, index_dir)
@@ -179,4 +178,4 @@ def check(
         console.print(f"report written to {path}")
     console.print(_summary(data))
     if record:
-        _record_run(data, config_dict)
+        _record_run(data, settings.model_dump())

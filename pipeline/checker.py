@@ -49,13 +49,17 @@ class ArticleChecker:
         """``config``: the validated `Settings` (`pipeline.config.load_settings`), or a loaded config mapping
         (validated here). Each stage gets its typed section's values; ``config`` keeps the mapping form."""
         self.settings = config if isinstance(config, Settings) else Settings.model_validate(config)
-        self.config = self.settings.model_dump()
         self.embedder = SentenceEmbedder(resolve_path(self.settings.embedder.path))
         self.claim_detector = ClaimDetector(make_scorer(self.settings.claims))
         self.alignment = AlignmentChecker(min_coverage=self.settings.verify.restatement_coverage)
         self._verifier = None
         self._evidence: dict[tuple[tuple[str, ...], str], EvidenceContext] = {}
         self.timings: dict[str, float] = {}
+
+    @property
+    def config(self) -> dict:
+        """The settings as plain mappings (what `pipeline.config.load_config` returns)."""
+        return self.settings.model_dump()
 
     @property
     def verifier(self):

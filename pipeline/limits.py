@@ -18,11 +18,6 @@ from pipeline.types import Article
 _FIRST_PARAGRAPHS = 64
 
 
-def sentence_limit(config: dict) -> int | None:
-    """``limits.max_sentences`` of a loaded config (None: no limit)."""
-    return (config.get("limits") or {}).get("max_sentences")
-
-
 @lru_cache(maxsize=4)  # `factcheck check` counts before Prefect starts, and its ingest stage again
 def count_sentences_up_to(text: str, limit: int) -> tuple[int, bool]:
     """(sentences, whole) where ``whole`` says the count covers all of ``text``.
