@@ -31,6 +31,7 @@ from pipeline.segment import (
     Mention,
     Segmentation,
     attribute_quotes,
+    find_quote_spans,
     mentions_in_texts,
     name_without_titles,
     split_sentences,
@@ -349,6 +350,16 @@ def needs_parsing(text: str) -> bool:
     return bool(_NAME_RUN.search(text)) or any(mark in text for mark in QUOTE_MARKS)
 
 
+def lone_words(text: str) -> tuple[str, ...]:
+    """The single capitalised words ``text`` uses of people ("Marchand, 22, won"): regular expressions only."""
+    return tuple(dict.fromkeys(word for _, _, word in lone_words_before(text, _PERSON_CONTEXT)))
+
+
+def quoted_spans(text: str) -> tuple[str, ...]:
+    """The words inside each quotation of ``text``, as `attribute_quotes` cuts them, without finding the speakers (no spaCy)."""
+    return tuple(text[start:end] for start, end, _, _ in find_quote_spans(text))
+
+
 def names_in_passages(texts: Sequence[str]) -> list[PassageNames]:
     """The `PassageNames` of each text. Texts without two capitalised words in a row name nobody and skip spaCy."""
     named = [i for i, text in enumerate(texts) if _NAME_RUN.search(text)]
@@ -357,7 +368,7 @@ def names_in_passages(texts: Sequence[str]) -> list[PassageNames]:
     for i, text in enumerate(texts):
         people = tuple((m.text, m.role) for m in mentions.get(i, ()) if len(_tokens(m.text)) >= 2)
         capitalised = tuple(dict.fromkeys(name for _, _, name in capitalised_names(text))) if i in mentions else ()
-        lone = tuple(dict.fromkeys(word for _, _, word in lone_words_before(text, _PERSON_CONTEXT)))
+        lone = lone_words(text)
         quotes = ()
         if any(mark in text for mark in QUOTE_MARKS):
             quotes = tuple((q.text, q.speaker if q.speaker_kind == "name" else "") for q in attribute_quotes(text, split_sentences(text)))

@@ -2,12 +2,15 @@
 
 An index folder ``evidence-<fingerprint>`` (a hash of the passages and the embedder) holds
 everything derived from the set: the passages (SQLite), their MiniLM vectors (``vectors.npy``,
-fp16), a bm25s sparse index, a FAISS HNSW graph for large sets, and the people and quotations
-each passage names (`pipeline.attribution.PassageNames`), with an FTS5 index of the quotations.
+fp16), a bm25s sparse index, a FAISS HNSW graph for large sets, the single words passages use of
+people, and the quotations with an FTS5 index; all of these take no spaCy, so a million passages
+index in minutes. The people a passage names and the speakers of its quotations
+(`pipeline.attribution.PassageNames`, spaCy NER) are found when a check first needs that passage
+(the passages retrieved for an article, and those whose quotations are like its quotations).
 Beside the folders, ``sources.sqlite`` maps each evidence file's path, size and modification
 time to its fingerprint, so checking against an unchanged set opens its index without reading
 the file, and ``passage_cache.sqlite`` keeps each passage's vector and names by content, so a
-set with passages added embeds and parses only the new ones.
+set with passages added embeds only the new ones, and a passage is parsed once.
 """
 
 from __future__ import annotations
@@ -26,16 +29,17 @@ from typing import Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from pipeline.attribution import EvidenceQuote, PassageNames, evidence_quotes, names_in_passages, needs_parsing
+from pipeline.attribution import EvidenceQuote, PassageNames, lone_words, names_in_passages, needs_parsing, quoted_spans
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
 from pipeline.formats import DOCUMENT_SUFFIXES, read_document_file
 from pipeline.index_cache import explained_write_errors, remove_stale_builds
+from pipeline.segment import QUOTE_MARKS
 from pipeline.io import open_text, read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
-INDEX_VERSION = 4  # 4: people and roles as segment reads them since b56d0b3 (titles dropped, roles end with their sentence)
+INDEX_VERSION = 5  # 5: no names stored per passage (found when a check needs them); quotations stored before their speakers are known
 _PASSAGES_DB = "passages.sqlite"
 _VECTORS = "vectors.npy"
 _ANN = "ann.faiss"
@@ -302,16 +306,25 @@ class EvidenceIndex:
         return [found[int(r)] for r in rows]
 
     def names_of(self, passage_ids: Iterable[str]) -> list[tuple[Passage, PassageNames]]:
-        """Each passage with these ids and the people and quotations it names, as found when the index was built."""
+        """Each passage with these ids and the people and quotations it names (parsed the first time a check asks)."""
         ids = list(dict.fromkeys(passage_ids))
-        found: dict[str, tuple[Passage, PassageNames]] = {}
+        found: dict[str, Passage] = {}
         with closing(self._db()) as conn:
             for chunk in _chunks(ids):
-                query = f"SELECT {', '.join(PASSAGE_FIELDS)}, names FROM passages WHERE id IN ({', '.join('?' * len(chunk))})"
-                for *values, names in conn.execute(query, chunk):
+                query = f"SELECT {', '.join(PASSAGE_FIELDS)} FROM passages WHERE id IN ({', '.join('?' * len(chunk))})"
+                for values in conn.execute(query, chunk):
                     passage = Passage(**dict(zip(PASSAGE_FIELDS, values)))
-                    found[passage.id] = (passage, PassageNames.from_json(names))
-        return [found[i] for i in ids if i in found]
+                    found[passage.id] = passage
+        passages = [found[i] for i in ids if i in found]
+        return list(zip(passages, self._names([p.text for p in passages])))
+
+    def _names(self, texts: list[str]) -> list[PassageNames]:
+        """`names_in_passages` of ``texts`` through the passage cache beside the index (recomputed when that is read-only)."""
+        try:
+            with closing(_PassageCache(self.path.parent / _CACHE_DB, self.embedder.model_name)) as cache:
+                return cache.names(texts)
+        except sqlite3.OperationalError:
+            return names_in_passages(texts)
 
     def standalone_words(self, words: Iterable[str]) -> set[str]:
         """Those of ``words`` that some passage uses alone of a person ("Marchand, 22, won")."""
@@ -323,17 +336,36 @@ class EvidenceIndex:
                 for (word,) in conn.execute(f"SELECT word FROM lone_words WHERE word IN ({', '.join('?' * len(chunk))})", chunk)
             }
 
-    def quotes_like(self, text: str, *, limit: int = 10) -> list[EvidenceQuote]:
-        """The evidence quotations sharing most words with ``text``, best first (FTS5 BM25 over the quotations)."""
+    def quotes_like(self, text: str, *, limit: int = 10, pages: int = 5) -> list[EvidenceQuote]:
+        """The attributed evidence quotations sharing most words with ``text``, best first (FTS5 BM25 over the quotations).
+
+        Quotations whose speaker only the passage's text names get it from `names_of` here; those
+        with nobody to credit are skipped, reading at most ``pages`` pages of ``limit`` hits.
+        """
         words = query_terms(text)
         if not words:
             return []
         query = (
             "SELECT q.text, q.speaker, q.passage_id FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid "
-            "WHERE quotes_fts MATCH ? ORDER BY quotes_fts.rank LIMIT ?"
+            "WHERE quotes_fts MATCH ? ORDER BY quotes_fts.rank LIMIT ? OFFSET ?"
         )
+        found: list[EvidenceQuote] = []
         with closing(self._db()) as conn:
-            return [EvidenceQuote(*row) for row in conn.execute(query, (" OR ".join(f'"{w}"' for w in words), limit))]
+            for page in range(pages):
+                hits = conn.execute(query, (" OR ".join(f'"{w}"' for w in words), limit, page * limit)).fetchall()
+                found += self._credited(hits)
+                if len(found) >= limit or len(hits) < limit:
+                    break
+        return found[:limit]
+
+    def _credited(self, hits: Sequence[tuple[str, str, str]]) -> list[EvidenceQuote]:
+        """Quotations (text, speaker or "", passage id) with the speaker their passage's text names filled in; unattributed ones dropped."""
+        speakers: dict[tuple[str, str], str] = {}
+        for passage, names in self.names_of([passage_id for _, speaker, passage_id in hits if not speaker]):
+            for quote, speaker in names.quotes:
+                speakers.setdefault((passage.id, quote), speaker)
+        credited = [EvidenceQuote(quote, speaker or speakers.get((passage_id, quote), ""), passage_id) for quote, speaker, passage_id in hits]
+        return [q for q in credited if q.speaker]
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row index, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better."""
@@ -473,10 +505,9 @@ def _build_index(
     try:
         texts = [p.text for p in passages]
         vectors = cache.vectors(texts, embedder) if vectors is None else np.asarray(vectors, dtype=np.float16)
-        names = cache.names(texts)
         np.save(work / _VECTORS, vectors)
         with closing(_connect(work / _PASSAGES_DB)) as conn:
-            _write_passages(conn, passages, names)
+            _write_passages(conn, passages)
         corpus = [terms(t) for t in texts]
         if any(corpus):
             sparse = bm25s.BM25()
@@ -497,22 +528,24 @@ def _build_index(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _write_passages(conn: sqlite3.Connection, passages: Sequence[Passage], names: Sequence[PassageNames]) -> None:
-    """Passages with their names (JSON, NULL when they name nobody), the words used alone of people, and the quotations with FTS5."""
-    empty = PassageNames()
-    conn.execute(f"CREATE TABLE passages ({', '.join(f'{f} TEXT' for f in PASSAGE_FIELDS)}, names TEXT)")
-    conn.executemany(
-        f"INSERT INTO passages VALUES ({', '.join('?' * (len(PASSAGE_FIELDS) + 1))})",
-        ([getattr(p, f) for f in PASSAGE_FIELDS] + [None if n == empty else n.to_json()] for p, n in zip(passages, names)),
-    )
+def _write_passages(conn: sqlite3.Connection, passages: Sequence[Passage]) -> None:
+    """Passages, the words used alone of people, and the quotations with FTS5 (speaker "" where only the text names them)."""
+    conn.execute(f"CREATE TABLE passages ({', '.join(f'{f} TEXT' for f in PASSAGE_FIELDS)})")
+    conn.executemany(f"INSERT INTO passages VALUES ({', '.join('?' * len(PASSAGE_FIELDS))})", ([getattr(p, f) for f in PASSAGE_FIELDS] for p in passages))
     conn.execute("CREATE INDEX passages_id ON passages (id)")
     conn.execute("CREATE TABLE lone_words (word TEXT PRIMARY KEY)")
-    conn.executemany("INSERT OR IGNORE INTO lone_words VALUES (?)", ((w,) for n in names for w in n.lone_words))
+    conn.executemany("INSERT OR IGNORE INTO lone_words VALUES (?)", ((w,) for p in passages for w in lone_words(p.text)))
     conn.execute("CREATE TABLE quotes (id INTEGER PRIMARY KEY, passage_id TEXT, text TEXT, speaker TEXT)")
-    conn.executemany(
-        "INSERT INTO quotes (passage_id, text, speaker) VALUES (?, ?, ?)",
-        ((q.passage_id, q.text, q.speaker) for p, n in zip(passages, names) if p.speaker or n.quotes for q in evidence_quotes(p, n)),
-    )
+    conn.executemany("INSERT INTO quotes (passage_id, text, speaker) VALUES (?, ?, ?)", (row for p in passages for row in _quote_rows(p)))
     conn.execute("CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='quotes', content_rowid='id')")
     conn.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')")
     conn.commit()
+
+
+def _quote_rows(passage: Passage) -> list[tuple[str, str, str]]:
+    """(passage id, quotation, speaker) of each quotation in the passage, speaker "" unless the passage has a ``speaker``
+    field; a passage with a ``speaker`` and no quotation marks is all their words (`evidence_quotes`)."""
+    spans = quoted_spans(passage.text) if any(mark in passage.text for mark in QUOTE_MARKS) else ()
+    if passage.speaker and not spans:
+        return [(passage.id, passage.text, passage.speaker)]
+    return [(passage.id, span, passage.speaker) for span in spans]

@@ -94,7 +94,27 @@ def test_unchanged_evidence_file_is_not_read_and_added_passages_are_the_only_one
     assert changed.search(["leader of North Korea"], top_k=1)[0][0].passage.id == "new"
 
 
-def test_index_stores_who_each_passage_names_and_its_quotations(tmp_path, embedder):
+def test_building_an_index_parses_no_passage_and_a_check_parses_each_passage_it_needs_once(tmp_path, embedder, monkeypatch):
+    """spaCy NER is what made a 100,000-passage build take 11 minutes: the build runs none; the passages
+    a check looks at are parsed when first asked for and remembered beside the index (issue 17)."""
+    import pipeline.evidence as evidence
+
+    parsed = []
+    real = evidence.names_in_passages
+    monkeypatch.setattr(evidence, "names_in_passages", lambda texts: parsed.extend(texts) or real(texts))
+    rows = PASSAGES + [{"id": "q", "text": "“We will keep rates steady until inflation falls,” said Jerome Powell, Chair of the Federal Reserve."}]
+    path = _write_jsonl(tmp_path / "e.jsonl", rows)
+    index = EvidenceIndex.for_files([path], tmp_path / "idx", embedder)
+    assert parsed == []
+    assert index.names_of(["q"])[0][1].people == (("Jerome Powell", "Chair of the Federal Reserve"),)
+    assert parsed == [rows[-1]["text"]]
+    reopened = EvidenceIndex.for_files([path], tmp_path / "idx", embedder)
+    assert reopened.names_of(["q"])[0][1].people == (("Jerome Powell", "Chair of the Federal Reserve"),)
+    assert reopened.quotes_like("rates steady until inflation falls", limit=5)[0].speaker == "Jerome Powell"
+    assert len(parsed) == 1  # remembered in passage_cache.sqlite, not parsed again by a new process's index
+
+
+def test_index_finds_who_each_passage_names_and_its_quotations(tmp_path, embedder):
     rows = PASSAGES + [{"id": "q", "text": "“We will keep rates steady until inflation falls,” said Jerome Powell, Chair of the Federal Reserve."}]
     index = EvidenceIndex.build_or_load(load_evidence([_write_jsonl(tmp_path / "e.jsonl", rows)]), tmp_path / "idx", embedder)
     ((passage, names),) = index.names_of(["q"])
