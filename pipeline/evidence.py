@@ -2,7 +2,7 @@
 
 An index folder ``evidence-<fingerprint>`` (a hash of the passages and the embedder) holds
 everything derived from the set: the passages (SQLite), their MiniLM vectors (``vectors.npy``,
-fp16), a bm25s sparse index, a FAISS HNSW graph for large sets, the single words passages use of
+fp16), a bm25s sparse index, a FAISS inverted-file index for large sets, the single words passages use of
 people, and the quotations with an FTS5 index; all of these take no spaCy, so a million passages
 index in minutes. The people a passage names and the speakers of its quotations
 (`pipeline.attribution.PassageNames`, spaCy NER) are found when a check first needs that passage
@@ -219,7 +219,7 @@ class EvidenceIndex:
         self.path = path
         self.size = size
         self.embedder = embedder
-        self._vectors = vectors  # float32 rows for exact dense search; None when ``ann`` (FAISS HNSW) is used
+        self._vectors = vectors  # float32 rows for exact dense search; None when ``ann`` (FAISS IVF) is used
         self._ann = ann
         self._sparse = sparse  # a bm25s.BM25, or None when no passage has a content word
 
@@ -278,7 +278,7 @@ class EvidenceIndex:
 
     @classmethod
     def open(cls, path: Path, embedder: SentenceEmbedder, *, ann_threshold: int = 50_000) -> "EvidenceIndex":
-        """Load an index folder written by ``build_or_load``: vectors, the sparse index and the HNSW graph; not the passages."""
+        """Load an index folder written by ``build_or_load``: vectors, the sparse index and the IVF index (memory-mapped); not the passages."""
         import bm25s
 
         vectors = np.load(path / _VECTORS, mmap_mode="r")
@@ -289,8 +289,8 @@ class EvidenceIndex:
         if (path / _ANN).exists():
             import faiss
 
-            return cls(path, len(vectors), None, faiss.read_index(str(path / _ANN)), sparse, embedder)
-        return cls(path, len(vectors), None, _hnsw(np.asarray(vectors, dtype=np.float32)), sparse, embedder)
+            return cls(path, len(vectors), None, faiss.read_index(str(path / _ANN), faiss.IO_FLAG_MMAP), sparse, embedder)
+        return cls(path, len(vectors), None, _ivf(np.asarray(vectors, dtype=np.float32)), sparse, embedder)
 
     def _db(self) -> sqlite3.Connection:
         return _connect(self.path / _PASSAGES_DB, read_only=True)
@@ -428,13 +428,23 @@ def hybrid_search(
     return [[RetrievedPassage(passages[row], score) for row, score in best] for best in ranked]
 
 
-def _hnsw(vectors: np.ndarray, *, neighbours: int = 32, ef_search: int = 64):
-    """An HNSW graph (FAISS) for dense search: approximate, sub-linear at millions of passages."""
+def _ivf(vectors: np.ndarray, *, lists: int = 1024, probes: int = 64):
+    """An inverted-file index (FAISS IVF, fp16 rows, exact for vectors stored as fp16) for dense search.
+
+    Approximate and sub-linear: a query is compared with the ``probes`` lists whose centroids are
+    nearest (6 % of the passages at 1,024 lists). Unlike an HNSW graph (13 min for 1M passages on
+    two cores), it builds in about a minute: k-means on a sample of 40 rows a list, then one
+    assignment per vector. Lists are capped so each centroid is trained on 39 rows or more.
+    """
     import faiss
 
-    ann = faiss.IndexHNSWFlat(vectors.shape[1], neighbours, faiss.METRIC_INNER_PRODUCT)
-    ann.hnsw.efSearch = ef_search
+    lists = max(1, min(lists, len(vectors) // 39))
+    ann = faiss.IndexIVFScalarQuantizer(
+        faiss.IndexFlatIP(vectors.shape[1]), vectors.shape[1], lists, faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
+    )
+    ann.train(vectors[:: max(1, len(vectors) // (40 * lists))])
     ann.add(vectors)
+    ann.nprobe = probes
     return ann
 
 
@@ -517,7 +527,7 @@ def _build_index(
         if len(passages) >= ann_threshold:
             import faiss
 
-            faiss.write_index(_hnsw(vectors.astype(np.float32)), str(work / _ANN))
+            faiss.write_index(_ivf(vectors.astype(np.float32)), str(work / _ANN))
         try:
             os.rename(work, path)
         except OSError:
