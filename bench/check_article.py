@@ -1,7 +1,7 @@
 """Seconds per article, end to end: a cold process, and warm (models loaded) with and without Prefect.
 
     python bench/check_article.py [--article PATH] [--repeats 5] [--config FILE]
-    python bench/check_article.py --evidence-sizes 1000 20000 100000 1000000 [--synthetic-vectors] [--repeats 3]
+    python bench/check_article.py --evidence-sizes 1000 20000 100000 1000000 [--synthetic-vectors] [--add 1000] [--repeats 3]
 
 Prints, in one run:
   first  `factcheck check` in a fresh process on a machine where Prefect has no database yet
@@ -18,7 +18,9 @@ by a new ``factcheck check`` (`ArticleChecker.forget_evidence`), then every stag
 ``--repeats``, with its peak RSS; the table gives each size's ratio against the first size.
 ``--synthetic-vectors`` gives the filler passages random unit vectors (the article's own evidence is
 embedded for real) and prints the measured embedding rate, so a large archive's build time is that
-of everything but MiniLM on the filler.
+of everything but MiniLM on the filler. ``--add N`` then times indexing the same archive with N more
+filler passages appended (the index of the archive extended, not rebuilt; the check is timed on the
+archive without them).
 """
 
 from __future__ import annotations
@@ -98,6 +100,16 @@ def write_archive(path: Path, size: int) -> int:
     return len(bundled)
 
 
+def synthetic_vectors(passages: list, bundled: int, embedder):
+    """Random unit vectors (seeded: a longer archive's first rows are a shorter one's), the bundled passages embedded for real."""
+    import numpy as np
+
+    vectors = np.random.default_rng(17).standard_normal((len(passages), 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[:bundled] = embedder.encode([p.text for p in passages[:bundled]])
+    return vectors
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
@@ -108,10 +120,9 @@ def sized_config(config: str | None, index_dir: Path) -> dict:
     return load_config(config, {"evidence": {"index_dir": str(index_dir)}})
 
 
-def build_archive_index(archive: Path, bundled: int, index_dir: Path, config: str | None, synthetic: bool) -> dict:
-    """Build the archive's index in this process (as the first check would), recording its source signature."""
-    import numpy as np
-
+def build_archive_index(archive: Path, bundled: int, index_dir: Path, config: str | None, synthetic: bool, add: int) -> dict:
+    """Build the archive's index in this process (as the first check would), recording its source signature;
+    then, with ``add``, index the archive with ``add`` more passages appended (a copy of the file)."""
     from pipeline.checker import ArticleChecker
     from pipeline.evidence import EvidenceIndex, load_evidence
 
@@ -121,9 +132,7 @@ def build_archive_index(archive: Path, bundled: int, index_dir: Path, config: st
     start = time.perf_counter()
     if synthetic:
         passages = load_evidence([archive])
-        vectors = np.random.default_rng(17).standard_normal((len(passages), 384)).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors[:bundled] = embedder.encode([p.text for p in passages[:bundled]])
+        vectors = synthetic_vectors(passages, bundled, embedder)
         EvidenceIndex.build_or_load(passages, index_dir, embedder, vectors=vectors, ann_threshold=cfg["evidence"]["ann_threshold"])
         sample = [p.text for p in passages[bundled : bundled + 512]]
         if sample:
@@ -133,6 +142,17 @@ def build_archive_index(archive: Path, bundled: int, index_dir: Path, config: st
             start += time.perf_counter() - rate_start  # the rate sample is not part of the build
     checker.evidence([archive])  # reads the file once more (its signature is new), records it; builds when not synthetic
     result.update(build_s=time.perf_counter() - start, build_rss_mb=peak_rss_mb())
+    if add:
+        longer = archive.with_name("archive-plus.jsonl")
+        lines = archive.read_text(encoding="utf-8").splitlines()
+        extra = filler_passages(len(lines) - bundled + add, distinct_sentences(FILLER_SOURCES))[len(lines) - bundled :]
+        longer.write_text("\n".join(lines + [json.dumps(row, ensure_ascii=False) for row in extra]) + "\n", encoding="utf-8")
+        start = time.perf_counter()
+        if synthetic:
+            passages = load_evidence([longer])
+            EvidenceIndex.build_or_load(passages, index_dir, embedder, vectors=synthetic_vectors(passages, bundled, embedder), ann_threshold=cfg["evidence"]["ann_threshold"])
+        checker.evidence([longer])
+        result["add_s"] = time.perf_counter() - start
     return result
 
 
@@ -166,7 +186,7 @@ def run_child(args: argparse.Namespace) -> None:
     archive, index_dir = work / "archive.jsonl", work / "indexes"
     if args.child == "build":
         bundled = write_archive(archive, args.size)
-        result = build_archive_index(archive, bundled, index_dir, args.config, args.synthetic_vectors)
+        result = build_archive_index(archive, bundled, index_dir, args.config, args.synthetic_vectors, args.add)
     else:
         result = time_warm_checks(args.article, archive, index_dir, args.config, args.repeats)
     print("RESULT " + json.dumps(result))
@@ -176,6 +196,7 @@ def child_result(args: argparse.Namespace, step: str, size: int, work: Path) -> 
     command = [sys.executable, __file__, "--child", step, "--size", str(size), "--work", str(work), "--article", str(args.article), "--repeats", str(args.repeats)]
     command += ["--config", args.config] if args.config else []
     command += ["--synthetic-vectors"] if args.synthetic_vectors else []
+    command += ["--add", str(args.add)] if args.add else []
     done = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(next(line for line in done.stdout.splitlines() if line.startswith("RESULT "))[7:])
 
@@ -183,7 +204,7 @@ def child_result(args: argparse.Namespace, step: str, size: int, work: Path) -> 
 def compare_sizes(args: argparse.Namespace) -> None:
     """The --evidence-sizes table: build and warm check per size, each in fresh processes, ratios against the first size."""
     vectors = "random unit vectors for the filler passages (--synthetic-vectors)" if args.synthetic_vectors else "MiniLM for every passage"
-    print(f"article: {args.article.name}, {os.cpu_count()} CPUs; archive = bundled evidence + filler; vectors: {vectors}")
+    print(f"article: {args.article.name}, {os.cpu_count()} CPUs; archive = bundled evidence + filler; vectors: {vectors}", flush=True)
     rows = []
     for size in args.evidence_sizes:
         with tempfile.TemporaryDirectory(prefix=f"check-{size}-") as tmp:
@@ -191,7 +212,8 @@ def compare_sizes(args: argparse.Namespace) -> None:
             rows.append((size, built, child_result(args, "check", size, Path(tmp))))
         size_, b, c = rows[-1]
         rate = f", MiniLM {b['embed_per_s']:.0f} passages/s (whole archive would take {size_ / b['embed_per_s'] / 60:.0f} min)" if "embed_per_s" in b else ""
-        print(f"  {size_:>9,} built in {b['build_s']:.1f} s (peak {b['build_rss_mb']:.0f} MB){rate}", flush=True)
+        added = f"; {args.add:,} passages appended: indexed in {b['add_s']:.1f} s" if "add_s" in b else ""
+        print(f"  {size_:>9,} built in {b['build_s']:.1f} s (peak {b['build_rss_mb']:.0f} MB){rate}{added}", flush=True)
     base = rows[0][2]
     stage_names = [s for s in ("evidence", "retrieve", "verify", "attribution", "segment", "claims") if s in base["stages"]]
     print(f"\n{'passages':>10} {'build s':>8} {'check s':>8} {'ratio':>6} " + " ".join(f"{s[:9]:>9}" for s in stage_names) + f" {'peak MB':>8}")
@@ -210,6 +232,7 @@ def main() -> None:
     parser.add_argument("--config", default=None)
     parser.add_argument("--evidence-sizes", type=int, nargs="+", metavar="N", help="Warm check inside archives of N passages (see above).")
     parser.add_argument("--synthetic-vectors", action="store_true", help="With --evidence-sizes: random unit vectors for the filler passages.")
+    parser.add_argument("--add", type=int, default=0, metavar="N", help="With --evidence-sizes: also time indexing the archive with N passages appended.")
     parser.add_argument("--child", choices=("build", "check"), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)

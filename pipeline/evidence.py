@@ -10,7 +10,9 @@ index in minutes. The people a passage names and the speakers of its quotations
 Beside the folders, ``sources.sqlite`` maps each evidence file's path, size and modification
 time to its fingerprint, so checking against an unchanged set opens its index without reading
 the file, and ``passage_cache.sqlite`` keeps each passage's vector and names by content, so a
-set with passages added embeds only the new ones, and a passage is parsed once.
+set with passages added embeds only the new ones, and a passage is parsed once. A set that is an
+earlier set with passages appended (a wire archive's file growing) extends that set's index: its
+passages, vectors and IVF index are copied and only the new passages added; bm25s is rebuilt.
 """
 
 from __future__ import annotations
@@ -272,8 +274,9 @@ class EvidenceIndex:
         path = index_dir / f"evidence-{fingerprint(passages, embedder.model_name)}"
         if not path.exists():
             remove_stale_builds(index_dir)  # left by builds killed over an hour ago
+            base = _prefix_index(index_dir, passages, embedder.model_name)
             with explained_write_errors(index_dir):
-                _build_index(path, passages, embedder, vectors, ann_threshold=ann_threshold)
+                _build_index(path, passages, embedder, vectors, ann_threshold=ann_threshold, base=base)
         return cls.open(path, embedder, ann_threshold=ann_threshold)
 
     @classmethod
@@ -505,29 +508,31 @@ class _PassageCache:
 
 
 def _build_index(
-    path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, ann_threshold: int
+    path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, ann_threshold: int, base: Path | None = None
 ) -> None:
-    """Write the index folder ``path``: built under a temporary name and renamed, so a half-built index is never seen."""
-    import bm25s
+    """Write the index folder ``path``: built under a temporary name and renamed, so a half-built index is never seen.
 
+    ``base``, the index of the first passages of ``passages`` (an evidence file appended to), is
+    extended: only the new passages are inserted, embedded and added to its IVF index; the bm25s
+    index is rebuilt (its weights depend on every passage).
+    """
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     cache = _PassageCache(path.parent / _CACHE_DB, embedder.model_name)
     try:
+        known = 0
+        if base is not None:
+            shutil.copytree(base, work, dirs_exist_ok=True)
+            known = _size_of(base)
         texts = [p.text for p in passages]
-        vectors = cache.vectors(texts, embedder) if vectors is None else np.asarray(vectors, dtype=np.float16)
-        np.save(work / _VECTORS, vectors)
+        added = cache.vectors(texts[known:], embedder) if vectors is None else np.asarray(vectors[known:], dtype=np.float16)
+        all_vectors = np.concatenate([np.load(base / _VECTORS), added]) if base is not None else added
+        np.save(work / _VECTORS, all_vectors)
         with closing(_connect(work / _PASSAGES_DB)) as conn:
-            _write_passages(conn, passages)
-        corpus = [terms(t) for t in texts]
-        if any(corpus):
-            sparse = bm25s.BM25()
-            sparse.index(corpus, show_progress=False)
-            sparse.save(str(work / _SPARSE_DIR), show_progress=False)
-        del corpus
-        if len(passages) >= ann_threshold:
-            import faiss
-
-            faiss.write_index(_ivf(vectors.astype(np.float32)), str(work / _ANN))
+            if base is None:
+                _create_tables(conn)
+            _insert_passages(conn, passages[known:])
+        _write_bm25(work / _SPARSE_DIR, texts)
+        _write_ann(work / _ANN, all_vectors, added, ann_threshold)
         try:
             os.rename(work, path)
         except OSError:
@@ -538,17 +543,68 @@ def _build_index(
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _write_passages(conn: sqlite3.Connection, passages: Sequence[Passage]) -> None:
-    """Passages, the words used alone of people, and the quotations with FTS5 (speaker "" where only the text names them)."""
+def _size_of(index: Path) -> int:
+    """The passages in the index folder ``index`` (rows of its vectors, read from the file's header)."""
+    return len(np.load(index / _VECTORS, mmap_mode="r"))
+
+
+def _prefix_index(index_dir: Path, passages: Sequence[Passage], embedder_name: str, *, tries: int = 2) -> Path | None:
+    """An index in ``index_dir`` of the first passages of ``passages`` (the set before passages were appended), the largest first."""
+    sized = []
+    for folder in index_dir.glob("evidence-*"):
+        try:
+            size = _size_of(folder)
+        except (OSError, ValueError):
+            continue
+        if 0 < size < len(passages):
+            sized.append((size, folder))
+    for size, folder in sorted(sized, reverse=True)[:tries]:
+        if folder.name == f"evidence-{fingerprint(passages[:size], embedder_name)}":
+            return folder
+    return None
+
+
+def _write_bm25(folder: Path, texts: Sequence[str]) -> None:
+    import bm25s
+
+    corpus = [terms(t) for t in texts]
+    if any(corpus):
+        sparse = bm25s.BM25()
+        sparse.index(corpus, show_progress=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        sparse.save(str(folder), show_progress=False)
+
+
+def _write_ann(file: Path, vectors: np.ndarray, added: np.ndarray, ann_threshold: int) -> None:
+    """The IVF index of ``vectors``: ``added`` (their last rows) added to the one at ``file`` when there is one, else built."""
+    import faiss
+
+    if file.exists():
+        ann = faiss.read_index(str(file))
+        ann.add(np.asarray(added, dtype=np.float32))
+    elif len(vectors) >= ann_threshold:
+        ann = _ivf(np.asarray(vectors, dtype=np.float32))
+    else:
+        return
+    faiss.write_index(ann, str(file))
+
+
+def _create_tables(conn: sqlite3.Connection) -> None:
+    """The passages, the words used alone of people, and the quotations with their FTS5 index."""
     conn.execute(f"CREATE TABLE passages ({', '.join(f'{f} TEXT' for f in PASSAGE_FIELDS)})")
-    conn.executemany(f"INSERT INTO passages VALUES ({', '.join('?' * len(PASSAGE_FIELDS))})", ([getattr(p, f) for f in PASSAGE_FIELDS] for p in passages))
     conn.execute("CREATE INDEX passages_id ON passages (id)")
     conn.execute("CREATE TABLE lone_words (word TEXT PRIMARY KEY)")
-    conn.executemany("INSERT OR IGNORE INTO lone_words VALUES (?)", ((w,) for p in passages for w in lone_words(p.text)))
     conn.execute("CREATE TABLE quotes (id INTEGER PRIMARY KEY, passage_id TEXT, text TEXT, speaker TEXT)")
-    conn.executemany("INSERT INTO quotes (passage_id, text, speaker) VALUES (?, ?, ?)", (row for p in passages for row in _quote_rows(p)))
     conn.execute("CREATE VIRTUAL TABLE quotes_fts USING fts5(text, content='quotes', content_rowid='id')")
-    conn.execute("INSERT INTO quotes_fts(quotes_fts) VALUES ('rebuild')")
+
+
+def _insert_passages(conn: sqlite3.Connection, passages: Sequence[Passage]) -> None:
+    """Append passages (row order is index order), their lone words and their quotations (speaker "" where only the text names them)."""
+    last_quote = conn.execute("SELECT COALESCE(MAX(id), 0) FROM quotes").fetchone()[0]
+    conn.executemany(f"INSERT INTO passages VALUES ({', '.join('?' * len(PASSAGE_FIELDS))})", ([getattr(p, f) for f in PASSAGE_FIELDS] for p in passages))
+    conn.executemany("INSERT OR IGNORE INTO lone_words VALUES (?)", ((w,) for p in passages for w in lone_words(p.text)))
+    conn.executemany("INSERT INTO quotes (passage_id, text, speaker) VALUES (?, ?, ?)", (row for p in passages for row in _quote_rows(p)))
+    conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes WHERE id > ?", (last_quote,))
     conn.commit()
 
 

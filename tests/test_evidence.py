@@ -50,6 +50,36 @@ def test_index_is_reused_and_rebuilt_when_evidence_changes(tmp_path, embedder):
     assert changed.search(["leader of North Korea"], top_k=1)[0][0].passage.id == "new"
 
 
+def test_passages_appended_to_an_evidence_file_extend_its_index_instead_of_rebuilding_it(tmp_path, embedder, monkeypatch):
+    """Issue 17: adding passages to a large archive must not retrain its dense index or re-insert what it holds;
+    the extended index answers exactly as one built from scratch would."""
+    import pipeline.evidence as evidence
+
+    trained = []
+    real_ivf = evidence._ivf
+    monkeypatch.setattr(evidence, "_ivf", lambda vectors: trained.append(len(vectors)) or real_ivf(vectors))
+    path = _write_jsonl(tmp_path / "e.jsonl", PASSAGES)
+    first = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder, ann_threshold=1)
+    added = [
+        {"id": "kim", "text": "Kim Jong Un is the leader of North Korea."},
+        {"id": "said", "text": "“Talks will start in April,” Moon told reporters in Seoul on Friday."},
+    ]
+    _write_jsonl(path, PASSAGES + added)
+    extended = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "idx", embedder, ann_threshold=1)
+    assert trained == [len(PASSAGES)]  # the IVF index was trained once, for the first build, and extended since
+    assert extended.path != first.path and len(extended) == len(PASSAGES) + 2
+    rebuilt = EvidenceIndex.build_or_load(load_evidence([path]), tmp_path / "fresh", embedder, ann_threshold=1)
+    queries = ["leader of North Korea", "When will the talks start?", "Who was the State Department spokesperson?"]
+    assert [[h.passage.id for h in hits] for hits in extended.search(queries, top_k=3)] == [
+        [h.passage.id for h in hits] for hits in rebuilt.search(queries, top_k=3)
+    ]
+    assert extended.search(["leader of North Korea"], top_k=1)[0][0].passage.id == "kim"
+    assert extended.passages_at(range(len(PASSAGES) + 2)) == rebuilt.passages_at(range(len(PASSAGES) + 2))
+    assert extended.quotes_like("Talks will start in April", limit=5) == rebuilt.quotes_like("Talks will start in April", limit=5)
+    assert extended.quotes_like("Talks will start in April", limit=5)[0].speaker == "Moon"
+    assert extended.standalone_words(["Moon"]) == {"Moon"}
+
+
 def _forbid_reading(monkeypatch, path):
     """Make any open() of ``path`` fail the test: what "the evidence file is not read" means, observably."""
     real_open = io.open
