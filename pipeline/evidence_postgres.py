@@ -8,10 +8,16 @@ of one machine's files:
   was added and its embedding in a pgvector column under an HNSW index (inner product, the
   vectors are unit length; rounded through fp16 as the embedded index stores them).
 * ``evidence_terms`` / ``evidence_df`` / ``evidence_stats``: the postings of the words
-  :func:`pipeline.evidence.terms` yields, document frequencies and the passage count and total
-  length. BM25 (Lucene's, k1 1.5, b 0.75: what bm25s computes) is scored in SQL from them at
-  query time, so adding passages never rebuilds anything and scores stay those of the whole
-  archive. PostgreSQL's own ``ts_rank`` ranks differently from BM25 and would change the fused
+  :func:`pipeline.evidence.terms` yields (term, passage, tf, passage length), document
+  frequencies and the passage count and total length. BM25 (Lucene's, k1 1.5, b 0.75: what
+  bm25s computes) is scored from them at query time with the archive's current idf and mean
+  length, so adding passages never rebuilds anything and scores stay those of the whole
+  archive. Each posting also keeps its impact, the length-normalised tf weight
+  ``tf / (tf + k1 (1 - b + b len / avgdl))`` at the mean length when it was added, under an
+  index on (term, impact): a query reads each word's postings best first and stops once no
+  passage it has not read can reach the top k (see :meth:`PostgresEvidenceStore.bm25`), so it
+  reads a few thousand postings where summing them all read every passage with a common word.
+  PostgreSQL's own ``ts_rank`` ranks differently from BM25 and would change the fused
   top 5; it serves the quotations (``evidence_quotes``, a GIN full-text index) instead, as
   FTS5 does in the embedded index.
 * ``evidence_lone_words``: the words some passage uses alone of a person.
@@ -61,21 +67,24 @@ def passage_digest(passage: Passage, embedder_name: str) -> bytes:
 
 
 def _vector_text(vector: np.ndarray) -> str:
-    return "[" + ",".join(repr(float(x)) for x in vector) + "]"
+    return "[" + ",".join(map(repr, vector.tolist())) + "]"
 
 
 SCHEMA = """
 CREATE EXTENSION IF NOT EXISTS vector;
 CREATE TABLE IF NOT EXISTS evidence_meta (embedder TEXT PRIMARY KEY, dim INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS evidence_stats (one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), passages BIGINT NOT NULL, total_length BIGINT NOT NULL);
-INSERT INTO evidence_stats VALUES (TRUE, 0, 0) ON CONFLICT DO NOTHING;
+-- min_avgdl: the least mean length any posting's weight was computed at (how far stored weights may undershoot today's)
+CREATE TABLE IF NOT EXISTS evidence_stats (
+    one BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (one), passages BIGINT NOT NULL, total_length BIGINT NOT NULL, min_avgdl FLOAT8
+);
+INSERT INTO evidence_stats VALUES (TRUE, 0, 0, NULL) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS evidence_passages (
     row_id BIGINT PRIMARY KEY, digest BYTEA NOT NULL UNIQUE,
     id TEXT NOT NULL, text TEXT NOT NULL, source TEXT, url TEXT, title TEXT, date TEXT, speaker TEXT,
     names TEXT, embedding vector({dim}) NOT NULL
 );
 CREATE INDEX IF NOT EXISTS evidence_passages_id ON evidence_passages (id);
-CREATE TABLE IF NOT EXISTS evidence_terms (term TEXT NOT NULL, row_id BIGINT NOT NULL, tf INTEGER NOT NULL, length INTEGER NOT NULL, PRIMARY KEY (term, row_id));
+CREATE TABLE IF NOT EXISTS evidence_terms (term TEXT NOT NULL, row_id BIGINT NOT NULL, tf INTEGER NOT NULL, length INTEGER NOT NULL, weight REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS evidence_df (term TEXT PRIMARY KEY, df BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS evidence_lone_words (word TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS evidence_quotes (
@@ -84,23 +93,97 @@ CREATE TABLE IF NOT EXISTS evidence_quotes (
 );
 CREATE INDEX IF NOT EXISTS evidence_quotes_tsv ON evidence_quotes USING gin (tsv);
 """
-HNSW_INDEX = (
+# Built after the first COPY into an empty store (faster than row by row), no-ops afterwards.
+INDEXES = (
+    "CREATE UNIQUE INDEX IF NOT EXISTS evidence_terms_key ON evidence_terms (term, row_id) INCLUDE (tf, length)",  # look-ups
+    "CREATE INDEX IF NOT EXISTS evidence_terms_impact ON evidence_terms (term, weight, row_id) INCLUDE (tf, length)",
     f"CREATE INDEX IF NOT EXISTS evidence_passages_hnsw ON evidence_passages USING hnsw (embedding vector_ip_ops) "
-    f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})"
+    f"WITH (m = {HNSW_M}, ef_construction = {HNSW_EF_CONSTRUCTION})",
 )
-_BM25_TERM = f"q.idf * t.tf / (t.tf + {K1} * (1 - {B} + {B} * t.length / %(avgdl)s))"
-BM25_ALL = f"""
-WITH q AS (SELECT * FROM unnest(%(terms)s::text[], %(idfs)s::float8[]) AS q(term, idf))
-SELECT t.row_id, SUM({_BM25_TERM}) AS score FROM q JOIN evidence_terms t ON t.term = q.term
-GROUP BY t.row_id ORDER BY score DESC, t.row_id LIMIT %(k)s
+# The next ``depth`` postings of each listed word after (impact, row id) (w, r), best first (a backward scan of
+# evidence_terms_impact), as arrays per word (i: the word's place in the list).
+NEXT_POSTINGS = """
+SELECT q.i, array_agg(p.row_id ORDER BY p.weight DESC, p.row_id DESC), array_agg(p.tf ORDER BY p.weight DESC, p.row_id DESC),
+       array_agg(p.length ORDER BY p.weight DESC, p.row_id DESC), array_agg(p.weight ORDER BY p.weight DESC, p.row_id DESC)
+FROM unnest(%(terms)s::text[], %(weights)s::real[], %(rows)s::bigint[], %(depths)s::int[]) WITH ORDINALITY AS q(term, w, r, depth, i)
+CROSS JOIN LATERAL (
+    SELECT row_id, tf, length, weight FROM evidence_terms t
+    WHERE t.term = q.term AND (t.weight, t.row_id) < (q.w, q.r) ORDER BY t.weight DESC, t.row_id DESC LIMIT q.depth
+) p
+GROUP BY q.i
 """
-BM25_CANDIDATES = f"""
-WITH q AS (SELECT * FROM unnest(%(terms)s::text[], %(idfs)s::float8[]) AS q(term, idf)),
-     candidates AS (SELECT DISTINCT row_id FROM evidence_terms WHERE term = ANY(%(rare)s))
-SELECT t.row_id, SUM({_BM25_TERM}) AS score FROM candidates c JOIN evidence_terms t ON t.row_id = c.row_id JOIN q ON q.term = t.term
-GROUP BY t.row_id ORDER BY score DESC, t.row_id LIMIT %(k)s
-"""
-COMMON_SHARE = 0.02  # query words in more than this share of passages are scored only for the others' candidates
+TF_OF = "SELECT row_id, tf, length FROM evidence_terms WHERE term = %s AND row_id = ANY(%s::bigint[])"
+FIRST_DEPTH = 4096  # a word with at most this many postings is read whole at once; others are read from their best posting on
+
+
+def impact(tf, length, avgdl):
+    """BM25's length-normalised tf weight, in [0, 1): a word's score in a passage is its idf times this."""
+    return tf / (tf + K1 * (1 - B + B * length / avgdl))
+
+
+class _Scores:
+    """A BM25 query's state: per passage read so far its score from each word (``part``; ``known`` False: that word's
+    tf not known yet); per word the last (impact, row id) read, how many postings were read and the bound on the
+    score of a passage it did not hold (0 once read whole)."""
+
+    def __init__(self, idf: np.ndarray, avgdl: float, *, shrink: float) -> None:
+        self.idf, self.avgdl, self.shrink = idf, avgdl, shrink
+        self.rows = np.zeros(0, dtype=np.int64)  # sorted
+        self.part = np.zeros((0, len(idf)))
+        self.known = np.zeros((0, len(idf)), dtype=bool)
+        self.last = [(math.inf, 2**63 - 1)] * len(idf)
+        self.count = [0] * len(idf)
+        self.bound = idf.copy()  # before any posting is read: idf times an impact under 1
+
+    def _at(self, rows: np.ndarray) -> np.ndarray:
+        """Where ``rows`` are in ``self.rows``, adding those not there yet."""
+        new = np.setdiff1d(rows, self.rows, assume_unique=True)
+        if len(new):
+            merged = np.union1d(self.rows, new)
+            keep = np.searchsorted(merged, self.rows)
+            part, known = np.zeros((len(merged), len(self.idf))), np.zeros((len(merged), len(self.idf)), dtype=bool)
+            part[keep], known[keep] = self.part, self.known
+            known[:, self.bound == 0] = True  # a list read whole holds every passage with that word
+            self.rows, self.part, self.known = merged, part, known
+        return np.searchsorted(self.rows, rows)
+
+    def _set(self, word: int, at: np.ndarray, tfs, lengths) -> None:
+        self.part[at, word] = self.idf[word] * impact(np.asarray(tfs, dtype=np.float64), np.asarray(lengths, dtype=np.float64), self.avgdl)
+        self.known[at, word] = True
+
+    def read(self, word: int, rows, tfs, lengths, weights, *, ended: bool) -> None:
+        """The next postings of ``word``'s list, best impact first; ``ended``: none left after them."""
+        if len(rows):
+            self._set(word, self._at(np.asarray(rows, dtype=np.int64)), tfs, lengths)
+            self.last[word] = (weights[-1], rows[-1])
+            self.count[word] += len(rows)
+        if ended:
+            self.bound[word] = 0.0
+            self.known[:, word] = True
+        else:  # a passage not read here weighs at most the last impact read, loosened to today's mean length
+            w = min(float(self.last[word][0]) * (1 + 1e-6), 1.0)  # stored as float4
+            self.bound[word] = self.idf[word] * w / (w + self.shrink * (1 - w))
+
+    def open(self, word: int, k: int) -> np.ndarray:
+        """The passages whose tf of ``word`` is not known and that may still enter the top k."""
+        lower = self.part.sum(axis=1)
+        upper = lower + (~self.known) @ self.bound
+        threshold = np.partition(lower, len(lower) - k)[len(lower) - k] if len(lower) >= k else 0.0
+        return self.rows[~self.known[:, word] & (upper >= threshold)]
+
+    def looked_up(self, word: int, rows: np.ndarray, found) -> None:
+        """``found``: (row id, tf, length) of those of ``rows`` that hold ``word``; the others do not."""
+        self.known[np.searchsorted(self.rows, rows), word] = True
+        if found:
+            hits = np.array(found, dtype=np.int64)
+            self._set(word, np.searchsorted(self.rows, hits[:, 0]), hits[:, 1], hits[:, 2])
+
+    def top(self, k: int) -> list[tuple[int, float]]:
+        """The top ``k`` (row id, exact score) of the passages whose every tf is known, best first, ties by row id."""
+        complete = np.flatnonzero(self.known.all(axis=1))
+        lower = self.part[complete].sum(axis=1)
+        order = np.lexsort((self.rows[complete], -lower))[:k]
+        return [(int(self.rows[complete[i]]), float(lower[i])) for i in order]
 
 
 class PostgresEvidenceStore:
@@ -118,6 +201,10 @@ class PostgresEvidenceStore:
         self._lock = threading.Lock()  # one connection, used by one thread at a time
         self._conn.execute(f"SET hnsw.ef_search = {HNSW_EF_SEARCH}")  # pgvector's GUC, known once the extension is
         self._exact_dense = exact_dense
+        if self._has_table("evidence_terms") and not self._rows(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = 'evidence_terms' AND column_name = 'weight'"
+        ):
+            raise InputError("the evidence database was built by an older factcheck (postings without impacts): point evidence.database_url at a new database")
 
     def close(self) -> None:
         self._conn.close()
@@ -178,7 +265,11 @@ class PostgresEvidenceStore:
             self._add_names(cursor, fresh, names)
             if was_empty:
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                cursor.execute(HNSW_INDEX)
+                for statement in INDEXES:
+                    cursor.execute(statement)
+        if was_empty:  # index-only scans of the postings need the visibility map (autovacuum keeps it after later adds)
+            with self._lock:
+                self._conn.execute("VACUUM (ANALYZE) evidence_terms, evidence_passages")
         return len(new)
 
     @staticmethod
@@ -192,16 +283,17 @@ class PostgresEvidenceStore:
 
     @staticmethod
     def _copy_terms(cursor, first_row: int, texts: Sequence[str]) -> None:
+        """The postings of ``texts``, weighted at the archive's mean length with them added; df and stats updated."""
+        counted = [Counter(terms(text)) for text in texts]
+        lengths = [sum(c.values()) for c in counted]
+        n, total = cursor.execute("SELECT passages, total_length FROM evidence_stats").fetchone()
+        avgdl = max((total + sum(lengths)) / (n + len(texts)), 1e-9)
         df: Counter[str] = Counter()
-        total = 0
-        with cursor.copy("COPY evidence_terms (term, row_id, tf, length) FROM STDIN") as copy:
-            for row, text in enumerate(texts, start=first_row):
-                words = terms(text)
-                total += len(words)
-                counts = Counter(words)
+        with cursor.copy("COPY evidence_terms (term, row_id, tf, length, weight) FROM STDIN") as copy:
+            for row, (counts, length) in enumerate(zip(counted, lengths), start=first_row):
                 df.update(counts.keys())
                 for term, tf in counts.items():
-                    copy.write_row((term, row, tf, len(words)))
+                    copy.write_row((term, row, tf, length, impact(tf, length, avgdl)))
         cursor.execute("CREATE TEMP TABLE new_df (term TEXT, df BIGINT) ON COMMIT DROP")
         with cursor.copy("COPY new_df (term, df) FROM STDIN") as copy:
             for term, count in df.items():
@@ -210,7 +302,8 @@ class PostgresEvidenceStore:
             "INSERT INTO evidence_df SELECT term, df FROM new_df ON CONFLICT (term) DO UPDATE SET df = evidence_df.df + excluded.df"
         )
         cursor.execute(
-            "UPDATE evidence_stats SET passages = passages + %s, total_length = total_length + %s", (len(texts), total)
+            "UPDATE evidence_stats SET passages = passages + %s, total_length = total_length + %s, min_avgdl = LEAST(min_avgdl, %s)",
+            (len(texts), sum(lengths), avgdl),
         )
 
     @staticmethod
@@ -261,28 +354,53 @@ class PostgresEvidenceStore:
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row id, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better.
 
-        Exact, with MaxScore pruning: the passages holding a rare query word are scored on every
-        query word; a passage with only common words scores under the sum of their idf (each
-        word adds less than its idf), so when the k-th candidate scores at least that, nobody
-        else can enter the top k. Otherwise every passage with a query word is scored.
+        Exact, as bm25s scores the whole archive, without reading every posting (a threshold
+        algorithm: Fagin's TA, with MaxScore's order). Each query word's postings are read best
+        impact first: rare words' whole, common words' first posting only, to begin with. A
+        passage not read in a word's list weighs at most that list's last impact there, so its
+        score is bounded; the passages read are completed, the words that bound most first, by
+        looking up their tf of the words whose lists did not hold them, for as long as they may
+        still enter the top k. No passage unread in every list scores above the sum of the lists'
+        bounds: once the k-th exact score reaches it, the top k are final; otherwise the rarest
+        word not read whole is read four times deeper. Impacts were computed at the mean length
+        when their passage was added; the bounds are loosened to hold at today's (``shrink``).
         """
         words = query_terms(query)
-        if not words:
+        if not words or k <= 0:
             return []
-        stats = self._rows("SELECT passages, total_length FROM evidence_stats")
-        known = self._rows("SELECT term, df FROM evidence_df WHERE term = ANY(%s)", (words,))
-        if not stats or not known:
+        stats = self._rows("SELECT passages, total_length, min_avgdl FROM evidence_stats") if self._has_table("evidence_stats") else []
+        known = self._rows("SELECT term, df FROM evidence_df WHERE term = ANY(%s)", (words,)) if stats else []
+        if not known:
             return []
-        n, total = stats[0]
-        idf = {term: math.log(1 + (n - df + 0.5) / (df + 0.5)) for term, df in known}
-        params = {"terms": list(idf), "idfs": list(idf.values()), "avgdl": max(total / max(n, 1), 1e-9), "k": k}
-        common = {term for term, df in known if df > COMMON_SHARE * n}
-        rare = [term for term in idf if term not in common]
-        if common and rare:
-            best = self._rows(BM25_CANDIDATES, {**params, "rare": rare})
-            if len(best) == k and best[-1][1] >= sum(idf[t] for t in common):
-                return [(int(row), float(score)) for row, score in best]
-        return [(int(row), float(score)) for row, score in self._rows(BM25_ALL, params)]
+        n, total, min_avgdl = stats[0]
+        avgdl = max(total / max(n, 1), 1e-9)
+        terms_ = [term for term, _ in known]
+        dfs = np.array([df for _, df in known])
+        scores = _Scores(np.log(1 + (n - dfs + 0.5) / (dfs + 0.5)), avgdl, shrink=min(1.0, min_avgdl / avgdl))
+        depths = [int(df) + 1 if df <= FIRST_DEPTH else 1 for df in dfs]  # df + 1: the list is seen to end
+        while True:
+            reading = [i for i, d in enumerate(depths) if d]
+            found = self._rows(NEXT_POSTINGS, {
+                "terms": [terms_[i] for i in reading], "weights": [scores.last[i][0] for i in reading],
+                "rows": [scores.last[i][1] for i in reading], "depths": [depths[i] for i in reading],
+            })
+            for j, rows, tfs, lengths, weights in found:
+                scores.read(reading[j - 1], rows, tfs, lengths, weights, ended=len(rows) < depths[reading[j - 1]])
+            for i in set(reading) - {reading[j - 1] for j, *_ in found}:
+                scores.read(i, [], [], [], [], ended=True)
+            for i in np.argsort(-scores.bound, kind="stable"):
+                if scores.bound[i] > 0:
+                    ask = scores.open(i, k)
+                    if len(ask):
+                        scores.looked_up(i, ask, self._rows(TF_OF, (terms_[i], "{" + ",".join(map(str, ask.tolist())) + "}")))  # text: fast to send
+            best = scores.top(k)
+            unread = float(scores.bound.sum())
+            if unread == 0 or (len(best) == k and best[-1][1] >= unread):
+                return best
+            rarest = min((i for i in range(len(dfs)) if scores.bound[i] > 0), key=lambda i: dfs[i])
+            depths = [0] * len(dfs)
+            deeper = 4 * max(scores.count[rarest], FIRST_DEPTH // 4)
+            depths[rarest] = int(dfs[rarest]) + 1 if scores.count[rarest] + deeper >= dfs[rarest] / 2 else deeper
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
         """Per query row, (row id, inner product) of the top ``k`` passages by the HNSW index."""

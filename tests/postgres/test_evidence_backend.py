@@ -108,34 +108,3 @@ def test_a_check_on_the_postgres_backend_flags_what_the_embedded_one_does(tiny_c
         return [(f.type, f.text, f.suggestion, f.evidence_ids) for f in report.flags]
 
     assert flags(on_postgres) == flags(embedded) and any(f.type == "name_misspelling" for f in embedded.flags)
-
-
-def test_bm25_is_bm25s_with_or_without_pruning_common_words(pg_url, embedder, tmp_path, monkeypatch):
-    import numpy as np
-
-    from pipeline import evidence_postgres
-    from pipeline.types import Passage
-
-    rng = np.random.default_rng(7)
-    vocab = [f"w{i}" for i in range(400)]
-    weights = 1.0 / np.arange(1, len(vocab) + 1)
-    texts = [" ".join(rng.choice(vocab, size=rng.integers(5, 30), p=weights / weights.sum())) for _ in range(600)]
-    passages = [Passage(id=f"p{i}", text=text) for i, text in enumerate(texts)]
-    vectors = rng.standard_normal((len(passages), 384)).astype(np.float32)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    embedded = EvidenceIndex.build_or_load(passages, tmp_path / "index", embedder, vectors=vectors)
-    store = PostgresEvidenceStore(pg_url, embedder)
-    store.add(passages, vectors=vectors)
-    queries = [" ".join(rng.choice(texts[i].split(), size=4)) for i in rng.integers(0, len(texts), size=40)] + ["w0 w1 w2 w399"]
-
-    def ranking(index, query, offset):
-        """Row ids by score, ties in row order (bm25s's float32 scores order exact ties by noise); the 10th score's ties left out."""
-        top = [(round(score, 4), row + offset) for row, score in index.bm25(query, 10)]
-        return sorted((-score, row) for score, row in top if len(top) < 10 or score != top[-1][0])
-
-    expected = [ranking(embedded, q, 1) for q in queries]
-    assert sum(len(r) for r in expected) > 200
-    for share in (evidence_postgres.COMMON_SHARE, 1.0):  # pruned, and every passage scored
-        monkeypatch.setattr(evidence_postgres, "COMMON_SHARE", share)
-        assert [ranking(store, q, 0) for q in queries] == expected
-    store.close()
