@@ -20,7 +20,7 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from pipeline.lexicon import abbreviated_as, are_antonyms
-from pipeline.types import Change
+from pipeline.types import Change, RetrievedPassage
 
 MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "hedge"})
 
@@ -225,6 +225,12 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
     the NLI model missed. Small counts written as words ("three laureates") and a single extra
     place name ("in London") are left out: evidence rarely spells out what they add.
     """
+    figures, names = _absent_terms(text, sources)
+    return figures + (names if len(names) >= 2 else ())
+
+
+def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The figures and the proper-name words of ``text`` that none of ``sources`` mentions."""
     source_tokens = [t for source in sources for t in tokenize(source)]
     numbers = [t.key for t in source_tokens if t.is_number]
     figures, names = [], []
@@ -233,7 +239,33 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
             figures.append(token.text)
         elif token.pos in _ENTITY_POS and not token.is_date and not any(_same_word(token, t) for t in source_tokens):
             names.append(token.text)
-    return tuple(figures + (names if len(names) >= 2 else []))
+    return tuple(figures), tuple(names)
+
+
+def covering_passages(text: str, ranked: Sequence[RetrievedPassage], k: int) -> list[RetrievedPassage]:
+    """The ``k`` best of ``ranked``, but where they miss figures or names of ``text`` (`terms_missing_from`) that a
+    passage further down mentions, that passage takes the place of the lowest-ranked one (at most ``k // 2`` of them).
+
+    A claim's evidence can be spread over several passages ("Trump" in one, "Moon Jae-in" in
+    others); in a larger archive, term weights shift and the passage naming one of them can drop
+    just below the ``k`` best. The NLI model should still see it, and the claim is not
+    `unsupported` for a name that the passages retrieved for it do mention. A swap is kept only
+    when it leaves fewer of the claim's terms unmentioned.
+    """
+    chosen = list(ranked[:k])
+    absent = terms_missing_from(text, [r.passage.text for r in chosen])
+    swaps = 0
+    for candidate in ranked[k:]:
+        if not absent or swaps == k // 2:
+            break
+        if not any(re.search(rf"\b{re.escape(term)}\b", candidate.passage.text, re.IGNORECASE) for term in absent):
+            continue  # cheap test first: tokenising the passage takes spaCy
+        slot = k - 1 - swaps
+        trial = chosen[:slot] + [candidate] + chosen[slot + 1 :]
+        still_absent = terms_missing_from(text, [r.passage.text for r in trial])
+        if len(still_absent) < len(absent):
+            chosen, absent, swaps = trial, still_absent, swaps + 1
+    return chosen
 
 
 def _looks_like_year(numbers: Sequence[str]) -> bool:

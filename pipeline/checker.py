@@ -16,6 +16,7 @@ from typing import Callable, Iterator, Sequence
 
 from pipeline.alignment import AlignmentChecker, merge_verdicts
 from pipeline.attribution import AttributionChecker, Roster, read_roster_csv, relevant_evidence
+from pipeline.changes import covering_passages
 from pipeline.claims import ClaimDetector, make_scorer
 from pipeline.config import Settings, resolve_path
 from pipeline.settings import EvidenceSettings
@@ -145,12 +146,13 @@ class ArticleChecker:
         return EvidenceIndex.for_files(paths, resolve_path(evidence_cfg.index_dir), self.embedder, ann_threshold=evidence_cfg.ann_threshold)
 
     def retrieve(self, claims: Sequence[Claim], context: EvidenceContext) -> dict[str, list[RetrievedPassage]]:
-        """Top passages for every claim that states something checkable, check-worthy or not."""
+        """Top ``evidence.top_k`` passages for every claim that states something checkable, check-worthy or not, chosen from
+        the ``evidence.candidates`` best so that they mention the claim's names and figures where some passage does (`covering_passages`)."""
         with self._timed("retrieve"):
             cfg = self.settings.evidence
             checkable = [c for c in claims if is_checkable(c.text)]
-            hits = context.index.search([c.text for c in checkable], top_k=cfg.top_k, candidates=cfg.candidates, rrf_k=cfg.rrf_k)
-            return {claim.id: passages for claim, passages in zip(checkable, hits)}
+            ranked = context.index.search([c.text for c in checkable], top_k=cfg.candidates, candidates=cfg.candidates, rrf_k=cfg.rrf_k)
+            return {claim.id: covering_passages(claim.text, hits, cfg.top_k) for claim, hits in zip(checkable, ranked)}
 
     def verify(
         self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]], on_progress: Callable[[int, int], None] | None = None

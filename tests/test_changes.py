@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.alignment import AlignmentChecker
-from pipeline.changes import compare_sentences, corrected_text, terms_missing_from
+from pipeline.changes import compare_sentences, corrected_text, covering_passages, terms_missing_from
 from pipeline.flags import verdict_flags
 from pipeline.lexicon import WORDNET_ANTONYMS, are_antonyms, build_wordnet_antonyms
 from pipeline.types import Claim, Passage, RetrievedPassage
@@ -129,6 +129,32 @@ def test_terms_missing_from_the_evidence():
     fomc = ["The FOMC vote was 11 to 1."]
     assert terms_missing_from("The decision by the Federal Open Market Committee was 11 to 1.", fomc) == ()
     assert terms_missing_from("The Federal Open Market Committee met in Geneva Palace.", ["The vote was 11 to 1."]) != ()
+
+
+def _ranked(*texts):
+    return [RetrievedPassage(Passage(f"p{i}", text), 1.0 / (i + 1)) for i, text in enumerate(texts)]
+
+
+def test_a_passage_naming_what_the_best_passages_miss_is_swapped_in_from_further_down():
+    """Issue 17: in a 20,000-passage archive the passage naming Trump fell to sixth place, and the claim naming
+    Trump and Moon Jae-in became `unsupported` although the evidence retrieved for it names both."""
+    claim = "President Donald Trump and President Moon Jae-in agreed to hold talks."
+    ranked = _ranked(
+        "Moon Jae-in has been President of South Korea since May 2017.",
+        "Moon Jae-in said talks with North Korea should start soon.",
+        "The talks were held at the border village.",
+        "Officials agreed on a date for the talks.",
+        "North Korea sent a delegation to the talks.",
+        "A judge held hearings on the case.",
+        "President Donald Trump met state governors at the White House.",
+    )
+    assert terms_missing_from(claim, [r.passage.text for r in ranked[:5]]) != ()
+    chosen = covering_passages(claim, ranked, 5)
+    assert [r.passage.id for r in chosen] == ["p0", "p1", "p2", "p3", "p6"]  # the lowest-ranked of the five made room
+    assert terms_missing_from(claim, [r.passage.text for r in chosen]) == ()
+    # The five best already name everything: nothing changes; nothing further down names it either: nothing changes.
+    assert covering_passages(claim, ranked[6:] + ranked[:6], 5) == ranked[6:] + ranked[:4]
+    assert covering_passages(claim, ranked[:6], 5) == ranked[:5]
 
 
 def test_antonym_table_holds_wordnet_and_desk_pairs():
