@@ -2,7 +2,7 @@
 
 An index folder ``evidence-<fingerprint>`` (a hash of the passages and the embedder) holds
 everything derived from the set: the passages (SQLite), their MiniLM vectors (``vectors.npy``,
-fp16), a bm25s sparse index, a FAISS inverted-file index for large sets, the single words passages use of
+fp16), each passage's word counts for BM25 (`pipeline.bm25`), a FAISS inverted-file index for large sets, the single words passages use of
 people, and the quotations with an FTS5 index; all of these take no spaCy, so a million passages
 index in minutes. The people a passage names and the speakers of its quotations
 (`pipeline.attribution.PassageNames`, spaCy NER) are found when a check first needs that passage
@@ -12,7 +12,7 @@ time to its fingerprint, so checking against an unchanged set opens its index wi
 the file, and ``passage_cache.sqlite`` keeps each passage's vector and names by content, so a
 set with passages added embeds only the new ones, and a passage is parsed once. A set that is an
 earlier set with passages appended (a wire archive's file growing) extends that set's index: its
-passages, vectors and IVF index are copied and only the new passages added; bm25s is rebuilt.
+passages, word counts, vectors and IVF index are copied and only the new passages added.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -32,6 +33,7 @@ from typing import Iterable, Iterator, Protocol, Sequence
 import numpy as np
 
 from pipeline.attribution import EvidenceQuote, PassageNames, lone_words, names_in_passages, needs_parsing, quoted_spans
+from pipeline.bm25 import TermCounts, write_term_counts
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
 from pipeline.formats import DOCUMENT_SUFFIXES, read_document_file
@@ -41,7 +43,7 @@ from pipeline.io import open_text, read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
 PASSAGE_FIELDS = ("id", "text", "source", "url", "title", "date", "speaker")
-INDEX_VERSION = 5  # 5: no names stored per passage (found when a check needs them); quotations stored before their speakers are known
+INDEX_VERSION = 6  # 5: no names stored per passage (found when a check needs them), quotations stored before their speakers are known; 6: term counts (pipeline.bm25) instead of bm25s
 _PASSAGES_DB = "passages.sqlite"
 _VECTORS = "vectors.npy"
 _ANN = "ann.faiss"
@@ -130,10 +132,14 @@ def load_evidence(paths: Sequence[str | Path]) -> list[Passage]:
     return list(seen.values())
 
 
+_FIELDS_OF = operator.attrgetter(*PASSAGE_FIELDS)
+
+
 def fingerprint(passages: Iterable[Passage], embedder_name: str) -> str:
+    """A hash of every field of every passage, in order, and of the embedder (a second a million passages)."""
     digest = hashlib.sha256(f"v{INDEX_VERSION}|{embedder_name}".encode())
     for p in passages:
-        digest.update(json.dumps([getattr(p, f) for f in PASSAGE_FIELDS]).encode("utf-8"))
+        digest.update("\x1f".join(_FIELDS_OF(p)).encode("utf-8") + b"\x1e")
     return digest.hexdigest()[:16]
 
 
@@ -214,7 +220,7 @@ def _connect(path: Path, *, read_only: bool = False, shared: bool = False) -> sq
 
 
 class EvidenceIndex:
-    """Hybrid retrieval over one evidence set (BM25 by bm25s and dense cosine, fused by reciprocal rank),
+    """Hybrid retrieval over one evidence set (BM25 and dense cosine, fused by reciprocal rank),
     and the people and quotations its passages name. Passages stay in SQLite and are read by row."""
 
     def __init__(self, path: Path, size: int, vectors: np.ndarray | None, ann, sparse, embedder: SentenceEmbedder) -> None:
@@ -223,7 +229,7 @@ class EvidenceIndex:
         self.embedder = embedder
         self._vectors = vectors  # float32 rows for exact dense search; None when ``ann`` (FAISS IVF) is used
         self._ann = ann
-        self._sparse = sparse  # a bm25s.BM25, or None when no passage has a content word
+        self._sparse = sparse  # `pipeline.bm25.TermCounts`, or None when no passage has a content word
 
     def __len__(self) -> int:
         return self.size
@@ -282,11 +288,9 @@ class EvidenceIndex:
     @classmethod
     def open(cls, path: Path, embedder: SentenceEmbedder, *, ann_threshold: int = 50_000) -> "EvidenceIndex":
         """Load an index folder written by ``build_or_load``: vectors, the sparse index and the IVF index (memory-mapped); not the passages."""
-        import bm25s
-
         vectors = np.load(path / _VECTORS, mmap_mode="r")
         sparse_dir = path / _SPARSE_DIR
-        sparse = bm25s.BM25.load(str(sparse_dir), show_progress=False) if sparse_dir.exists() else None
+        sparse = TermCounts.open(sparse_dir) if sparse_dir.exists() else None
         if len(vectors) < ann_threshold:
             return cls(path, len(vectors), np.asarray(vectors, dtype=np.float32), None, sparse, embedder)
         if (path / _ANN).exists():
@@ -374,10 +378,10 @@ class EvidenceIndex:
         """(row index, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better."""
         if self._sparse is None:
             return []
-        ids = self._sparse.get_tokens_ids(query_terms(query))
+        ids = self._sparse.term_ids(query_terms(query))
         if not ids:
             return []
-        scores = self._sparse.get_scores(ids)
+        scores = self._sparse.scores(ids)
         return [(int(i), float(scores[i])) for i in _top_k(scores, k) if scores[i] > 0]
 
     def dense(self, query_vectors: np.ndarray, k: int) -> list[list[tuple[int, float]]]:
@@ -513,8 +517,7 @@ def _build_index(
     """Write the index folder ``path``: built under a temporary name and renamed, so a half-built index is never seen.
 
     ``base``, the index of the first passages of ``passages`` (an evidence file appended to), is
-    extended: only the new passages are inserted, embedded and added to its IVF index; the bm25s
-    index is rebuilt (its weights depend on every passage).
+    extended: only the new passages are inserted, embedded, counted for BM25 and added to its IVF index.
     """
     work = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     cache = _PassageCache(path.parent / _CACHE_DB, embedder.model_name)
@@ -531,7 +534,7 @@ def _build_index(
             if base is None:
                 _create_tables(conn)
             _insert_passages(conn, passages[known:])
-        _write_bm25(work / _SPARSE_DIR, texts)
+        _write_bm25(work / _SPARSE_DIR, texts, known, base / _SPARSE_DIR if base is not None else None)
         _write_ann(work / _ANN, all_vectors, added, ann_threshold)
         try:
             os.rename(work, path)
@@ -564,15 +567,14 @@ def _prefix_index(index_dir: Path, passages: Sequence[Passage], embedder_name: s
     return None
 
 
-def _write_bm25(folder: Path, texts: Sequence[str]) -> None:
-    import bm25s
-
+def _write_bm25(folder: Path, texts: Sequence[str], known: int, start: Path | None) -> None:
+    """The term counts of ``texts`` (`pipeline.bm25`); those of the first ``known`` are read from ``start`` when it exists."""
+    if start is not None and start.exists():
+        write_term_counts(folder, [terms(t) for t in texts[known:]], start=start)
+        return
     corpus = [terms(t) for t in texts]
     if any(corpus):
-        sparse = bm25s.BM25()
-        sparse.index(corpus, show_progress=False)
-        shutil.rmtree(folder, ignore_errors=True)
-        sparse.save(str(folder), show_progress=False)
+        write_term_counts(folder, corpus)
 
 
 def _write_ann(file: Path, vectors: np.ndarray, added: np.ndarray, ann_threshold: int) -> None:
