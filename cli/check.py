@@ -63,7 +63,7 @@ def _article_metadata(article: Path, url: Optional[str], published: Optional[str
 
 
 def _progress_columns() -> tuple:
-    """Stage bar and the verify stage's sentence bar (done/total, with an estimate of the time left)."""
+    """Stage bar, and the bars of the passages a new evidence set embeds and of the verify stage's sentences (done/total, with an estimate of the time left)."""
     from rich.progress import BarColumn, MofNCompleteColumn, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     class EstimateColumn(TimeRemainingColumn):
@@ -132,7 +132,7 @@ def check(
     outputs = {str(path): _format_for(path, fmt) for path in output or []}
     from cli.signals import run_stoppably  # Prefect and the models only once the input is known to be good
     from flows.check_article import check_article_flow
-    from flows.progress import subscribe, subscribe_sentences
+    from flows.progress import subscribe, subscribe_passages, subscribe_sentences
     from flows.server import prefect_api
     from pipeline.checker import STAGES
 
@@ -145,15 +145,17 @@ def check(
         with prefect_api(), Progress(*_progress_columns(), console=console, transient=True) as progress:
             bar = progress.add_task("starting", total=len(STAGES))
             sentences = progress.add_task("verify: sentences", total=None, visible=False, estimate=True)
+            passages = progress.add_task("evidence: passages embedded", total=None, visible=False, estimate=True)
             unsubscribe_stages = subscribe(lambda stage: progress.update(bar, advance=1, description=f"{stage} done"))
 
-            def sentences_done(done: int, total: int) -> None:
-                if done == 0:  # the verify stage starts: its clock (elapsed and estimate) starts now
-                    progress.reset(sentences, total=total, visible=total > 0)
+            def counted(task, done: int, total: int) -> None:
+                if done == 0:  # the work starts: its clock (elapsed and estimate) starts now
+                    progress.reset(task, total=total, visible=total > 0)
                 else:
-                    progress.update(sentences, completed=done, visible=done < total)
+                    progress.update(task, completed=done, visible=done < total)
 
-            unsubscribe_sentences = subscribe_sentences(sentences_done)
+            unsubscribe_sentences = subscribe_sentences(lambda done, total: counted(sentences, done, total))
+            unsubscribe_passages = subscribe_passages(lambda done, total: counted(passages, done, total))
             try:
                 return check_article_flow(
                     str(article),
@@ -167,6 +169,7 @@ def check(
             finally:
                 unsubscribe_stages()
                 unsubscribe_sentences()
+                unsubscribe_passages()
 
     # SIGINT/SIGTERM: temporary files removed, the Prefect server stopped, exit 130/143 (cli/signals.py).
     data = run_stoppably(run_check, what=f"check of {article}")

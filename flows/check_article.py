@@ -6,7 +6,7 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.progress import sentences_verified, stage_done
+from flows.progress import passages_embedded, sentences_verified, stage_done
 from pipeline.checker import shared_checker
 from pipeline.config import load_config
 from pipeline.io import write_reports
@@ -20,7 +20,7 @@ def ingest_article(config: dict, article_path: str):
 
 @task(cache_policy=NO_CACHE, name="index-evidence")
 def index_evidence(config: dict, evidence_paths: list[str] | None, roster_path: str | None):
-    return shared_checker(config).evidence(evidence_paths, roster_path)
+    return shared_checker(config).evidence(evidence_paths, roster_path, on_progress=passages_embedded)
 
 
 @task(cache_policy=NO_CACHE, name="segment")

@@ -111,11 +111,17 @@ class ArticleChecker:
         with self._timed("claims"):
             return self.claim_detector.run(segmentation)
 
-    def evidence(self, evidence_paths: Sequence[str | Path] | None = None, roster_path: str | Path | None = None) -> EvidenceContext:
+    def evidence(
+        self,
+        evidence_paths: Sequence[str | Path] | None = None,
+        roster_path: str | Path | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> EvidenceContext:
         """Open the index of an evidence set (built the first time) and read the roster file.
 
         The evidence files are not read while their path, size and modification time are unchanged
         (`EvidenceIndex.for_files`); in this process an unchanged set and roster cost two ``stat`` calls.
+        ``on_progress(done, total)`` follows the embedding of passages not indexed before (embedded backend).
         """
         with self._timed("evidence"):
             evidence_cfg = self.settings.evidence
@@ -127,7 +133,7 @@ class ArticleChecker:
             signature = (source_signature(paths), source_signature([roster_path]) if roster_path else None)
             known = self._evidence.get(key)
             if known is None or known.signature != signature or signature[0] is None:
-                index = self._open_index(paths, evidence_cfg)
+                index = self._open_index(paths, evidence_cfg, on_progress)
                 roster = read_roster_csv(roster_path) if roster_path else None
                 self._evidence[key] = EvidenceContext(paths, index, roster, signature)
             return self._evidence[key]
@@ -137,13 +143,14 @@ class ArticleChecker:
         as a new process would (benchmarks time that warm check with the models still loaded)."""
         self._evidence.clear()
 
-    def _open_index(self, paths: Sequence[str], evidence_cfg: EvidenceSettings):
+    def _open_index(self, paths: Sequence[str], evidence_cfg: EvidenceSettings, on_progress: Callable[[int, int], None] | None):
         """The embedded index of the evidence set, or the shared PostgreSQL store with the set added (``evidence.backend``)."""
         if evidence_cfg.backend == "postgres":
             from pipeline.evidence_postgres import store_for_files
 
             return store_for_files(paths, evidence_cfg.database_url, self.embedder)
-        return EvidenceIndex.for_files(paths, resolve_path(evidence_cfg.index_dir), self.embedder, ann_threshold=evidence_cfg.ann_threshold)
+        index_dir = resolve_path(evidence_cfg.index_dir)
+        return EvidenceIndex.for_files(paths, index_dir, self.embedder, ann_threshold=evidence_cfg.ann_threshold, on_progress=on_progress)
 
     def retrieve(self, claims: Sequence[Claim], context: EvidenceContext) -> dict[str, list[RetrievedPassage]]:
         """Top ``evidence.top_k`` passages for every claim that states something checkable, check-worthy or not, chosen from

@@ -28,7 +28,7 @@ import shutil
 import tempfile
 from contextlib import closing
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -240,11 +240,18 @@ class EvidenceIndex:
 
     @classmethod
     def for_files(
-        cls, paths: Sequence[str | Path], index_dir: str | Path, embedder: SentenceEmbedder, *, ann_threshold: int = 50_000
+        cls,
+        paths: Sequence[str | Path],
+        index_dir: str | Path,
+        embedder: SentenceEmbedder,
+        *,
+        ann_threshold: int = 50_000,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> "EvidenceIndex":
         """The index of the evidence files ``paths``, opened without reading them when their path, size and
         modification time are those recorded when the index was built; otherwise the files are read and
-        their content's fingerprint decides whether an index exists (a touched file) or one is built."""
+        their content's fingerprint decides whether an index exists (a touched file) or one is built;
+        ``on_progress(done, total)`` follows the embedding of the passages a build embeds."""
         index_dir = Path(index_dir)
         index_dir.mkdir(parents=True, exist_ok=True)
         signature = source_signature(paths)  # before reading: a file edited meanwhile is read again next time
@@ -253,7 +260,7 @@ class EvidenceIndex:
         if known and (index_dir / f"evidence-{known[0]}").is_dir():
             return cls.open(index_dir / f"evidence-{known[0]}", embedder, ann_threshold=ann_threshold)
         passages = load_evidence(paths)
-        index = cls.build_or_load(passages, index_dir, embedder, ann_threshold=ann_threshold)
+        index = cls.build_or_load(passages, index_dir, embedder, ann_threshold=ann_threshold, on_progress=on_progress)
         if signature:
             with closing(_sources_db(index_dir)) as conn, conn:
                 conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (signature, embedder.model_name, index.fingerprint))
@@ -269,6 +276,7 @@ class EvidenceIndex:
         *,
         ann_threshold: int = 50_000,
         vectors: np.ndarray | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> "EvidenceIndex":
         """Open the persisted index for these passages, building it (atomically) if absent.
 
@@ -282,7 +290,7 @@ class EvidenceIndex:
             remove_stale_builds(index_dir)  # left by builds killed over an hour ago
             base = _prefix_index(index_dir, passages, embedder.model_name)
             with explained_write_errors(index_dir):
-                _build_index(path, passages, embedder, vectors, ann_threshold=ann_threshold, base=base)
+                _build_index(path, passages, embedder, vectors, ann_threshold=ann_threshold, base=base, on_progress=on_progress)
         return cls.open(path, embedder, ann_threshold=ann_threshold)
 
     @classmethod
@@ -478,17 +486,24 @@ class _PassageCache:
             found.update(self.conn.execute(query, chunk).fetchall())
         return found
 
-    def vectors(self, texts: Sequence[str], embedder: SentenceEmbedder, *, chunk: int = 2048) -> np.ndarray:
-        """fp16 vectors of ``texts``, embedding (and remembering) only those not seen before."""
+    def vectors(
+        self, texts: Sequence[str], embedder: SentenceEmbedder, *, chunk: int = 256, on_progress: Callable[[int, int], None] | None = None
+    ) -> np.ndarray:
+        """fp16 vectors of ``texts``, embedding (and remembering) only those not seen before; ``on_progress(done, total)``
+        is called before the first and after each ``chunk`` of those (not at all when every vector is known)."""
         digests = [self._digest(self.embedder_name, t) for t in texts]
         found = self._get("vectors", "vector", digests)
         missing = list(dict.fromkeys(i for i, d in enumerate(digests) if d not in found))
-        for batch in _chunks(missing, chunk):
+        for done, batch in enumerate(_chunks(missing, chunk)):
+            if on_progress:
+                on_progress(done * chunk, len(missing))
             encoded = embedder.encode([texts[i] for i in batch]).astype(np.float16)
             rows = [(digests[i], v.tobytes()) for i, v in zip(batch, encoded)]
             with self.conn:
                 self.conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
             found.update(rows)
+        if missing and on_progress:
+            on_progress(len(missing), len(missing))
         return np.stack([np.frombuffer(found[d], dtype=np.float16) for d in digests]) if texts else np.zeros((0, 0), np.float16)
 
     def names(self, texts: Sequence[str], *, chunk: int = 2048) -> list[PassageNames]:
@@ -512,7 +527,14 @@ class _PassageCache:
 
 
 def _build_index(
-    path: Path, passages: list[Passage], embedder: SentenceEmbedder, vectors: np.ndarray | None, *, ann_threshold: int, base: Path | None = None
+    path: Path,
+    passages: list[Passage],
+    embedder: SentenceEmbedder,
+    vectors: np.ndarray | None,
+    *,
+    ann_threshold: int,
+    base: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Write the index folder ``path``: built under a temporary name and renamed, so a half-built index is never seen.
 
@@ -527,7 +549,7 @@ def _build_index(
             shutil.copytree(base, work, dirs_exist_ok=True)
             known = _size_of(base)
         texts = [p.text for p in passages]
-        added = cache.vectors(texts[known:], embedder) if vectors is None else np.asarray(vectors[known:], dtype=np.float16)
+        added = cache.vectors(texts[known:], embedder, on_progress=on_progress) if vectors is None else np.asarray(vectors[known:], dtype=np.float16)
         all_vectors = np.concatenate([np.load(base / _VECTORS), added]) if base is not None else added
         np.save(work / _VECTORS, all_vectors)
         with closing(_connect(work / _PASSAGES_DB)) as conn:

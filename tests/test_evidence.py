@@ -80,6 +80,22 @@ def test_passages_appended_to_an_evidence_file_extend_its_index_instead_of_rebui
     assert extended.standalone_words(["Moon"]) == {"Moon"}
 
 
+def test_building_an_index_reports_the_passages_embedded_so_far(tmp_path, embedder, monkeypatch):
+    """Embedding a new archive takes hours on a CPU: the build says how far it is, in chunks, counting only the
+    passages it embeds (the others' vectors come from the passage cache)."""
+    import pipeline.evidence as evidence
+
+    monkeypatch.setattr(evidence._PassageCache.vectors, "__kwdefaults__", {"chunk": 2, "on_progress": None})
+    seen = []
+    path = _write_jsonl(tmp_path / "e.jsonl", PASSAGES)
+    EvidenceIndex.for_files([path], tmp_path / "idx", embedder, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 4), (2, 4), (4, 4)]
+    seen.clear()
+    _write_jsonl(path, PASSAGES + [{"id": "new", "text": "Kim Jong Un is the leader of North Korea."}])
+    EvidenceIndex.for_files([path], tmp_path / "idx", embedder, on_progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 1), (1, 1)]
+
+
 def _forbid_reading(monkeypatch, path):
     """Make any open() of ``path`` fail the test: what "the evidence file is not read" means, observably."""
     real_open = io.open
