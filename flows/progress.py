@@ -7,8 +7,6 @@ from __future__ import annotations
 from typing import Callable
 
 _listeners: list[Callable[[str], None]] = []
-_sentence_listeners: list[Callable[[int, int], None]] = []
-_passage_listeners: list[Callable[[int, int], None]] = []
 
 
 def subscribe(listener: Callable[[str], None]) -> Callable[[], None]:
@@ -22,25 +20,24 @@ def stage_done(stage: str) -> None:
         listener(stage)
 
 
-def subscribe_sentences(listener: Callable[[int, int], None]) -> Callable[[], None]:
-    """Call ``listener(done, total)`` as the verify stage scores sentences; returns a function that unsubscribes."""
-    _sentence_listeners.append(listener)
-    return lambda: _sentence_listeners.remove(listener)
+class _Count:
+    """Whoever follows one kind of work as ``listener(done, total)``."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[int, int], None]] = []
+
+    def subscribe(self, listener: Callable[[int, int], None]) -> Callable[[], None]:
+        """Call ``listener(done, total)`` as the work goes on; returns a function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def __call__(self, done: int, total: int) -> None:
+        for listener in list(self._listeners):
+            listener(done, total)
 
 
-def sentences_verified(done: int, total: int) -> None:
-    """The verify stage's progress callback (`NliVerifier.run`'s ``on_progress``)."""
-    for listener in list(_sentence_listeners):
-        listener(done, total)
-
-
-def subscribe_passages(listener: Callable[[int, int], None]) -> Callable[[], None]:
-    """Call ``listener(done, total)`` as the evidence stage embeds the passages of a set it has not indexed yet."""
-    _passage_listeners.append(listener)
-    return lambda: _passage_listeners.remove(listener)
-
-
-def passages_embedded(done: int, total: int) -> None:
-    """The evidence stage's progress callback (`EvidenceIndex.for_files`'s ``on_progress``)."""
-    for listener in list(_passage_listeners):
-        listener(done, total)
+_sentences, _passages = _Count(), _Count()
+subscribe_sentences = _sentences.subscribe  # the verify stage scoring sentences
+sentences_verified = _sentences  # its progress callback (`NliVerifier.run`'s ``on_progress``)
+subscribe_passages = _passages.subscribe  # the evidence stage embedding the passages of a set it has not indexed yet
+passages_embedded = _passages  # its progress callback (`EvidenceIndex.for_files`'s ``on_progress``)
