@@ -15,7 +15,9 @@ N passages (the rest distinct Wikipedia sentences from ``../shared/data/nli``, r
 deterministic splices of two of them once those run out). One fresh process builds the index (build
 seconds, peak RSS), another loads the models and times the warm check: the index opened from disk as
 by a new ``factcheck check`` (`ArticleChecker.forget_evidence`), then every stage, median of
-``--repeats``, with its peak RSS; the table gives each size's ratio against the first size.
+``--repeats``, with its peak RSS; the table gives each size's ratio against the first size's archive,
+built beside it and checked in the same process, the two taking turns (so load on a shared machine
+weighs on both alike).
 ``--synthetic-vectors`` gives the filler passages random unit vectors (the article's own evidence is
 embedded for real) and prints the measured embedding rate, so a large archive's build time is that
 of everything but MiniLM on the filler. ``--add N`` then times indexing the same archive with N more
@@ -156,44 +158,49 @@ def build_archive_index(archive: Path, bundled: int, index_dir: Path, config: st
     return result
 
 
-def time_warm_checks(article: Path, archive: Path, index_dir: Path, config: str | None, repeats: int) -> dict:
-    """Median warm check over ``repeats``, the index opened from disk each time, and each stage's median."""
+def time_warm_checks(article: Path, archives: list[Path], index_dir: Path, config: str | None, repeats: int) -> list[dict]:
+    """Per archive, the median warm check over ``repeats`` and each stage's median, the index opened from disk each
+    time; the archives take turns within each repeat, so a machine's load weighs on each alike."""
     from pipeline.checker import ArticleChecker
 
     checker = ArticleChecker(sized_config(config, index_dir))
     checker.warm_up()
-    checker.check(article, [archive])
-    totals, stages = [], {}
+    for archive in archives:
+        checker.check(article, [archive])
+    totals, stages, flags = [[] for _ in archives], [{} for _ in archives], [[] for _ in archives]
     for _ in range(repeats):
-        checker.forget_evidence()
-        start = time.perf_counter()
-        report = checker.check(article, [archive])
-        totals.append(time.perf_counter() - start)
-        for stage, seconds in report.timings.items():
-            stages.setdefault(stage, []).append(seconds)
-    flags = sorted(f"{f.type}:{f.text}" for f in report.flags)
-    return {
-        "check_s": statistics.median(totals),
-        "stages": {k: statistics.median(v) for k, v in stages.items()},
-        "check_rss_mb": peak_rss_mb(),
-        "flags": flags,
-    }
+        for i, archive in enumerate(archives):
+            checker.forget_evidence()
+            start = time.perf_counter()
+            report = checker.check(article, [archive])
+            totals[i].append(time.perf_counter() - start)
+            for stage, seconds in report.timings.items():
+                stages[i].setdefault(stage, []).append(seconds)
+            flags[i] = sorted(f"{f.type}:{f.text}" for f in report.flags)
+    return [
+        {"check_s": statistics.median(t), "stages": {k: statistics.median(v) for k, v in st.items()}, "check_rss_mb": peak_rss_mb(), "flags": f}
+        for t, st, f in zip(totals, stages, flags)
+    ]
 
 
 def run_child(args: argparse.Namespace) -> None:
     """One step of --evidence-sizes in this fresh process; prints its JSON result."""
     work = args.work
-    archive, index_dir = work / "archive.jsonl", work / "indexes"
+    archive, baseline, index_dir = work / "archive.jsonl", work / "baseline.jsonl", work / "indexes"
     if args.child == "build":
         bundled = write_archive(archive, args.size)
         result = build_archive_index(archive, bundled, index_dir, args.config, args.synthetic_vectors, args.add)
+        if args.baseline:  # the first size's archive, beside this one, for the check to take turns with
+            build_archive_index(baseline, write_archive(baseline, args.baseline), index_dir, args.config, args.synthetic_vectors, 0)
     else:
-        result = time_warm_checks(args.article, archive, index_dir, args.config, args.repeats)
+        checked = time_warm_checks(args.article, [archive] + ([baseline] if baseline.exists() else []), index_dir, args.config, args.repeats)
+        result = {**checked[0], "baseline": checked[1] if len(checked) > 1 else checked[0]}
     print("RESULT " + json.dumps(result))
 
 
 def child_result(args: argparse.Namespace, step: str, size: int, work: Path) -> dict:
     command = [sys.executable, __file__, "--child", step, "--size", str(size), "--work", str(work), "--article", str(args.article), "--repeats", str(args.repeats)]
+    command += ["--baseline", str(args.evidence_sizes[0])] if step == "build" and size != args.evidence_sizes[0] else []
     command += ["--config", args.config] if args.config else []
     command += ["--synthetic-vectors"] if args.synthetic_vectors else []
     command += ["--add", str(args.add)] if args.add else []
@@ -202,7 +209,8 @@ def child_result(args: argparse.Namespace, step: str, size: int, work: Path) -> 
 
 
 def compare_sizes(args: argparse.Namespace) -> None:
-    """The --evidence-sizes table: build and warm check per size, each in fresh processes, ratios against the first size."""
+    """The --evidence-sizes table: build and warm check per size, each in fresh processes; each ratio is against the
+    first size's archive checked in the same process, taking turns with it."""
     vectors = "random unit vectors for the filler passages (--synthetic-vectors)" if args.synthetic_vectors else "MiniLM for every passage"
     print(f"article: {args.article.name}, {os.cpu_count()} CPUs; archive = bundled evidence + filler; vectors: {vectors}", flush=True)
     rows = []
@@ -216,10 +224,12 @@ def compare_sizes(args: argparse.Namespace) -> None:
         print(f"  {size_:>9,} built in {b['build_s']:.1f} s (peak {b['build_rss_mb']:.0f} MB){rate}{added}", flush=True)
     base = rows[0][2]
     stage_names = [s for s in ("evidence", "retrieve", "verify", "attribution", "segment", "claims") if s in base["stages"]]
-    print(f"\n{'passages':>10} {'build s':>8} {'check s':>8} {'ratio':>6} " + " ".join(f"{s[:9]:>9}" for s in stage_names) + f" {'peak MB':>8}")
+    print(f"\n{'passages':>10} {'build s':>8} {'check s':>8} {'base s':>7} {'ratio':>6} " + " ".join(f"{s[:9]:>9}" for s in stage_names) + f" {'peak MB':>8}")
     for size, b, c in rows:
         stage_cells = " ".join(f"{c['stages'].get(s, 0.0):9.3f}" for s in stage_names)
-        print(f"{size:>10,} {b['build_s']:8.1f} {c['check_s']:8.2f} {c['check_s'] / base['check_s']:5.2f}x {stage_cells} {c['check_rss_mb']:8.0f}")
+        ratio = c["check_s"] / c["baseline"]["check_s"]
+        print(f"{size:>10,} {b['build_s']:8.1f} {c['check_s']:8.2f} {c['baseline']['check_s']:7.2f} {ratio:5.2f}x {stage_cells} {c['check_rss_mb']:8.0f}")
+    print(f"(base s: the {rows[0][0]:,}-passage archive's check in the same process, taking turns with the row's)")
     for size, _, c in rows[1:]:
         extra, lost = sorted(set(c["flags"]) - set(base["flags"])), sorted(set(base["flags"]) - set(c["flags"]))
         print(f"flags at {size:,} not at {rows[0][0]:,}: {extra or 'none'}; at {rows[0][0]:,} not at {size:,}: {lost or 'none'}")
@@ -235,6 +245,7 @@ def main() -> None:
     parser.add_argument("--add", type=int, default=0, metavar="N", help="With --evidence-sizes: also time indexing the archive with N passages appended.")
     parser.add_argument("--child", choices=("build", "check"), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--baseline", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
