@@ -20,7 +20,8 @@ from typing import Sequence
 from rapidfuzz import fuzz
 
 from pipeline.lexicon import abbreviated_as, are_antonyms
-from pipeline.types import Change, RetrievedPassage
+from pipeline.segment import TITLE_WORDS
+from pipeline.types import Change, Passage, RetrievedPassage
 
 MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "hedge"})
 
@@ -229,17 +230,51 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
     return figures + (names if len(names) >= 2 else ())
 
 
+def passage_texts(passages: Sequence[Passage]) -> list[str]:
+    """What the passages say for `terms_missing_from`: each one's text, and the title, source and speaker fields, which
+    name things too ("... the Japan Aerospace Exploration Agency said", the agency being a passage's source)."""
+    return [field for p in passages for field in (p.text, p.title, p.source, p.speaker) if field]
+
+
 def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The figures and the proper-name words of ``text`` that none of ``sources`` mentions."""
+    """The figures and the proper-name words of ``text`` that none of ``sources`` mentions.
+
+    A name word is left out when another word of the same name is mentioned: "Balmoral Castle"
+    where the sources say "Balmoral" names the same place.
+    """
     source_tokens = [t for source in sources for t in tokenize(source)]
     numbers = [t.key for t in source_tokens if t.is_number]
     figures, names = [], []
-    for token in tokenize(abbreviated_as(text, " ".join(sources))):  # "Federal Open Market Committee" is the sources' "FOMC"
+    text = abbreviated_as(text, " ".join(sources))  # "Federal Open Market Committee" is the sources' "FOMC"
+    for token in tokenize(text):
         if token.is_number and token.text[:1].isdigit() and not any(close_numbers(token.key, n) for n in numbers):
             figures.append(token.text)
-        elif token.pos in _ENTITY_POS and not token.is_date and not any(_same_word(token, t) for t in source_tokens):
-            names.append(token.text)
+    for run in _name_runs(text):
+        absent = [token.text for token in run if not any(_same_word(token, t) for t in source_tokens)]
+        if len(absent) == len(run):
+            names.extend(absent)
     return tuple(figures), tuple(names)
+
+
+_TITLES = frozenset(word.lower() for word in TITLE_WORDS.split("|") if " " not in word and "\\" not in word)
+
+
+def _name_runs(text: str) -> list[list[Token]]:
+    """The proper-name words of ``text`` (dates aside), grouped into names: words with only a space or hyphen
+    between, a title on its own ("President | Rex Tillerson": the title being mentioned says nothing of the name)."""
+    runs: list[list[Token]] = []
+    previous: Token | None = None
+    for token in tokenize(text):
+        if token.pos not in _ENTITY_POS or token.is_date:
+            previous = None
+            continue
+        title = token.text.lower() in _TITLES
+        if previous is not None and not title and previous.text.lower() not in _TITLES and text[previous.end : token.start] in ("", " ", "-"):
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+        previous = token
+    return runs
 
 
 def covering_passages(text: str, ranked: Sequence[RetrievedPassage], k: int) -> list[RetrievedPassage]:
@@ -253,16 +288,16 @@ def covering_passages(text: str, ranked: Sequence[RetrievedPassage], k: int) -> 
     when it leaves fewer of the claim's terms unmentioned.
     """
     chosen = list(ranked[:k])
-    absent = terms_missing_from(text, [r.passage.text for r in chosen])
+    absent = terms_missing_from(text, passage_texts([r.passage for r in chosen]))
     swaps = 0
     for candidate in ranked[k:]:
         if not absent or swaps == k // 2:
             break
-        if not any(re.search(rf"\b{re.escape(term)}\b", candidate.passage.text, re.IGNORECASE) for term in absent):
+        if not any(re.search(rf"\b{re.escape(term)}\b", " ".join(passage_texts([candidate.passage])), re.IGNORECASE) for term in absent):
             continue  # cheap test first: tokenising the passage takes spaCy
         slot = k - 1 - swaps
         trial = chosen[:slot] + [candidate] + chosen[slot + 1 :]
-        still_absent = terms_missing_from(text, [r.passage.text for r in trial])
+        still_absent = terms_missing_from(text, passage_texts([r.passage for r in trial]))
         if len(still_absent) < len(absent):
             chosen, absent, swaps = trial, still_absent, swaps + 1
     return chosen

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.alignment import AlignmentChecker
-from pipeline.changes import compare_sentences, corrected_text, covering_passages, terms_missing_from
+from pipeline.changes import compare_sentences, corrected_text, covering_passages, passage_texts, terms_missing_from
 from pipeline.flags import verdict_flags
 from pipeline.lexicon import WORDNET_ANTONYMS, are_antonyms, build_wordnet_antonyms
 from pipeline.types import Claim, Passage, RetrievedPassage
@@ -129,6 +129,20 @@ def test_terms_missing_from_the_evidence():
     fomc = ["The FOMC vote was 11 to 1."]
     assert terms_missing_from("The decision by the Federal Open Market Committee was 11 to 1.", fomc) == ()
     assert terms_missing_from("The Federal Open Market Committee met in Geneva Palace.", ["The vote was 11 to 1."]) != ()
+
+
+def test_a_name_partly_mentioned_is_mentioned_but_a_title_does_not_mention_the_name_after_it():
+    balmoral = ["The Queen died peacefully at Balmoral on Thursday afternoon, Buckingham Palace said."]
+    assert terms_missing_from("The Queen died at Balmoral Castle in Scotland on Thursday.", balmoral) == ()
+    korea = ["South Korean President Moon Jae-in said talks should start."]
+    assert terms_missing_from("South Korean President Rex Tillerson said talks should start.", korea) == ("Rex", "Tillerson")
+
+
+def test_a_passage_s_source_and_title_fields_name_things_too():
+    passage = Passage("p", "The lander was operating on its battery.", source="Japan Aerospace Exploration Agency")
+    claim = "The lander ran on its battery, the Japan Aerospace Exploration Agency said."
+    assert terms_missing_from(claim, [passage.text]) != ()
+    assert terms_missing_from(claim, passage_texts([passage])) == ()
 
 
 def _ranked(*texts):
