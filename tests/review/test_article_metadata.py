@@ -29,7 +29,8 @@ def test_check_records_url_and_date_and_claimreview_uses_them(tmp_path, tiny_con
     article = tmp_path / "summit.html"
     html_article(
         article,
-        BUNDLED_ARTICLE.read_text(encoding="utf-8"),
+        # a year changed in a sentence the evidence states word for word: contradicted by the alignment rules, whatever the tiny NLI model says
+        BUNDLED_ARTICLE.read_text(encoding="utf-8") + "\n\nHeather Nauert was the spokesperson for the U.S. State Department from 2017 to 2021.",
         '<link rel="canonical" href="https://news.example/2026/summit">'
         '<meta property="article:published_time" content="2026-11-20T08:00:00+00:00">',
     )
