@@ -293,7 +293,8 @@ def covering_passages(text: str, ranked: Sequence[RetrievedPassage], k: int) -> 
     for candidate in ranked[k:]:
         if not absent or swaps == k // 2:
             break
-        if not any(re.search(rf"\b{re.escape(term)}\b", " ".join(passage_texts([candidate.passage])), re.IGNORECASE) for term in absent):
+        said = " ".join(passage_texts([candidate.passage]))
+        if not any(re.search(rf"\b{re.escape(term)}\b", said, re.IGNORECASE) for term in absent):
             continue  # cheap test first: tokenising the passage takes spaCy
         slot = k - 1 - swaps
         trial = chosen[:slot] + [candidate] + chosen[slot + 1 :]
