@@ -4,7 +4,7 @@ Both sentences are tokenised with spaCy (lemmas, parts of speech), aligned over 
 lemmas with `difflib.SequenceMatcher`, and every substituted, inserted or deleted stretch
 is classified as one of `pipeline.types.CHANGE_KINDS`: a number, a date, a negation, a
 direction or comparison word (antonyms from `pipeline.lexicon`), a named entity, the
-speaker, a hedge or modal, another content word, or harmless (function words, spelling
+speaker, a person's role (the words before a title), a hedge or modal, another content word, or harmless (function words, spelling
 variants, a dropped clause). `corrected_text` writes the article sentence back with the
 source's words for every change that alters meaning.
 """
@@ -23,7 +23,7 @@ from pipeline.lexicon import abbreviated_as, are_antonyms
 from pipeline.segment import TITLE_WORDS
 from pipeline.types import Change, Passage, RetrievedPassage
 
-MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "hedge"})
+MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "role", "hedge"})
 
 _NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without".split())
 # Modal verbs in reported speech shift tense ("will" -> "would"): each pair counts as one modal.
@@ -331,6 +331,8 @@ def compare_sentences(
             kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names)
         if kind == "number" and _next_to_date(source, s0, s1) | _next_to_date(article, a0, a1):
             kind = "date"  # "12 June" against "14 June"
+        if kind == "entity" and _before_same_title(source, article, s1, a1):
+            kind = "role"  # "Interior Minister Sergio Massa" for "Economy Minister Sergio Massa"
         if kind in MEANING_KINDS:
             s0, s1, a0, a1 = _widen_to_inflections(source, article, s0, s1, a0, a1)
         a_start, a_end = _span(article, a0, a1)
@@ -357,6 +359,14 @@ def _moved_words(source: Sequence[Token], article: Sequence[Token], edits: Seque
     deleted = {tuple(t.key for t in source[s0:s1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if a0 == a1 and dates_only(source[s0:s1])}
     inserted = {tuple(t.key for t in article[a0:a1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if s0 == s1 and dates_only(article[a0:a1])}
     return {edit for words in deleted.keys() & inserted.keys() for edit in (deleted[words], inserted[words])}
+
+
+def _before_same_title(source: Sequence[Token], article: Sequence[Token], source_end: int, article_end: int) -> bool:
+    """Whether both edited stretches end just before the same title word: they name a role, not a thing."""
+    return (
+        source_end < len(source) and article_end < len(article)
+        and source[source_end].key == article[article_end].key and source[source_end].text.lower() in _TITLES
+    )
 
 
 def _next_to_date(tokens: Sequence[Token], first: int, last: int) -> bool:

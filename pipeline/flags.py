@@ -7,6 +7,8 @@ from typing import Mapping, Sequence
 from pipeline.changes import MEANING_KINDS, corrected_text, describe
 from pipeline.types import Article, Claim, Flag, Quote, Verdict
 
+ATTRIBUTION_KINDS = frozenset({"speaker", "role"})  # changes that credit words or a role to the wrong person
+
 
 def quote_flags(article: Article, quotes: Sequence[Quote]) -> list[Flag]:
     """A ``malformed_quote`` flag for each quotation missing its opening or closing mark."""
@@ -90,12 +92,12 @@ def contradiction_flag(claim: Claim, verdict: Verdict) -> Flag:
     decided_by = verdict.decided_by or tuple(j.passage.id for j in verdict.evidence[:1])
     deciding = next((j.passage for j in verdict.evidence if j.passage.id in decided_by), None)
     if meaning:
-        kind = "misattribution" if any(c.kind == "speaker" for c in meaning) else "contradicted"
+        kind = "misattribution" if any(c.kind in ATTRIBUTION_KINDS for c in meaning) else "contradicted"
         message = f"The evidence says otherwise: {describe(meaning)}."
         if verdict.source_sentence:
             message += f" Source: {verdict.source_sentence}"
-        # A misattribution is corrected by the speaker alone; a contradiction by every meaning change.
-        fixes = [c for c in meaning if c.kind == "speaker"] if kind == "misattribution" else meaning
+        # A misattribution is corrected by the speaker or role alone; a contradiction by every meaning change.
+        fixes = [c for c in meaning if c.kind in ATTRIBUTION_KINDS] if kind == "misattribution" else meaning
         suggestion = corrected_text(claim.text, fixes, article_offset=claim.start)
     else:
         kind = "contradicted"

@@ -21,7 +21,7 @@ FLAG_TYPES: tuple[str, ...] = (
 )
 # Kinds of a word-level change between an article sentence and the source sentence it restates.
 CHANGE_KINDS: tuple[str, ...] = (
-    "number", "date", "negation", "direction", "entity", "speaker", "hedge", "content", "harmless"
+    "number", "date", "negation", "direction", "entity", "speaker", "role", "hedge", "content", "harmless"
 )
 
 

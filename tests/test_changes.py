@@ -29,6 +29,8 @@ MEANING_CHANGES = [
     ("The talks were held in Singapore on 12 June.", "The talks were held in Singapore on 14 June.", "date", "14", "12"),
     ("The treaty was signed in Paris in 2019 by both leaders.", "The treaty was signed in Paris in 2021 by both leaders.", "date", "2021", "2019"),
     ("Macron met Meloni in Rome to discuss migration.", "Macron met Scholz in Rome to discuss migration.", "entity", "Scholz", "Meloni"),
+    # The words before a title are a person's role: the attribution check's misattribution, with the right role.
+    ("Milei beat Economy Minister Sergio Massa in the run-off.", "Milei beat Interior Minister Sergio Massa in the run-off.", "role", "Interior", "Economy"),
     # A place or organisation spelt close to another is another one.
     ("New sanctions on Iran were announced on Friday.", "New sanctions on Iraq were announced on Friday.", "entity", "Iraq", "Iran"),
     # A number inside a name is a number, however close the spelling.
@@ -106,6 +108,14 @@ def test_a_quotation_credited_to_another_speaker_is_a_misattribution():
     assert any(c.kind == "speaker" and c.source == "Rachel Reeves" for c in flag.changes)
     assert sum(c.kind == "speaker" for c in flag.changes) == 1  # the words and the speaker field name one swap
     assert flag.suggestion == "“We will not raise taxes,” Rachel Reeves said on Monday."
+
+
+def test_a_wrong_role_is_a_misattribution_corrected_by_the_role_alone():
+    passage = RetrievedPassage(Passage("p", "Milei won 55.7% of the vote against 44.3% for Economy Minister Sergio Massa."), 0.5)
+    claim = _claim("Milei won 55.7% of the vote against 44.3% for Interior Minister Sergio Massa.")
+    (flag,) = verdict_flags([claim], AlignmentChecker().run([claim], {"c": [passage]}), min_checkworthiness=0.5)
+    assert flag.type == "misattribution"
+    assert flag.suggestion == passage.passage.text
 
 
 def test_a_quotation_credited_to_a_pronoun_is_not_a_misattribution():
