@@ -46,6 +46,7 @@ NUMBER_WORDS |= {w: str(i) for i, w in enumerate("zeroth first second third four
 # British spellings news copy mixes with American ones; only the endings that never change meaning.
 _BRITISH_ENDINGS = ((r"our$", "or"), (r"ise$", "ize"), (r"ised$", "ized"), (r"ising$", "izing"), (r"yse$", "yze"), (r"tre$", "ter"))
 _ENTITY_POS = frozenset({"PROPN"})
+_CONTEXT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})  # what a figure is about ("since", "also": not)
 _DIGITS = re.compile(r"\d+")
 _MAX_SWAP = 3  # words on each side of an edit that can still be one word swapped for another
 
@@ -242,18 +243,31 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     A name word is left out when another word of the same name is mentioned: "Balmoral Castle"
     where the sources say "Balmoral" names the same place.
     """
-    source_tokens = [t for source in sources for t in tokenize(source)]
-    numbers = [t.key for t in source_tokens if t.is_number]
+    per_source = [tokenize(source) for source in sources]
+    source_tokens = [t for tokens in per_source for t in tokens]
     figures, names = [], []
     text = abbreviated_as(text, " ".join(sources))  # "Federal Open Market Committee" is the sources' "FOMC"
-    for token in tokenize(text):
-        if token.is_number and token.text[:1].isdigit() and not any(close_numbers(token.key, n) for n in numbers):
+    claim = tokenize(text)
+    for i, token in enumerate(claim):
+        if token.is_number and token.text[:1].isdigit() and not _figure_mentioned(claim, i, per_source):
             figures.append(token.text)
     for run in _name_runs(text):
         absent = [token.text for token in run if not any(_same_word(token, t) for t in source_tokens)]
         if len(absent) == len(run):
             names.extend(absent)
     return tuple(figures), tuple(names)
+
+
+def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[Sequence[Token]]) -> bool:
+    """Whether a source gives ``claim[i]``, a figure, about the same thing: a close number, in a source that shares
+    a noun, verb, adjective or name of the claim other than the figure and its neighbours. In a large archive some passage gives
+    any number: "14 countries or jurisdictions impose the death penalty" does not give the claim's "14 countries"
+    with equal-pay laws. A claim with no other content word takes any source's number."""
+    context = {t.key for j, t in enumerate(claim) if abs(j - i) > 1 and t.pos in _CONTEXT_POS and not (t.is_function or t.is_number)}
+    for tokens in sources:
+        if any(close_numbers(claim[i].key, t.key) for t in tokens if t.is_number) and (not context or context & {t.key for t in tokens}):
+            return True
+    return False
 
 
 _TITLES = frozenset(word.lower() for word in TITLE_WORDS.split("|") if " " not in word and "\\" not in word)

@@ -141,6 +141,19 @@ def test_terms_missing_from_the_evidence():
     assert terms_missing_from("The Federal Open Market Committee met in Geneva Palace.", ["The vote was 11 to 1."]) != ()
 
 
+def test_a_figure_is_mentioned_only_by_a_passage_about_the_same_thing():
+    """Issue 17: with 10,000 unrelated passages added, "14 countries" was found in a sentence about the death
+    penalty, and the claim it was invented for was no longer `unsupported`."""
+    claim = "Her findings have already been written into equal-pay legislation in 14 countries."
+    unrelated = ["By contrast, 14 countries or jurisdictions impose the death penalty for homosexuality."]
+    assert terms_missing_from(claim, unrelated) == ("14",)
+    views = ["The music video has since received over 50 million views."]  # "since" says nothing of what is counted
+    assert terms_missing_from("Prices have risen in all 50 states since records began.", views) == ("50",)
+    assert terms_missing_from(claim, ["Equal-pay legislation now exists in 14 countries."]) == ()
+    # A claim with nothing else to go by takes the figure from any passage.
+    assert terms_missing_from("It rose 14%.", ["Exports rose 14% in March."]) == ()
+
+
 def test_a_name_partly_mentioned_is_mentioned_but_a_title_does_not_mention_the_name_after_it():
     balmoral = ["The Queen died peacefully at Balmoral on Thursday afternoon, Buckingham Palace said."]
     assert terms_missing_from("The Queen died at Balmoral Castle in Scotland on Thursday.", balmoral) == ()
