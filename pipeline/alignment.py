@@ -44,8 +44,14 @@ def _raw_tokens(text: str) -> list[str]:
 
 
 def _tokens(text: str) -> list[str]:
-    """Lower-case word and number tokens, number words as digits ("third" -> "3")."""
-    return [NUMBER_WORDS.get(t, t) for t in _raw_tokens(text)]
+    """Lower-case word and number tokens, number words as digits ("third" -> "3"), but not a "one" that counts nothing."""
+    raw = _raw_tokens(text)
+    return [t if _counts_nothing(raw, i) else NUMBER_WORDS.get(t, t) for i, t in enumerate(raw)]
+
+
+def _counts_nothing(raw: Sequence[str], i: int) -> bool:
+    """Whether ``raw[i]`` is a "one" that is no count: "one of the most unlikely triumphs", "every one of", "the one"."""
+    return raw[i] == "one" and ((i + 1 < len(raw) and raw[i + 1] == "of") or (i > 0 and raw[i - 1] in ("the", "every", "no", "any", "each", "this", "that")))
 
 
 _ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
@@ -63,7 +69,7 @@ def _number_kinds(text: str) -> list[str | None]:
         before = raw[i - 1] if i else ""
         if token in _ORDINALS or (token[0].isdigit() and after in ("st", "nd", "rd", "th")):
             kinds.append("ordinal")
-        elif not (token[0].isdigit() or token in NUMBER_WORDS):
+        elif not (token[0].isdigit() or token in NUMBER_WORDS) or _counts_nothing(raw, i):
             kinds.append(None)
         elif after in ("%", "percent"):
             kinds.append("percent")

@@ -66,6 +66,12 @@ def test_numbers_of_another_kind_or_rounded_are_not_conflicts():
     assert _check("Macron won 48.5% of the vote in the run-off against Le Pen.", "Macron won 58.55% of the vote in the run-off against Le Pen.") == "contradicted"
 
 
+def test_a_one_that_counts_nothing_is_no_number():
+    evidence = "Leicester City won the title when Tottenham Hotspur drew 2-2 at Chelsea."
+    assert _check("Leicester won the title when Tottenham drew 2-2 at Chelsea, one of the most unlikely triumphs.", evidence) != "contradicted"
+    assert _check("Leicester won the title when Tottenham drew 1-2 at Chelsea.", evidence) == "contradicted"
+
+
 def test_abbreviated_month_days_are_compared_with_spelled_out_dates():
     evidence = "China's Chang'e 4 probe touched down on the far side of the Moon on 3 January 2019, the first soft landing there."
     assert _check("Chang'e 4 made the first soft landing on the far side of the Moon on Jan. 13, state media said.", evidence) == "contradicted"
