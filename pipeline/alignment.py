@@ -49,9 +49,14 @@ def _tokens(text: str) -> list[str]:
     return [t if _counts_nothing(raw, i) else NUMBER_WORDS.get(t, t) for i, t in enumerate(raw)]
 
 
+_BEFORE_A_PRONOUN_ONE = frozenset("the every no any each this that".split())
+
+
 def _counts_nothing(raw: Sequence[str], i: int) -> bool:
     """Whether ``raw[i]`` is a "one" that is no count: "one of the most unlikely triumphs", "every one of", "the one"."""
-    return raw[i] == "one" and ((i + 1 < len(raw) and raw[i + 1] == "of") or (i > 0 and raw[i - 1] in ("the", "every", "no", "any", "each", "this", "that")))
+    if raw[i] != "one":
+        return False
+    return (i + 1 < len(raw) and raw[i + 1] == "of") or (i > 0 and raw[i - 1] in _BEFORE_A_PRONOUN_ONE)
 
 
 _ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
@@ -253,8 +258,8 @@ def _shares_surname(a: str, b: str) -> bool:
 class AlignmentChecker:
     """Verdicts for claims that restate an evidence sentence, decided by the words that differ.
 
-    A meaning change (number, date, negation, direction, entity, speaker, hedge) makes the
-    claim ``contradicted``; only harmless edits make it ``supported``; another content word
+    A meaning change (number, date, negation, direction, entity, speaker, role, hedge) makes the
+    claim ``contradicted`` (``misattribution`` for a speaker or role, in `pipeline.flags`); only harmless edits make it ``supported``; another content word
     changed leaves the claim to the NLI model. Claims that restate nothing are checked for
     a number that conflicts with what the evidence counts; otherwise the checker abstains.
     """

@@ -4,8 +4,8 @@ Both sentences are tokenised with spaCy (lemmas, parts of speech), aligned over 
 lemmas with `difflib.SequenceMatcher`, and every substituted, inserted or deleted stretch
 is classified as one of `pipeline.types.CHANGE_KINDS`: a number, a date, a negation, a
 direction or comparison word (antonyms from `pipeline.lexicon`), a named entity, the
-speaker, a person's role (the words before a title), a hedge or modal, another content word, or harmless (function words, spelling
-variants, a dropped clause). `corrected_text` writes the article sentence back with the
+speaker, a person's role (the words before a title), a hedge or modal, another content
+word, or harmless (function words, spelling variants, a dropped clause). `corrected_text` writes the article sentence back with the
 source's words for every change that alters meaning.
 """
 
@@ -259,10 +259,13 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
 
 
 def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[Sequence[Token]]) -> bool:
-    """Whether a source gives ``claim[i]``, a figure, about the same thing: a close number, in a source that shares
-    a noun, verb, adjective or name of the claim other than the figure and its neighbours. In a large archive some passage gives
-    any number: "14 countries or jurisdictions impose the death penalty" does not give the claim's "14 countries"
-    with equal-pay laws. A claim with no other content word takes any source's number."""
+    """Whether a source gives ``claim[i]``, a figure, about the same thing: a close number, in a source that
+    shares a noun, verb, adjective or name of the claim other than the figure and its neighbours.
+
+    In a large archive some passage gives any number: "14 countries or jurisdictions impose the death
+    penalty" does not give the claim's "14 countries" with equal-pay laws. A claim with no other such
+    word takes any source's number.
+    """
     context = {t.key for j, t in enumerate(claim) if abs(j - i) > 1 and t.pos in _CONTEXT_POS and not (t.is_function or t.is_number)}
     for tokens in sources:
         if any(close_numbers(claim[i].key, t.key) for t in tokens if t.is_number) and (not context or context & {t.key for t in tokens}):
