@@ -360,6 +360,16 @@ def quoted_spans(text: str) -> tuple[str, ...]:
     return tuple(text[start:end] for start, end, _, _ in find_quote_spans(text))
 
 
+def quote_rows(passage: Passage) -> list[tuple[str, str, str]]:
+    """(passage id, quotation, speaker) of each quotation in the passage, found without spaCy: speaker "" unless the
+    passage has a ``speaker`` field (its text may name one: `names_in_passages`); a passage with a ``speaker`` and no
+    quotation marks is all their words, as in `evidence_quotes`."""
+    spans = quoted_spans(passage.text) if any(mark in passage.text for mark in QUOTE_MARKS) else ()
+    if passage.speaker and not spans:
+        return [(passage.id, passage.text, passage.speaker)]
+    return [(passage.id, span, passage.speaker) for span in spans]
+
+
 def names_in_passages(texts: Sequence[str]) -> list[PassageNames]:
     """The `PassageNames` of each text. Texts without two capitalised words in a row name nobody and skip spaCy."""
     named = [i for i, text in enumerate(texts) if _NAME_RUN.search(text)]

@@ -32,13 +32,12 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
-from pipeline.attribution import EvidenceQuote, PassageNames, lone_words, names_in_passages, needs_parsing, quoted_spans
+from pipeline.attribution import EvidenceQuote, PassageNames, lone_words, names_in_passages, needs_parsing, quote_rows
 from pipeline.bm25 import TermCounts, write_term_counts
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
 from pipeline.formats import DOCUMENT_SUFFIXES, read_document_file
 from pipeline.index_cache import explained_write_errors, remove_stale_builds
-from pipeline.segment import QUOTE_MARKS
 from pipeline.io import open_text, read_jsonl_objects
 from pipeline.types import Passage, RetrievedPassage, content_id
 
@@ -368,19 +367,10 @@ class EvidenceIndex:
         with closing(self._db()) as conn:
             for page in range(pages):
                 hits = conn.execute(query, (" OR ".join(f'"{w}"' for w in words), limit, page * limit)).fetchall()
-                found += self._credited(hits)
+                found += credited_quotes(hits, self.names_of)
                 if len(found) >= limit or len(hits) < limit:
                     break
         return found[:limit]
-
-    def _credited(self, hits: Sequence[tuple[str, str, str]]) -> list[EvidenceQuote]:
-        """Quotations (text, speaker or "", passage id) with the speaker their passage's text names filled in; unattributed ones dropped."""
-        speakers: dict[tuple[str, str], str] = {}
-        for passage, names in self.names_of([passage_id for _, speaker, passage_id in hits if not speaker]):
-            for quote, speaker in names.quotes:
-                speakers.setdefault((passage.id, quote), speaker)
-        credited = [EvidenceQuote(quote, speaker or speakers.get((passage_id, quote), ""), passage_id) for quote, speaker, passage_id in hits]
-        return [q for q in credited if q.speaker]
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row index, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better."""
@@ -408,6 +398,19 @@ class EvidenceIndex:
     def search(self, queries: Sequence[str], *, top_k: int = 5, candidates: int = 30, rrf_k: int = 60) -> list[list[RetrievedPassage]]:
         """Hybrid search: reciprocal rank fusion of BM25 and dense rankings, ``top_k`` per query."""
         return hybrid_search(self, queries, top_k=top_k, candidates=candidates, rrf_k=rrf_k)
+
+
+def credited_quotes(
+    hits: Sequence[tuple[str, str, str]], names_of: Callable[[list[str]], list[tuple[Passage, PassageNames]]]
+) -> list[EvidenceQuote]:
+    """Quotations (text, speaker or "", passage id) with the speaker their passage's text names filled in from
+    ``names_of`` (an index's or store's, parsing each passage once); quotations credited to nobody are dropped."""
+    speakers: dict[tuple[str, str], str] = {}
+    for passage, names in names_of([passage_id for _, speaker, passage_id in hits if not speaker]):
+        for quote, speaker in names.quotes:
+            speakers.setdefault((passage.id, quote), speaker)
+    credited = [EvidenceQuote(quote, speaker or speakers.get((passage_id, quote), ""), passage_id) for quote, speaker, passage_id in hits]
+    return [q for q in credited if q.speaker]
 
 
 class RankedStore(Protocol):
@@ -627,15 +630,6 @@ def _insert_passages(conn: sqlite3.Connection, passages: Sequence[Passage]) -> N
     last_quote = conn.execute("SELECT COALESCE(MAX(id), 0) FROM quotes").fetchone()[0]
     conn.executemany(f"INSERT INTO passages VALUES ({', '.join('?' * len(PASSAGE_FIELDS))})", ([getattr(p, f) for f in PASSAGE_FIELDS] for p in passages))
     conn.executemany("INSERT OR IGNORE INTO lone_words VALUES (?)", ((w,) for p in passages for w in lone_words(p.text)))
-    conn.executemany("INSERT INTO quotes (passage_id, text, speaker) VALUES (?, ?, ?)", (row for p in passages for row in _quote_rows(p)))
+    conn.executemany("INSERT INTO quotes (passage_id, text, speaker) VALUES (?, ?, ?)", (row for p in passages for row in quote_rows(p)))
     conn.execute("INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes WHERE id > ?", (last_quote,))
     conn.commit()
-
-
-def _quote_rows(passage: Passage) -> list[tuple[str, str, str]]:
-    """(passage id, quotation, speaker) of each quotation in the passage, speaker "" unless the passage has a ``speaker``
-    field; a passage with a ``speaker`` and no quotation marks is all their words (`evidence_quotes`)."""
-    spans = quoted_spans(passage.text) if any(mark in passage.text for mark in QUOTE_MARKS) else ()
-    if passage.speaker and not spans:
-        return [(passage.id, passage.text, passage.speaker)]
-    return [(passage.id, span, passage.speaker) for span in spans]

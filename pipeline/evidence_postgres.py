@@ -4,8 +4,8 @@ The same retrieval as the embedded :class:`pipeline.evidence.EvidenceIndex`, in 
 of one machine's files:
 
 * ``evidence_passages``: a row per passage, keyed by a hash of its content and the embedder's
-  name (adding the same passage again inserts nothing), with the `PassageNames` found when it
-  was added and its embedding in a pgvector column under an HNSW index (inner product, the
+  name (adding the same passage again inserts nothing), with its `PassageNames` (found with spaCy
+  the first time a check asks for the passage, NULL until then) and its embedding in a pgvector column under an HNSW index (inner product, the
   vectors are unit length; rounded through fp16 as the embedded index stores them).
 * ``evidence_terms`` / ``evidence_df`` / ``evidence_stats``: the postings of the words
   :func:`pipeline.evidence.terms` yields (term, passage, tf, passage length), document
@@ -20,7 +20,8 @@ of one machine's files:
   PostgreSQL's own ``ts_rank`` ranks differently from BM25 and would change the fused
   top 5; it serves the quotations (``evidence_quotes``, a GIN full-text index) instead, as
   FTS5 does in the embedded index.
-* ``evidence_lone_words``: the words some passage uses alone of a person.
+* ``evidence_lone_words``: the words some passage uses alone of a person; ``evidence_quotes``: the
+  quotations, found without spaCy when added, with speaker "" where only the passage's text names one.
 
 Dense and sparse rankings are fused by :func:`pipeline.evidence.hybrid_search`, as the embedded index's are.
 Writers take an advisory lock, so two processes adding at once serialise; readers never wait.
@@ -40,10 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from pipeline.attribution import EvidenceQuote, PassageNames, evidence_quotes, names_in_passages
+from pipeline.attribution import EvidenceQuote, PassageNames, lone_words, names_in_passages, quote_rows
 from pipeline.embed import SentenceEmbedder
 from pipeline.errors import InputError
-from pipeline.evidence import PASSAGE_FIELDS, hybrid_search, load_evidence, query_terms, terms
+from pipeline.evidence import PASSAGE_FIELDS, credited_quotes, hybrid_search, load_evidence, query_terms, terms
 from pipeline.types import Passage, RetrievedPassage
 
 K1, B = 1.5, 0.75  # bm25s's defaults (method "lucene")
@@ -260,12 +261,11 @@ class PostgresEvidenceStore:
             texts = [p.text for p in fresh]
             encoded = self.embedder.encode(texts) if vectors is None else np.asarray(vectors)[new]
             encoded = np.asarray(encoded, dtype=np.float16).astype(np.float32)  # as the embedded index stores them
-            names = names_in_passages(texts)
             first_row = cursor.execute("SELECT COALESCE(MAX(row_id), 0) + 1 FROM evidence_passages").fetchone()[0]
             was_empty = first_row == 1
-            self._copy_passages(cursor, first_row, fresh, [digests[i] for i in new], names, encoded)
+            self._copy_passages(cursor, first_row, fresh, [digests[i] for i in new], encoded)
             self._copy_terms(cursor, first_row, texts)
-            self._add_names(cursor, fresh, names)
+            self._add_lone_words_and_quotes(cursor, fresh)
             if was_empty:
                 cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 for statement in INDEXES if not self._exact_dense else INDEXES[:-1]:
@@ -276,13 +276,12 @@ class PostgresEvidenceStore:
         return len(new)
 
     @staticmethod
-    def _copy_passages(cursor, first_row: int, passages, digests, names, vectors) -> None:
-        empty = PassageNames()
-        columns = ", ".join(("row_id", "digest", *PASSAGE_FIELDS, "names", "embedding"))
+    def _copy_passages(cursor, first_row: int, passages, digests, vectors) -> None:
+        """The passages' rows; ``names`` stays NULL until a check first asks for the passage (`names_of`)."""
+        columns = ", ".join(("row_id", "digest", *PASSAGE_FIELDS, "embedding"))
         with cursor.copy(f"COPY evidence_passages ({columns}) FROM STDIN") as copy:
-            for row, (passage, digest, found, vector) in enumerate(zip(passages, digests, names, vectors), start=first_row):
-                fields = [getattr(passage, f) for f in PASSAGE_FIELDS]
-                copy.write_row([row, digest, *fields, None if found == empty else found.to_json(), _vector_text(vector)])
+            for row, (passage, digest, vector) in enumerate(zip(passages, digests, vectors), start=first_row):
+                copy.write_row([row, digest, *(getattr(passage, f) for f in PASSAGE_FIELDS), _vector_text(vector)])
 
     @staticmethod
     def _copy_terms(cursor, first_row: int, texts: Sequence[str]) -> None:
@@ -310,13 +309,11 @@ class PostgresEvidenceStore:
         )
 
     @staticmethod
-    def _add_names(cursor, passages, names) -> None:
-        lone = sorted({w for found in names for w in found.lone_words})
+    def _add_lone_words_and_quotes(cursor, passages) -> None:
+        """What needs no spaCy: the words used alone of people, and the quotations (speaker "" where only the text names one)."""
+        lone = sorted({w for p in passages for w in lone_words(p.text)})
         cursor.executemany("INSERT INTO evidence_lone_words VALUES (%s) ON CONFLICT DO NOTHING", [(w,) for w in lone])
-        quotes = [q for p, n in zip(passages, names) if p.speaker or n.quotes for q in evidence_quotes(p, n)]
-        cursor.executemany(
-            "INSERT INTO evidence_quotes (passage_id, text, speaker) VALUES (%s, %s, %s)", [(q.passage_id, q.text, q.speaker) for q in quotes]
-        )
+        cursor.executemany("INSERT INTO evidence_quotes (passage_id, text, speaker) VALUES (%s, %s, %s)", [row for p in passages for row in quote_rows(p)])
 
     # ------------------------------------------------------------------ reading
 
@@ -329,30 +326,46 @@ class PostgresEvidenceStore:
         return [found[int(r)] for r in rows]
 
     def names_of(self, passage_ids: Iterable[str]) -> list[tuple[Passage, PassageNames]]:
-        """Each passage with these ids (the latest added, if an id was reused) and the people and quotations it names."""
+        """Each passage with these ids (the latest added, if an id was reused) and the people and quotations it names,
+        found (spaCy) the first time any checker asks for the passage and stored in its row."""
         ids = list(dict.fromkeys(passage_ids))
-        query = f"SELECT DISTINCT ON (id) {', '.join(PASSAGE_FIELDS)}, names FROM evidence_passages WHERE id = ANY(%s) ORDER BY id, row_id DESC"
-        found = {}
-        for *values, names in self._rows(query, (ids,)):
+        query = f"SELECT DISTINCT ON (id) row_id, {', '.join(PASSAGE_FIELDS)}, names FROM evidence_passages WHERE id = ANY(%s) ORDER BY id, row_id DESC"
+        found, unparsed = {}, []
+        for row, *values, names in self._rows(query, (ids,)):
             passage = Passage(**dict(zip(PASSAGE_FIELDS, values)))
-            found[passage.id] = (passage, PassageNames.from_json(names))
+            found[passage.id] = (passage, PassageNames.from_json(names) if names is not None else None)
+            if names is None:
+                unparsed.append((row, passage))
+        if unparsed:
+            parsed = names_in_passages([p.text for _, p in unparsed])
+            with self._lock, self._conn.cursor() as cursor:
+                cursor.executemany("UPDATE evidence_passages SET names = %s WHERE row_id = %s", [(n.to_json(), row) for (row, _), n in zip(unparsed, parsed)])
+            found.update((p.id, (p, n)) for (_, p), n in zip(unparsed, parsed))
         return [found[i] for i in ids if i in found]
 
     def standalone_words(self, words: Iterable[str]) -> set[str]:
         """Those of ``words`` that some passage uses alone of a person."""
         return {word for (word,) in self._rows("SELECT word FROM evidence_lone_words WHERE word = ANY(%s)", (list(set(words)),))}
 
-    def quotes_like(self, text: str, *, limit: int = 10) -> list[EvidenceQuote]:
-        """The evidence quotations sharing most words with ``text``, best first (PostgreSQL full-text search, ts_rank)."""
+    def quotes_like(self, text: str, *, limit: int = 10, pages: int = 5) -> list[EvidenceQuote]:
+        """The attributed evidence quotations sharing most words with ``text``, best first (PostgreSQL full-text search,
+        ts_rank); speakers only a passage's text names come from `names_of`, and quotations credited to nobody are
+        skipped, reading at most ``pages`` pages of ``limit`` hits."""
         words = query_terms(text)
         if not words:
             return []
         query = (
             "SELECT text, speaker, passage_id FROM evidence_quotes, to_tsquery('simple', %(q)s) query "
-            "WHERE tsv @@ query ORDER BY ts_rank(tsv, query) DESC, id LIMIT %(limit)s"
+            "WHERE tsv @@ query ORDER BY ts_rank(tsv, query) DESC, id LIMIT %(limit)s OFFSET %(offset)s"
         )
         tsquery = " | ".join("'" + w.replace("'", "") + "'" for w in words)
-        return [EvidenceQuote(*row) for row in self._rows(query, {"q": tsquery, "limit": limit})]
+        found: list[EvidenceQuote] = []
+        for page in range(pages):
+            hits = self._rows(query, {"q": tsquery, "limit": limit, "offset": page * limit})
+            found += credited_quotes(hits, self.names_of)
+            if len(found) >= limit or len(hits) < limit:
+                break
+        return found[:limit]
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row id, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better.

@@ -61,6 +61,30 @@ def test_same_top_five_and_names_as_the_embedded_index(store, embedded, sentence
     assert {q.passage_id for q in store.quotes_like(quote, limit=50)} == {q.passage_id for q in embedded.quotes_like(quote, limit=50)}
 
 
+def test_adding_parses_no_passage_and_a_check_parses_each_passage_it_needs_once(pg_url, passages, embedder, monkeypatch):
+    """As in the embedded index (issue 17): spaCy runs on the passages a check asks for, once for every checker."""
+    import pipeline.evidence_postgres as evidence_postgres
+
+    parsed = []
+    real = evidence_postgres.names_in_passages
+    monkeypatch.setattr(evidence_postgres, "names_in_passages", lambda texts: parsed.extend(texts) or real(texts))
+    quoted = dataclasses.replace(passages[0], id="powell", speaker="", text="“We will keep rates steady until inflation falls,” said Jerome Powell, Chair of the Federal Reserve.")
+    store = PostgresEvidenceStore(pg_url, embedder)
+    try:
+        store.add([*passages, quoted])
+        assert parsed == []
+        assert store.names_of(["powell"])[0][1].people == (("Jerome Powell", "Chair of the Federal Reserve"),)
+        assert parsed == [quoted.text]
+    finally:
+        store.close()
+    other = PostgresEvidenceStore(pg_url, embedder)  # another checker on the same store
+    try:
+        assert other.quotes_like("rates steady until inflation falls", limit=5)[0].speaker == "Jerome Powell"
+        assert len(parsed) == 1  # stored in the passage's row
+    finally:
+        other.close()
+
+
 def test_adding_again_is_a_no_op_and_a_new_passage_is_only_itself(store, passages, sentences):
     before, results = store.row_counts(), store.search(sentences)
     assert store.add(passages) == 0 and store.add(list(reversed(passages))) == 0
