@@ -20,9 +20,9 @@ built beside it and checked in the same process, the two taking turns (so load o
 weighs on both alike).
 ``--synthetic-vectors`` gives the filler passages random unit vectors (the article's own evidence is
 embedded for real) and prints the measured embedding rate, so a large archive's build time is that
-of reading the file and everything but MiniLM on the filler (making the random vectors is not timed). ``--add N`` then times indexing the same archive with N more
-filler passages appended (the index of the archive extended, not rebuilt; the check is timed on the
-archive without them).
+of reading the file and everything but MiniLM on the filler (making the random vectors is not
+timed). ``--add N`` then times indexing the same archive with N more filler passages appended (the
+index of the archive extended, not rebuilt; the check is timed on the archive without them).
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ The same retrieval as the embedded :class:`pipeline.evidence.EvidenceIndex`, in 
 of one machine's files:
 
 * ``evidence_passages``: a row per passage, keyed by a hash of its content and the embedder's
-  name (adding the same passage again inserts nothing), with its `PassageNames` (found with spaCy
-  the first time a check asks for the passage, NULL until then) and its embedding in a pgvector column under an HNSW index (inner product, the
-  vectors are unit length; rounded through fp16 as the embedded index stores them).
+  name (adding the same passage again inserts nothing), with its `PassageNames` (found with
+  spaCy the first time a check asks for the passage, NULL until then) and its embedding in a
+  pgvector column under an HNSW index (inner product, the vectors are unit length; rounded
+  through fp16 as the embedded index stores them).
 * ``evidence_terms`` / ``evidence_df`` / ``evidence_stats``: the postings of the words
   :func:`pipeline.evidence.terms` yields (term, passage, tf, passage length), document
   frequencies and the passage count and total length. BM25 (Lucene's, k1 1.5, b 0.75: what
@@ -313,7 +314,8 @@ class PostgresEvidenceStore:
         """What needs no spaCy: the words used alone of people, and the quotations (speaker "" where only the text names one)."""
         lone = sorted({w for p in passages for w in lone_words(p.text)})
         cursor.executemany("INSERT INTO evidence_lone_words VALUES (%s) ON CONFLICT DO NOTHING", [(w,) for w in lone])
-        cursor.executemany("INSERT INTO evidence_quotes (passage_id, text, speaker) VALUES (%s, %s, %s)", [row for p in passages for row in quote_rows(p)])
+        rows = [row for p in passages for row in quote_rows(p)]
+        cursor.executemany("INSERT INTO evidence_quotes (passage_id, text, speaker) VALUES (%s, %s, %s)", rows)
 
     # ------------------------------------------------------------------ reading
 
@@ -338,8 +340,9 @@ class PostgresEvidenceStore:
                 unparsed.append((row, passage))
         if unparsed:
             parsed = names_in_passages([p.text for _, p in unparsed])
+            updates = [(names.to_json(), row) for (row, _), names in zip(unparsed, parsed)]
             with self._lock, self._conn.cursor() as cursor:
-                cursor.executemany("UPDATE evidence_passages SET names = %s WHERE row_id = %s", [(n.to_json(), row) for (row, _), n in zip(unparsed, parsed)])
+                cursor.executemany("UPDATE evidence_passages SET names = %s WHERE row_id = %s", updates)
             found.update((p.id, (p, n)) for (_, p), n in zip(unparsed, parsed))
         return [found[i] for i in ids if i in found]
 
