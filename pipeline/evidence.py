@@ -363,14 +363,11 @@ class EvidenceIndex:
             "SELECT q.text, q.speaker, q.passage_id FROM quotes_fts JOIN quotes q ON q.id = quotes_fts.rowid "
             "WHERE quotes_fts MATCH ? ORDER BY quotes_fts.rank LIMIT ? OFFSET ?"
         )
-        found: list[EvidenceQuote] = []
+        match = " OR ".join(f'"{w}"' for w in words)
         with closing(self._db()) as conn:
-            for page in range(pages):
-                hits = conn.execute(query, (" OR ".join(f'"{w}"' for w in words), limit, page * limit)).fetchall()
-                found += credited_quotes(hits, self.names_of)
-                if len(found) >= limit or len(hits) < limit:
-                    break
-        return found[:limit]
+            return credited_quotes(
+                lambda offset: conn.execute(query, (match, limit, offset)).fetchall(), self.names_of, limit=limit, pages=pages
+            )
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row index, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better."""
@@ -401,10 +398,28 @@ class EvidenceIndex:
 
 
 def credited_quotes(
+    page_at: Callable[[int], Sequence[tuple[str, str, str]]],
+    names_of: Callable[[list[str]], list[tuple[Passage, PassageNames]]],
+    *,
+    limit: int,
+    pages: int,
+) -> list[EvidenceQuote]:
+    """The first ``limit`` quotations credited to someone, from pages of ``limit`` ranked hits (text, speaker or "",
+    passage id) that ``page_at(offset)`` reads, at most ``pages`` of them; a speaker only the passage's text names
+    comes from ``names_of`` (an index's or store's, parsing each passage once)."""
+    found: list[EvidenceQuote] = []
+    for page in range(pages):
+        hits = page_at(page * limit)
+        found += _credited(hits, names_of)
+        if len(found) >= limit or len(hits) < limit:
+            break
+    return found[:limit]
+
+
+def _credited(
     hits: Sequence[tuple[str, str, str]], names_of: Callable[[list[str]], list[tuple[Passage, PassageNames]]]
 ) -> list[EvidenceQuote]:
-    """Quotations (text, speaker or "", passage id) with the speaker their passage's text names filled in from
-    ``names_of`` (an index's or store's, parsing each passage once); quotations credited to nobody are dropped."""
+    """``hits`` with the speaker their passage's text names filled in; quotations credited to nobody are dropped."""
     speakers: dict[tuple[str, str], str] = {}
     for passage, names in names_of([passage_id for _, speaker, passage_id in hits if not speaker]):
         for quote, speaker in names.quotes:

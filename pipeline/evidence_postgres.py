@@ -335,9 +335,10 @@ class PostgresEvidenceStore:
         found, unparsed = {}, []
         for row, *values, names in self._rows(query, (ids,)):
             passage = Passage(**dict(zip(PASSAGE_FIELDS, values)))
-            found[passage.id] = (passage, PassageNames.from_json(names) if names is not None else None)
             if names is None:
                 unparsed.append((row, passage))
+            else:
+                found[passage.id] = (passage, PassageNames.from_json(names))
         if unparsed:
             parsed = names_in_passages([p.text for _, p in unparsed])
             updates = [(names.to_json(), row) for (row, _), names in zip(unparsed, parsed)]
@@ -362,13 +363,9 @@ class PostgresEvidenceStore:
             "WHERE tsv @@ query ORDER BY ts_rank(tsv, query) DESC, id LIMIT %(limit)s OFFSET %(offset)s"
         )
         tsquery = " | ".join("'" + w.replace("'", "") + "'" for w in words)
-        found: list[EvidenceQuote] = []
-        for page in range(pages):
-            hits = self._rows(query, {"q": tsquery, "limit": limit, "offset": page * limit})
-            found += credited_quotes(hits, self.names_of)
-            if len(found) >= limit or len(hits) < limit:
-                break
-        return found[:limit]
+        return credited_quotes(
+            lambda offset: self._rows(query, {"q": tsquery, "limit": limit, "offset": offset}), self.names_of, limit=limit, pages=pages
+        )
 
     def bm25(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row id, score) of the top ``k`` passages by BM25 that share a word with ``query``; higher is better.
