@@ -259,8 +259,9 @@ class AlignmentChecker:
     """Verdicts for claims that restate an evidence sentence, decided by the words that differ.
 
     A meaning change (number, date, negation, direction, entity, speaker, role, hedge) makes the
-    claim ``contradicted`` (``misattribution`` for a speaker or role, in `pipeline.flags`); only harmless edits make it ``supported``; another content word
-    changed leaves the claim to the NLI model. Claims that restate nothing are checked for
+    claim ``contradicted`` (``misattribution`` for a speaker or role, in `pipeline.flags`); only
+    harmless edits make it ``supported``; another content word changed leaves the claim to the
+    NLI model. Claims that restate nothing are checked for
     a number that conflicts with what the evidence counts; otherwise the checker abstains.
     """
 

@@ -5,8 +5,8 @@ lemmas with `difflib.SequenceMatcher`, and every substituted, inserted or delete
 is classified as one of `pipeline.types.CHANGE_KINDS`: a number, a date, a negation, a
 direction or comparison word (antonyms from `pipeline.lexicon`), a named entity, the
 speaker, a person's role (the words before a title), a hedge or modal, another content
-word, or harmless (function words, spelling variants, a dropped clause). `corrected_text` writes the article sentence back with the
-source's words for every change that alters meaning.
+word, or harmless (function words, spelling variants, a dropped clause). `corrected_text`
+writes the article sentence back with the source's words for every change that alters meaning.
 """
 
 from __future__ import annotations
@@ -245,11 +245,12 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     """
     per_source = [tokenize(source) for source in sources]
     source_tokens = [t for tokens in per_source for t in tokens]
+    source_figures = [([t.key for t in tokens if t.is_number], {t.key for t in tokens}) for tokens in per_source]
     figures, names = [], []
     text = abbreviated_as(text, " ".join(sources))  # "Federal Open Market Committee" is the sources' "FOMC"
     claim = tokenize(text)
     for i, token in enumerate(claim):
-        if token.is_number and token.text[:1].isdigit() and not _figure_mentioned(claim, i, per_source):
+        if token.is_number and token.text[:1].isdigit() and not _figure_mentioned(claim, i, source_figures):
             figures.append(token.text)
     for run in _name_runs(text):
         absent = [token.text for token in run if not any(_same_word(token, t) for t in source_tokens)]
@@ -258,19 +259,19 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     return tuple(figures), tuple(names)
 
 
-def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[Sequence[Token]]) -> bool:
-    """Whether a source gives ``claim[i]``, a figure, about the same thing: a close number, in a source that
-    shares a noun, verb, adjective or name of the claim other than the figure and its neighbours.
+def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[list[str], set[str]]]) -> bool:
+    """Whether a source (its numbers' keys, all its words' keys) gives ``claim[i]``, a figure, about the same
+    thing: a close number, in a source that shares a noun, verb, adjective or name of the claim other than the
+    figure and its neighbours.
 
     In a large archive some passage gives any number: "14 countries or jurisdictions impose the death
     penalty" does not give the claim's "14 countries" with equal-pay laws. A claim with no other such
     word takes any source's number.
     """
     context = {t.key for j, t in enumerate(claim) if abs(j - i) > 1 and t.pos in _CONTEXT_POS and not (t.is_function or t.is_number)}
-    for tokens in sources:
-        if any(close_numbers(claim[i].key, t.key) for t in tokens if t.is_number) and (not context or context & {t.key for t in tokens}):
-            return True
-    return False
+    return any(
+        any(close_numbers(claim[i].key, n) for n in numbers) and (not context or not context.isdisjoint(keys)) for numbers, keys in sources
+    )
 
 
 _TITLES = frozenset(word.lower() for word in TITLE_WORDS.split("|") if " " not in word and "\\" not in word)
