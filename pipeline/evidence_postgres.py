@@ -26,6 +26,8 @@ of one machine's files:
 
 Dense and sparse rankings are fused by :func:`pipeline.evidence.hybrid_search`, as the embedded index's are.
 Writers take an advisory lock, so two processes adding at once serialise; readers never wait.
+Adding passages the store holds already writes nothing, so checkers can point at a read-only
+replica once their evidence is on the primary (the names a check parses are then not kept).
 Unlike the embedded index (one per evidence set), a store is the desk's whole archive: the
 evidence files a check names are added to it, and searches cover everything added so far.
 """
@@ -116,6 +118,13 @@ GROUP BY q.i
 """
 TF_OF = "SELECT row_id, tf, length FROM evidence_terms WHERE term = %s AND row_id = ANY(%s::bigint[])"
 FIRST_DEPTH = 4096  # a word with at most this many postings is read whole at once; others are read from their best posting on
+
+
+def build_memory_mb(passages: int, dim: int) -> int:
+    """``maintenance_work_mem`` for building the indexes of a first batch: pgvector's HNSW build slows down several
+    times once its graph (the vectors and about ``2 m`` neighbours each) outgrows it; at least 1 GB, at most 8 GB."""
+    graph = passages * (4 * dim + 2 * HNSW_M * 8 + 64) * 1.2
+    return int(min(max(graph / 2**20, 1024), 8192))
 
 
 def impact(tf, length, avgdl):
@@ -215,7 +224,7 @@ class PostgresEvidenceStore:
         self._conn.close()
 
     def _has_table(self, name: str) -> bool:
-        return self._conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
+        return self._rows("SELECT to_regclass(%s) IS NOT NULL", (name,))[0][0]
 
     def _rows(self, query: str, params: dict | tuple = ()) -> list[tuple]:
         with self._lock:
@@ -239,16 +248,36 @@ class PostgresEvidenceStore:
     def _create_schema(self, cursor, dim: int) -> None:
         cursor.execute(SCHEMA.format(dim=dim))
         cursor.execute("INSERT INTO evidence_meta VALUES (%s, %s) ON CONFLICT DO NOTHING", (self.embedder.model_name, dim))
-        known = cursor.execute("SELECT embedder, dim FROM evidence_meta").fetchall()
-        if known != [(self.embedder.model_name, dim)]:
-            raise InputError(f"the evidence database holds vectors of {', '.join(f'{e} ({d})' for e, d in known)}, not of {self.embedder.model_name}")
+        self._check_embedder(cursor.execute("SELECT embedder, dim FROM evidence_meta").fetchall(), dim)
 
     def add(self, passages: Sequence[Passage], vectors: np.ndarray | None = None) -> int:
         """Add the passages not in the store yet (by content hash) and return how many were new.
 
-        ``vectors`` (one row per passage) skips embedding; benchmarks use it for synthetic sets.
+        Passages all in the store already are checked without writing, so checkers can read a
+        read-only replica once the primary holds their evidence; a replica that lacks some is an
+        `InputError`. ``vectors`` (one row per passage) skips embedding; benchmarks use it for synthetic sets.
         """
+        import psycopg
+
         digests = [passage_digest(p, self.embedder.model_name) for p in passages]
+        if self._has_table("evidence_passages"):
+            self._check_embedder(self._rows("SELECT embedder, dim FROM evidence_meta"))
+            if len(self._rows("SELECT 1 FROM evidence_passages WHERE digest = ANY(%s)", (digests,))) == len(set(digests)):
+                return 0
+        try:
+            return self._add_new(passages, digests, vectors)
+        except psycopg.errors.ReadOnlySqlTransaction as exc:
+            raise InputError(
+                "the evidence database is read-only (a replica?) and lacks passages of these evidence files: add them through the primary's URL"
+            ) from exc
+
+    def _check_embedder(self, known: list[tuple[str, int]], dim: int | None = None) -> None:
+        """``known``: the store's (embedder, dimension); it must be this store's embedder (and ``dim``, if given)."""
+        if known and (known[0][0] != self.embedder.model_name or (dim is not None and known[0][1] != dim)):
+            raise InputError(f"the evidence database holds vectors of {', '.join(f'{e} ({d})' for e, d in known)}, not of {self.embedder.model_name}")
+
+    def _add_new(self, passages: Sequence[Passage], digests: list[bytes], vectors: np.ndarray | None) -> int:
+        """`add`'s writing part, under the writers' lock (passages another writer added meanwhile are skipped)."""
         with self._lock, self._conn.transaction(), self._conn.cursor() as cursor:
             dim = int(vectors.shape[1]) if vectors is not None else len(self.embedder.encode(["dimension"])[0])
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -268,7 +297,7 @@ class PostgresEvidenceStore:
             self._copy_terms(cursor, first_row, texts)
             self._add_lone_words_and_quotes(cursor, fresh)
             if was_empty:
-                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+                cursor.execute(f"SET LOCAL maintenance_work_mem = '{build_memory_mb(len(new), dim)}MB'")
                 for statement in INDEXES if not self._exact_dense else INDEXES[:-1]:
                     cursor.execute(statement)
         if was_empty:  # index-only scans of the postings need the visibility map (autovacuum keeps it after later adds)
@@ -341,11 +370,19 @@ class PostgresEvidenceStore:
                 found[passage.id] = (passage, PassageNames.from_json(names))
         if unparsed:
             parsed = names_in_passages([p.text for _, p in unparsed])
-            updates = [(names.to_json(), row) for (row, _), names in zip(unparsed, parsed)]
-            with self._lock, self._conn.cursor() as cursor:
-                cursor.executemany("UPDATE evidence_passages SET names = %s WHERE row_id = %s", updates)
+            self._store_names([(names.to_json(), row) for (row, _), names in zip(unparsed, parsed)])
             found.update((p.id, (p, n)) for (_, p), n in zip(unparsed, parsed))
         return [found[i] for i in ids if i in found]
+
+    def _store_names(self, updates: list[tuple[str, int]]) -> None:
+        """Keep parsed names for every checker; on a read-only replica they are parsed again by each check instead."""
+        import psycopg
+
+        try:
+            with self._lock, self._conn.transaction(), self._conn.cursor() as cursor:
+                cursor.executemany("UPDATE evidence_passages SET names = %s WHERE row_id = %s", updates)
+        except psycopg.errors.ReadOnlySqlTransaction:
+            pass
 
     def standalone_words(self, words: Iterable[str]) -> set[str]:
         """Those of ``words`` that some passage uses alone of a person."""

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.embed import SentenceEmbedder
 from pipeline.evidence import EvidenceIndex, load_evidence
-from pipeline.evidence_postgres import PostgresEvidenceStore
+from pipeline.evidence_postgres import PostgresEvidenceStore, build_memory_mb
 from pipeline.ingest import read_article
 from pipeline.segment import split_sentences
 from tests.conftest import PROJECT_ROOT
@@ -97,6 +97,34 @@ def test_adding_again_is_a_no_op_and_a_new_passage_is_only_itself(store, passage
     assert "kcna-new" in [hit.passage.id for hit in store.search([edited.text])[0]]
 
 
+def test_checkers_read_a_read_only_replica_and_one_lacking_their_evidence_is_refused(pg_url, pg_database, postgres_server, passages, sentences, embedder):
+    """A read-only database (default_transaction_read_only, what a hot standby refuses writes with) serves checks of
+    evidence it holds; new evidence is a one-line error naming the primary."""
+    import psycopg
+
+    from pipeline.errors import InputError
+
+    primary = PostgresEvidenceStore(pg_url, embedder)
+    primary.add(passages)
+    expected = _ids(primary.search(sentences))
+    primary.close()
+    with psycopg.connect(postgres_server.libpq_url, autocommit=True) as admin:
+        admin.execute(f'ALTER DATABASE "{pg_database}" SET default_transaction_read_only = on')
+    replica = PostgresEvidenceStore(pg_url, embedder)
+    try:
+        assert replica.add(passages) == 0
+        assert _ids(replica.search(sentences)) == expected
+        ids = [p.id for p in passages[:3]]
+        assert [p.id for p, _ in replica.names_of(ids)] == ids  # parsed, not stored
+        assert replica._rows("SELECT count(*) FROM evidence_passages WHERE names IS NOT NULL")[0][0] == 0
+        new = dataclasses.replace(passages[0], id="late", text="A passage the primary never received.")
+        with pytest.raises(InputError, match="read-only .* primary"):
+            replica.add([*passages, new])
+        assert len(replica) == len(passages)
+    finally:
+        replica.close()
+
+
 def _search_in_another_process(url: str, queries: list[str], barrier) -> list[list[str]]:
     store = PostgresEvidenceStore(url, SentenceEmbedder())
     barrier.wait()
@@ -132,3 +160,11 @@ def test_a_check_on_the_postgres_backend_flags_what_the_embedded_one_does(tiny_c
         return [(f.type, f.text, f.suggestion, f.evidence_ids) for f in report.flags]
 
     assert flags(on_postgres) == flags(embedded) and any(f.type == "name_misspelling" for f in embedded.flags)
+
+
+def test_a_first_batch_of_a_million_passages_builds_its_hnsw_graph_in_memory():
+    """pgvector slows down several times once the graph outgrows maintenance_work_mem: 1M 384-dimensional vectors
+    alone are 1.5 GB, over PostgreSQL's and the store's former 1 GB."""
+    assert build_memory_mb(1_000, 384) == 1024
+    assert build_memory_mb(1_000_000, 384) * 2**20 > 1_000_000 * 384 * 4
+    assert build_memory_mb(50_000_000, 384) == 8192  # capped: the server's memory is not known here
