@@ -19,11 +19,12 @@ of the five they have in common; the same share is printed for BM25 alone and de
 (FAISS's IVF and pgvector's HNSW find different approximate neighbours among random vectors).
 
 With --sparse-only only BM25 is built and timed (no HNSW or FAISS index: pgvector's HNSW build
-at 1M passages takes most of an hour on two cores), to measure BM25 at sizes where the whole
+at 1M passages took 18 min on two cores, after 10 min for the rest of the store), to measure BM25 at sizes where the whole
 run would not fit.
 
     python bench/retrieval.py --sizes 100000 --backends embedded postgres
     python bench/retrieval.py --sizes 1000000 --backends embedded postgres --sparse-only
+    python bench/retrieval.py --sizes 1000000 --backends embedded postgres --vectors words
 """
 
 from __future__ import annotations
@@ -66,6 +67,36 @@ def random_unit_vectors(n: int, dim: int, rng: np.random.Generator) -> np.ndarra
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
+class WordVectorEmbedder:
+    """``--vectors words``: a text's vector is the idf-weighted sum of fixed random vectors of its words, unit length,
+    so a query lies near the passage it was drawn from. ``encode`` (a search's query) also runs MiniLM on the texts
+    and drops the result, so hybrid latency still pays for embedding the query."""
+
+    model_name = "bench-word-vectors"
+
+    def __init__(self, passages: list[Passage], seed: int, dim: int = 384) -> None:
+        from sklearn.feature_extraction.text import CountVectorizer
+
+        self.minilm = SentenceEmbedder()
+        self._words = CountVectorizer(token_pattern=r"w\d+", lowercase=False, dtype=np.float32)
+        counts = self._words.fit_transform([p.text for p in passages])
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        self._idf = np.log(1 + (len(passages) - df + 0.5) / (df + 0.5)).astype(np.float32)
+        self._word_vectors = np.random.default_rng([seed, 7]).standard_normal((counts.shape[1], dim), dtype=np.float32)
+        self.passage_vectors = self._vectors(counts)
+
+    def _vectors(self, counts) -> np.ndarray:
+        vectors = np.asarray(counts.multiply(self._idf).tocsr() @ self._word_vectors, dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+
+    def warm_up(self) -> None:
+        self.minilm.warm_up()
+
+    def encode(self, texts) -> np.ndarray:
+        self.minilm.encode(list(texts))
+        return self._vectors(self._words.transform(list(texts)))
+
+
 def percentile_ms(samples: list[float], q: float) -> float:
     return float(np.percentile(samples, q) * 1000)
 
@@ -74,14 +105,19 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def synthetic_set(n: int, seed: int, queries: int) -> tuple[list[Passage], np.ndarray, list[str]]:
-    """Passages, their vectors and the queries (8 words of a random passage), the same in every process."""
+def synthetic_set(n: int, seed: int, queries: int, vectors: str = "random") -> tuple[list[Passage], np.ndarray, list[str], object]:
+    """Passages, their vectors, the queries (8 words of a random passage) and the embedder of the queries, the same in
+    every process. ``vectors``: "random" unit vectors (queries embedded by MiniLM) or "words" (`WordVectorEmbedder`)."""
     rng = np.random.default_rng([seed, n])
     passages = synthetic_passages(n, rng)
-    vectors = random_unit_vectors(n, 384, rng)
+    if vectors == "words":
+        embedder = WordVectorEmbedder(passages, seed)
+        matrix = embedder.passage_vectors
+    else:
+        embedder, matrix = SentenceEmbedder(), random_unit_vectors(n, 384, rng)
     picks = rng.integers(0, n, size=queries)
     queries = [" ".join(rng.permutation(passages[i].text.split()[:-1])[:8]) for i in picks]
-    return passages, vectors, queries
+    return passages, matrix, queries, embedder
 
 
 def open_backend(backend: str, passages: list[Passage], vectors: np.ndarray, embedder: SentenceEmbedder, folder: str, url: str | None, ann_threshold: int):
@@ -99,13 +135,14 @@ def open_backend(backend: str, passages: list[Passage], vectors: np.ndarray, emb
     return store, store.stored_bytes() / 2**20
 
 
-def bench_backend(backend: str, n: int, seed: int, queries: int, url: str | None, ann_threshold: int, sparse_only: bool = False) -> dict:
+def bench_backend(
+    backend: str, n: int, seed: int, queries: int, url: str | None, ann_threshold: int, sparse_only: bool = False, vector_kind: str = "random"
+) -> dict:
     """One backend at one size, in its own process: build, then each query's BM25 and hybrid latency and top 5.
 
     ``sparse_only``: BM25 alone (no HNSW built, no hybrid or dense search timed).
     """
-    passages, vectors, texts = synthetic_set(n, seed, queries)
-    embedder = SentenceEmbedder()
+    passages, vectors, texts, embedder = synthetic_set(n, seed, queries, vector_kind)
     embedder.warm_up()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -207,6 +244,10 @@ def main() -> None:
         "--sparse-only", action="store_true",
         help="BM25 alone: no HNSW or FAISS index built, no hybrid or dense search (BM25 latency at sizes whose HNSW build would not fit the time)",
     )
+    parser.add_argument(
+        "--vectors", choices=["random", "words"], default="random",
+        help="passage vectors: random unit vectors, or idf-weighted sums of random word vectors (a query lies near its passage)",
+    )
     args = parser.parse_args()
     rate = embedding_rate(args.seed)
     print(f"MiniLM embedding rate: {rate:.0f} passages/s (a real 1M-passage build would add {1_000_000 / rate / 60:.0f} min)")
@@ -222,7 +263,7 @@ def main() -> None:
             for backend in args.backends:
                 url = server.fresh_database() if backend == "postgres" else None
                 with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:  # a child that dies raises here
-                    r = pool.submit(bench_backend, backend, n, args.seed, args.queries, url, args.ann_threshold, args.sparse_only).result()
+                    r = pool.submit(bench_backend, backend, n, args.seed, args.queries, url, args.ann_threshold, args.sparse_only, args.vectors).result()
                 results.append(r)
                 same, overlap = top5_agreement(results[0]["tops"], r["tops"]) if len(results) > 1 else (None, None)
                 if len(results) > 1:
