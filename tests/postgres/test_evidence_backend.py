@@ -162,7 +162,7 @@ def test_a_check_on_the_postgres_backend_flags_what_the_embedded_one_does(tiny_c
     assert flags(on_postgres) == flags(embedded) and any(f.type == "name_misspelling" for f in embedded.flags)
 
 
-def test_a_first_batch_of_a_million_passages_builds_its_hnsw_graph_in_memory():
+def test_the_first_batch_gets_room_for_its_hnsw_graph_in_build_memory():
     """pgvector slows down several times once the graph outgrows maintenance_work_mem: 1M 384-dimensional vectors
     alone are 1.5 GB, over PostgreSQL's and the store's former 1 GB."""
     assert build_memory_mb(1_000, 384) == 1024
