@@ -127,6 +127,12 @@ def build_memory_mb(passages: int, dim: int) -> int:
     return int(min(max(graph / 2**20, 1024), 8192))
 
 
+def _first_not_in(known: set[bytes], digests: Sequence[bytes], positions: Iterable[int]) -> list[int]:
+    """Those of ``positions`` whose digest is not in ``known``, the first of each digest."""
+    seen = set(known)
+    return [i for i in positions if digests[i] not in seen and not seen.add(digests[i])]
+
+
 def impact(tf, length, avgdl):
     """BM25's length-normalised tf weight, in [0, 1): a word's score in a passage is its idf times this."""
     return tf / (tf + K1 * (1 - B + B * length / avgdl))
@@ -260,12 +266,14 @@ class PostgresEvidenceStore:
         import psycopg
 
         digests = [passage_digest(p, self.embedder.model_name) for p in passages]
+        unknown: Sequence[int] = range(len(digests))
         if self._has_table("evidence_passages"):
             self._check_embedder(self._rows("SELECT embedder, dim FROM evidence_meta"))
-            if len(self._rows("SELECT 1 FROM evidence_passages WHERE digest = ANY(%s)", (digests,))) == len(set(digests)):
+            unknown = _first_not_in(self._known_digests(self._rows, digests), digests, unknown)
+            if not unknown:
                 return 0
         try:
-            return self._add_new(passages, digests, vectors)
+            return self._add_new(passages, digests, unknown, vectors)
         except psycopg.errors.ReadOnlySqlTransaction as exc:
             raise InputError(
                 "the evidence database is read-only (a replica?) and lacks passages of these evidence files: add them through the primary's URL"
@@ -276,15 +284,20 @@ class PostgresEvidenceStore:
         if known and (known[0][0] != self.embedder.model_name or (dim is not None and known[0][1] != dim)):
             raise InputError(f"the evidence database holds vectors of {', '.join(f'{e} ({d})' for e, d in known)}, not of {self.embedder.model_name}")
 
-    def _add_new(self, passages: Sequence[Passage], digests: list[bytes], vectors: np.ndarray | None) -> int:
-        """`add`'s writing part, under the writers' lock (passages another writer added meanwhile are skipped)."""
+    @staticmethod
+    def _known_digests(fetch, digests: Sequence[bytes]) -> set[bytes]:
+        """Those of ``digests`` the store holds; ``fetch(query, params)`` runs a query and returns its rows."""
+        return {bytes(d) for (d,) in fetch("SELECT digest FROM evidence_passages WHERE digest = ANY(%s)", (list(digests),))}
+
+    def _add_new(self, passages: Sequence[Passage], digests: list[bytes], unknown: Sequence[int], vectors: np.ndarray | None) -> int:
+        """`add`'s writing part for the passages at positions ``unknown``, under the writers' lock (those another writer
+        added meanwhile are skipped)."""
         with self._lock, self._conn.transaction(), self._conn.cursor() as cursor:
             dim = int(vectors.shape[1]) if vectors is not None else len(self.embedder.encode(["dimension"])[0])
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             self._create_schema(cursor, dim)
-            cursor.execute("SELECT digest FROM evidence_passages WHERE digest = ANY(%s)", (digests,))
-            known = {bytes(d) for (d,) in cursor.fetchall()}
-            new = [i for i, d in enumerate(digests) if d not in known and not known.add(d)]  # first of each digest
+            known = self._known_digests(lambda q, p: cursor.execute(q, p).fetchall(), [digests[i] for i in unknown])
+            new = _first_not_in(known, digests, unknown)
             if not new:
                 return 0
             fresh = [passages[i] for i in new]
