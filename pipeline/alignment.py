@@ -312,11 +312,23 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
     context = "\n".join(retrieved.passage.text for retrieved in passages)
     for retrieved in passages:
         for sentence in split_evidence_sentences(retrieved.passage.text):
+            if _about_other_people(claim.text, sentence):
+                continue  # "an 81-year-old man named X" against "Y, a 90-year-old": two people's ages
             changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in anchored_number_conflicts(claim.text, sentence, context=context))
             changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negation_conflicts(claim.text, sentence))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None
+
+
+def _about_other_people(claim: str, sentence: str) -> bool:
+    """Whether both name people and the sentence names none of the claim's (surnames compared, spelling aside)."""
+    def surnames(text: str) -> list[str]:
+        tokens = tokenize(text)
+        return [t.key for i, t in enumerate(tokens) if t.entity == "PERSON" and (i + 1 == len(tokens) or tokens[i + 1].entity != "PERSON")]
+
+    claimed, named = surnames(claim), surnames(sentence)
+    return bool(claimed and named) and not any(fuzz.ratio(a, b) >= 80 for a in claimed for b in named)
 
 
 def _negation_change(claim: Claim, sentence: str, pair: str, negated_in: str) -> Change:

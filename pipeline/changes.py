@@ -177,7 +177,9 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
     a negation comes or goes.
     """
     if sum(t.is_negation for t in source) % 2 != sum(t.is_negation for t in article) % 2:
-        return "negation"
+        # A clause only one side has ("..., allowing study of events that emit no light") holds its own
+        # negation: it negates none of the words both sides share. The NLI model weighs the clause.
+        return "content" if not (source and article) and len(source + article) > _MAX_SWAP else "negation"
     if min(len(source), len(article)) > _MAX_SWAP or (source and article and max(len(source), len(article)) > 2 * _MAX_SWAP):
         return "content"  # "The Queen had" for "Elizabeth II was Britain's longest-reigning monarch, having": reworded
     if _modals(source) != _modals(article):
@@ -201,6 +203,8 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
     article_names = [t for t in article if t.pos in _ENTITY_POS]
     if source_names and article_names and all(any(_misspelt(a, s) for s in source_names) for a in article_names):
         return "harmless"  # "Haang" for "Huang": the name checker flags the spelling, with the right name
+    if _abbreviates(source, article) or _abbreviates(article, source):
+        return "harmless"  # "ESA" for "the European Space Agency"
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
@@ -208,6 +212,14 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
     if not added or all(any(_same_word(a, s) for s in source) for a in added):
         return "harmless"  # function words, spelling variants, or a dropped clause
     return "content"
+
+
+def _abbreviates(short: Sequence[Token], long: Sequence[Token]) -> bool:
+    """Whether ``short`` is one acronym of the capitalised words of ``long``: "MIT" of "the Massachusetts Institute of Technology"."""
+    if len(short) != 1 or not short[0].text.isupper() or not long:
+        return False
+    written_out = " ".join(t.text for t in long)
+    return [w for w in abbreviated_as(written_out, short[0].text).split() if w.lower() != "the"] == [short[0].text]
 
 
 def _codes(tokens: Sequence[Token]) -> list[str]:

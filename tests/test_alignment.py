@@ -114,6 +114,14 @@ def test_counts_of_different_things_are_not_conflicts():
     assert _check("Before the impact, Dimorphos took 12 hours and 55 minutes to orbit Didymos.", "Before the impact, Dimorphos took 11 hours and 55 minutes to orbit Didymos.") == "contradicted"
 
 
+def test_ages_of_two_different_people_are_not_conflicts():
+    evidence = "Ruth Okafor, a 64-year-old nurse from Leeds, was the first patient to receive the new treatment at the hospital."
+    assert _check("The second patient to receive the new treatment at the hospital was a 71-year-old teacher named Colin Marsh.", evidence) is None
+    # The same person (spelt a little differently), or nobody named: the ages are compared.
+    assert _check("Ruth Okafur, a 66-year-old nurse, was the first to receive it.", evidence) == "contradicted"
+    assert _check("The first patient to receive the new treatment was a 66-year-old nurse.", evidence) == "contradicted"
+
+
 def test_words_the_evidence_negates_and_the_claim_asserts_are_a_negation_change():
     claim = Claim("c", "The resolution is legally binding and carries significant political weight.", 100, 176, 0.9, "s")
     evidence = RetrievedPassage(Passage("un-03", "General Assembly resolutions are not legally binding, but they carry political weight."), 0.6)

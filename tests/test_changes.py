@@ -61,9 +61,21 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("Elizabeth II was Britain's longest-reigning monarch, having reigned for 70 years since 1952.", "The Queen had reigned for 70 years since 1952."),
     # A date written in the other order; "May" the month is no modal verb.
     ("Loreen won the contest in Liverpool on 13 May 2023 for Sweden.", "Loreen won the contest in Liverpool on May 13, 2023 for Sweden."),
+    # An organisation's acronym for its name written out, either way round.
+    ("The rover was built by the European Space Agency and reached Mars in 2028.", "The rover was built by ESA and reached Mars in 2028."),
+    ("Researchers at MIT published the study on Monday.", "Researchers at the Massachusetts Institute of Technology published the study on Monday."),
+    # A clause the article drops holds its own negation: it negates none of the words kept.
+    ("The court upheld the ruling, saying the appeal had no basis in law.", "The court upheld the ruling."),
 ])
 def test_harmless_edits_change_no_meaning(source, article):
     assert _kinds(compare_sentences(article, source)) == []
+
+
+def test_another_organisation_s_acronym_and_a_negation_in_a_shared_clause_still_change_the_meaning():
+    changes = compare_sentences("The rover was built by NASA and reached Mars in 2028.", "The rover was built by the European Space Agency and reached Mars in 2028.")
+    assert _kinds(changes) == [("entity", "NASA", "the European Space Agency")]
+    changes = compare_sentences("The court upheld the ruling, saying the appeal had a basis in law.", "The court upheld the ruling, saying the appeal had no basis in law.")
+    assert [k for k, _, _ in _kinds(changes)] == ["negation"]
 
 
 def test_change_offsets_index_the_article_and_the_source():
