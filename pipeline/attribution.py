@@ -57,6 +57,8 @@ _TITLE_KEYWORDS = frozenset(
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
     "chief representative admiral professor founder economist adviser analyst editor manager".split()
 )
+# Words that make a title another, lower office: a "deputy governor" is not the governor.
+_RANKS = frozenset("deputy vice assistant associate under".split())
 _SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
 # What news copy says of people by surname: "Marchand, 22,", "Medvedev beat ...", "Ardern resigned".
 _PERSON_ACTIONS = "won|became|scored|finished|led|leads|beat|beats|defeated|lost|resigned|retired|joined|signed|praised|criticised|criticized|urged|denied|rejected"
@@ -488,6 +490,9 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
     if titles_claimed and titles_known and not titles_claimed & titles_known:
         if not any(_word_matches(t, titles_known) for t in titles_claimed):
             return sorted(titles_claimed)[0]
+    if _one_title(article_role) and _one_title(on_record) and titles_claimed == titles_known and claimed & _RANKS != known & _RANKS:
+        added_rank = sorted(claimed & _RANKS - known)  # "deputy governor" for the governor; else the deputy called "governor"
+        return added_rank[0] if added_rank else sorted(titles_claimed)[0]
     if not re.search(r"[A-Z]", on_record):
         return None  # no affiliation on record to compare with
     capitalised = {_SYNONYMS.get(w.lower().strip(".'’"), w.lower().strip(".'’")) for w in re.findall(r"\b[A-Z][\w’'.]*", article_role)}
@@ -505,6 +510,12 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
         if len(word) > 2 and word not in _ROLE_STOPWORDS and not _word_matches(word, known):
             return word
     return None
+
+
+def _one_title(role: str) -> bool:
+    """Whether ``role`` names one office ("deputy prime minister and foreign minister" names two)."""
+    words = [_SYNONYMS.get(w, w) for w in re.findall(r"[a-z]+", role.lower())]
+    return sum(w in _TITLE_KEYWORDS for w in words) == 1
 
 
 def _describe(person: Person) -> str:

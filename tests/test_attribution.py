@@ -218,6 +218,17 @@ def test_a_doubled_final_letter_dropped_is_a_misspelling_not_a_demonym():
     assert _flags("South Korean officials said talks would resume.") == []
 
 
+def test_a_deputy_is_not_the_office_holder_and_the_office_holder_is_not_a_deputy():
+    roster = Roster([Person("Sarah Breeden", (), "Deputy Governor", "Bank of England"), Person("Andrew Bailey", (), "Governor", "Bank of England")])
+    assert _flags("Sarah Breeden, deputy governor of the Bank of England, said inflation would fall.", roster=roster) == []
+    flags = _flags("Andrew Bailey, deputy governor of the Bank of England, said inflation would fall.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"] and '"deputy" does not fit' in flags[0].message
+    assert [f.type for f in _flags("Sarah Breeden, governor of the Bank of England, said inflation would fall.", roster=roster)] == ["misattribution"]
+    # A record naming two offices says nothing against one of them.
+    roster = Roster([Person("Ana Costa", (), "Deputy Prime Minister and Foreign Minister")])
+    assert _flags("Foreign Minister Ana Costa said talks would resume.", roster=roster) == []
+
+
 def test_a_former_role_is_not_contradicted_by_the_present_one():
     roster = Roster([Person("Jair Bolsonaro", (), "President", "Brazil")])
     assert _flags("Jair Bolsonaro, a former army captain, conceded on Tuesday.", roster=roster) == []
