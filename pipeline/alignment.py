@@ -228,16 +228,24 @@ class Alignment:
         return tuple(c for c in self.changes if c.kind in MEANING_KINDS)
 
 
-def best_restatement(claim: Claim, passages: Sequence[RetrievedPassage]) -> tuple[RetrievedPassage, str, float] | None:
-    """The evidence sentence covering most of the claim's words in order (numbers and dates masked)."""
+def best_restatements(claim: Claim, passages: Sequence[RetrievedPassage]) -> tuple[float, list[tuple[RetrievedPassage, str]]]:
+    """The largest share of the claim's words in order any evidence sentence covers (numbers and dates masked), and
+    the sentences covering that share."""
     claim_tokens = tokenize(claim.text)
-    best = None
+    best, tied = 0.0, []
     for retrieved in passages:
         for sentence in split_evidence_sentences(retrieved.passage.text):
             coverage = restatement_coverage(claim_tokens, tokenize(sentence))
-            if best is None or coverage > best[2]:
-                best = (retrieved, sentence, coverage)
-    return best
+            if coverage > best:
+                best, tied = coverage, []
+            if coverage == best:
+                tied.append((retrieved, sentence))
+    return best, tied
+
+
+def _unexplained(changes: Sequence[Change]) -> tuple[bool, bool]:
+    """Sort key of an alignment: other content words changed first, then any meaning change (harmless-only sorts first)."""
+    return any(c.kind == "content" for c in changes), any(c.kind in MEANING_KINDS for c in changes)
 
 
 def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change | None:
@@ -272,15 +280,20 @@ class AlignmentChecker:
 
     def align(self, claim: Claim, passages: Sequence[RetrievedPassage]) -> Alignment | None:
         """The restated sentence and its changes, or a number conflict, or None."""
-        best = best_restatement(claim, passages)
-        if best is not None and best[2] >= self.min_coverage and len(tokenize(claim.text)) >= 4:
-            retrieved, sentence, coverage = best
-            speakers = [name for name in (claim.speaker, retrieved.passage.speaker) if name]
-            changes = compare_sentences(claim.text, sentence, article_offset=claim.start, speaker_names=speakers)
-            # The evidence's speaker field names a swap the words may not show; once is enough.
-            speaker = None if any(c.kind == "speaker" for c in changes) else _speaker_change(claim, retrieved.passage, claim.start)
-            return Alignment(retrieved, sentence, coverage, changes + ((speaker,) if speaker else ()))
+        coverage, tied = best_restatements(claim, passages)
+        if tied and coverage >= self.min_coverage and len(tokenize(claim.text)) >= 4:
+            # Of sentences restated as closely (an archive may hold a story and its correction), the one whose
+            # edits explain the claim: harmless only, else meaning changes only, else a paraphrase.
+            return min((self._restatement(claim, retrieved, sentence, coverage) for retrieved, sentence in tied), key=lambda a: _unexplained(a.changes))
         return _conflict_alignment(claim, passages)
+
+    @staticmethod
+    def _restatement(claim: Claim, retrieved: RetrievedPassage, sentence: str, coverage: float) -> Alignment:
+        speakers = [name for name in (claim.speaker, retrieved.passage.speaker) if name]
+        changes = compare_sentences(claim.text, sentence, article_offset=claim.start, speaker_names=speakers)
+        # The evidence's speaker field names a swap the words may not show; once is enough.
+        speaker = None if any(c.kind == "speaker" for c in changes) else _speaker_change(claim, retrieved.passage, claim.start)
+        return Alignment(retrieved, sentence, coverage, changes + ((speaker,) if speaker else ()))
 
     def run(self, claims: Sequence[Claim], passages: Mapping[str, Sequence[RetrievedPassage]]) -> dict[str, Verdict]:
         verdicts = {}

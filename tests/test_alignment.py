@@ -114,6 +114,20 @@ def test_counts_of_different_things_are_not_conflicts():
     assert _check("Before the impact, Dimorphos took 12 hours and 55 minutes to orbit Didymos.", "Before the impact, Dimorphos took 11 hours and 55 minutes to orbit Didymos.") == "contradicted"
 
 
+def test_of_two_sentences_restated_as_closely_the_one_the_edits_explain_decides():
+    story = RetrievedPassage(Passage("story", "The ferry was the first vessel to enter the harbour at the start of the storm on Monday."), 0.5)
+    correction = RetrievedPassage(Passage("fix", "The ferry was the last vessel to enter the harbour at the height of the storm on Monday."), 0.4)
+    text = "The ferry was the first vessel to enter the harbour at the height of the storm on Monday."
+    claim = Claim("c", text, 0, len(text), 0.9, "s")
+    verdict = AlignmentChecker().run([claim], {"c": [story, correction]})["c"]
+    assert verdict.label == "contradicted" and verdict.decided_by == ("fix",)
+    assert [(c.kind, c.article, c.source) for c in verdict.changes if c.kind != "harmless"] == [("direction", "first", "last")]
+    # A sentence it restates with harmless edits only supports it, whatever else is as close.
+    same = "The ferry was the last vessel to enter the harbor at the height of the storm on Monday."
+    verdict = AlignmentChecker().run([Claim("d", same, 0, len(same), 0.9, "s")], {"d": [story, correction]})["d"]
+    assert verdict.label == "supported" and verdict.decided_by == ("fix",)
+
+
 def test_ages_of_two_different_people_are_not_conflicts():
     evidence = "Ruth Okafor, a 64-year-old nurse from Leeds, was the first patient to receive the new treatment at the hospital."
     assert _check("The second patient to receive the new treatment at the hospital was a 71-year-old teacher named Colin Marsh.", evidence) is None
