@@ -65,8 +65,14 @@ class Token:
 
     @property
     def forms(self) -> frozenset[str]:
-        """The word as written (lower case), its key and its lemma: "earlier" is also "early"."""
-        return frozenset({self.text.lower(), self.key, self.lemma})
+        """The word as written (lower case), its key and its lemma: "earlier" is also "early"; a superlative spaCy
+        left whole ("lowest" as an adverb in "lowest-rated") is also its base: "low"."""
+        forms = {self.text.lower(), self.key, self.lemma}
+        if self.pos in ("ADJ", "ADV") and self.key.endswith("est") and len(self.key) > 5:
+            stem = self.key[:-3]
+            stem = stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else stem  # "biggest" -> "big"
+            forms |= {stem, stem + "e", stem[:-1] + "y" if stem.endswith("i") else stem}  # "largest", "earliest"
+        return frozenset(forms)
 
     @property
     def is_number(self) -> bool:

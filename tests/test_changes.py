@@ -22,6 +22,8 @@ MEANING_CHANGES = [
     # Superlatives and comparatives whose lemma hides the opposite ("best" -> "well", "earlier" -> "early").
     ("He is best known for his role in the series.", "He is worst known for his role in the series.", "direction", "worst", "best"),
     ("The talks resumed earlier than planned this week.", "The talks resumed later than planned this week.", "direction", "later", "earlier"),
+    # A superlative inside a compound, which spaCy tags as an adverb with itself as lemma.
+    ("It was the highest-paid job in the region last year.", "It was the lowest-paid job in the region last year.", "direction", "lowest", "highest"),
     ("The party gained ground in the latest polls.", "The party lost ground in the latest polls.", "direction", "lost", "gained"),
     ("The committee approved the budget plan on Friday.", "The committee did not approve the budget plan on Friday.", "negation", "did not approve", "approved"),
     ("The bank will cut its main rate in March.", "The bank may cut its main rate in March.", "hedge", "may", "will"),
