@@ -244,7 +244,7 @@ def best_restatements(claim: Claim, passages: Sequence[RetrievedPassage]) -> tup
 
 
 def _unexplained(changes: Sequence[Change]) -> tuple[bool, bool]:
-    """Sort key of an alignment: other content words changed first, then any meaning change (harmless-only sorts first)."""
+    """Sort key of an alignment: harmless edits only sort first, then meaning changes only, then a paraphrase (a content word changed)."""
     return any(c.kind == "content" for c in changes), any(c.kind in MEANING_KINDS for c in changes)
 
 
