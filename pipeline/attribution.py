@@ -252,7 +252,7 @@ class Roster:
                 ratio = fuzz.ratio(word, part)
                 if ratio >= min_ratio or (ratio >= min_ratio - 10 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
                     surname = next(t for t in re.split(r"[\s\-]+", person.name) if normalise_name(t) == part)
-                    candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids), False, ratio)
+                    candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids, person.other_roles), False, ratio)
                     if best is None or candidate.score > best.score:
                         best = candidate
         return best
@@ -417,7 +417,8 @@ def roster_from_names(passages: Sequence[Passage], names: Sequence[PassageNames]
             return
         aliases = known.aliases + ((name,) if name not in (known.name, *known.aliases) else ())
         sources = known.source_ids + ((passage_id,) if passage_id not in known.source_ids else ())
-        people[key] = Person(known.name, aliases, known.role or role, known.organisation, sources)
+        others = known.other_roles + ((role,) if role and known.role and role not in (known.role, *known.other_roles) else ())
+        people[key] = Person(known.name, aliases, known.role or role, known.organisation, sources, others)
 
     for passage, found in zip(passages, names):
         if passage.speaker:
@@ -472,14 +473,20 @@ def relevant_evidence(
 
 _PAST_ROLE = re.compile(r"\b(?:former|then|ex)\b", re.IGNORECASE)
 def _role_conflict(article_role: str, person: Person) -> str | None:
-    """The first word of the article's role that the roster's role and organisation rule out.
+    """The first word of the article's role that the roster's role and organisation rule out, when every role on
+    record rules it out (the evidence may call one person "captain" in one passage and "flanker" in another)."""
+    if _PAST_ROLE.search(article_role):
+        return None  # "a former army captain": the record's present role does not rule out a past one
+    conflicts = [_conflict_with(article_role, f"{role} {person.organisation}") for role in (person.role, *person.other_roles)]
+    return conflicts[0] if all(conflicts) else None
+
+
+def _conflict_with(article_role: str, on_record: str) -> str | None:
+    """The first word of the article's role that one role on record (with its organisation) rules out.
 
     Titles must agree when both sides give one; other words count only when capitalised in
     the article (organisations, places, nationalities), since "veteran" or "top" say nothing.
     """
-    if _PAST_ROLE.search(article_role):
-        return None  # "a former army captain": the record's present role does not rule out a past one
-    on_record = f"{person.role} {person.organisation}"
     article_role, on_record = abbreviated_as(article_role, on_record), abbreviated_as(on_record, article_role)
     known = _role_words(on_record)
     if not known:
@@ -519,7 +526,8 @@ def _one_title(role: str) -> bool:
 
 
 def _describe(person: Person) -> str:
-    return ", ".join(part for part in (person.role, person.organisation) if part) or "no role on record"
+    roles = " or ".join(role for role in (person.role, *person.other_roles) if role)
+    return ", ".join(part for part in (roles, person.organisation) if part) or "no role on record"
 
 
 class AttributionChecker:
@@ -632,7 +640,7 @@ class AttributionChecker:
                 if true_speaker is None:
                     break
                 if role_word is not None:
-                    if _word_matches(_SYNONYMS.get(role_word, role_word), _role_words(true_speaker.role)):
+                    if _word_matches(_SYNONYMS.get(role_word, role_word), _role_words(" ".join((true_speaker.role, *true_speaker.other_roles)))):
                         break
                 elif credited is None or _same_person(quote.speaker, true_speaker.name) or _same_person(credited.name, true_speaker.name):
                     break  # "Trump" for the evidence's "Donald Trump" is the same person

@@ -151,6 +151,7 @@ class Person:
     role: str = ""
     organisation: str = ""
     source_ids: tuple[str, ...] = ()
+    other_roles: tuple[str, ...] = ()  # further roles the evidence gives them ("captain", then "flanker")
 
 
 @dataclass(frozen=True)

@@ -233,3 +233,16 @@ def test_a_former_role_is_not_contradicted_by_the_present_one():
     roster = Roster([Person("Jair Bolsonaro", (), "President", "Brazil")])
     assert _flags("Jair Bolsonaro, a former army captain, conceded on Tuesday.", roster=roster) == []
     assert [f.type for f in _flags("Jair Bolsonaro, an army captain, conceded on Tuesday.", roster=roster)] == ["misattribution"]
+
+
+def test_a_role_any_evidence_passage_gives_the_person_is_not_a_misattribution():
+    passages = [
+        Passage("p1", "Finance Minister Maria Keller said the budget would balance."),
+        Passage("p2", "Party leader Maria Keller joined the coalition talks on Monday."),
+    ]
+    roster = roster_from_evidence(passages)
+    assert _flags("Party leader Maria Keller said the budget would balance.", roster=roster) == []
+    assert _flags("Finance Minister Maria Keller said the budget would balance.", roster=roster) == []
+    flags = _flags("Ambassador Maria Keller said the budget would balance.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+    assert "Finance Minister or Party leader" in flags[0].message
