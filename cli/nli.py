@@ -133,3 +133,45 @@ def _print_one_set(result) -> None:
         table.add_row(name, *(str(v) for v in row), f"{result.per_class_f1[name]:.3f}")
     console.print(table)
     console.print(f"macro_f1={result.macro_f1:.3f} ece={result.ece:.3f}", **plain)
+
+
+@eval_app.command("verdicts")
+@one_line_errors
+def eval_verdicts_command(
+    data: list[Path] = typer.Option(..., "--data", help="JSON Lines {premise, hypothesis, label}; repeat for several sets."),
+    model: Optional[Path] = typer.Option(None, "--model", help="NLI model directory. Default: nli.model_path in the config."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Check only the first N rows of each set."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the figures to this JSON file."),
+    config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
+) -> None:
+    """The verify stage's verdict (alignment, then the NLI thresholds, else needs_review) on each claim/evidence pair.
+
+    One line per set; the last line is `accuracy=0.xxx automatic_precision=0.xxx needs_review_share=0.xxx`
+    (of the last set). See docs/nli.md, "Verdicts on claim/evidence pairs".
+    """
+    from pipeline.alignment import AlignmentChecker
+    from pipeline.config import load_settings
+    from pipeline.evaluation.verdicts import evaluate_verdicts
+    from pipeline.training.nli import write_json_atomic
+    from pipeline.verify import NliVerifier
+
+    for path in data:
+        if not path.is_file():
+            raise InputError(f"no such file: {path}")
+    settings = load_settings(config)
+    nli = settings.nli if model is None else settings.nli.model_copy(update={"model_path": str(model.resolve())})
+    verifier = NliVerifier.from_settings(nli)
+    alignment = AlignmentChecker(min_coverage=settings.verify.restatement_coverage)
+    results = []
+    for path in data:
+        result = evaluate_verdicts(path, verifier, alignment, limit=limit)
+        results.append(result)
+        shares = " ".join(
+            f"{gold}->{verdict}={n / max(sum(row.values()), 1):.3f}" for gold, row in result.counts.items() for verdict, n in row.items()
+        )
+        typer.echo(f"set={path.stem} rows={result.rows} aligned={result.decided_by_alignment} {shares} ({result.seconds:.0f} s)")
+    if json_out is not None:
+        write_json_atomic(json_out, {"model": results[0].model, "sets": [r.to_dict() for r in results]})
+    last = results[-1]
+    typer.echo(f"accuracy={last.accuracy:.3f} automatic_precision={last.automatic_precision:.3f} "
+               f"needs_review_share={last.needs_review_share:.3f}")
