@@ -155,6 +155,66 @@ def close_numbers(a: str, b: str) -> bool:
     return abs(x - y) <= max(0.01 * max(abs(x), abs(y)), 0.051)
 
 
+# Words just before a figure that make it a bound or an estimate ("more than 17", "under 42", "about 300", "before
+# 1960"): another figure can then meet it. Longer phrases are tried first ("no more than" before "more than").
+_BOUNDS: dict[tuple[str, ...], str] = {
+    **dict.fromkeys([("more", "than"), ("over",), ("above",), ("greater", "than"), ("higher", "than"), ("exceeding",),
+                     ("upwards", "of"), ("in", "excess", "of"), ("after",), ("later", "than")], ">"),
+    **dict.fromkeys([("at", "least"), ("no", "fewer", "than"), ("no", "less", "than"), ("a", "minimum", "of")], ">="),
+    **dict.fromkeys([("less", "than"), ("fewer", "than"), ("under",), ("below",), ("lower", "than"), ("before",),
+                     ("earlier", "than"), ("prior", "to")], "<"),
+    **dict.fromkeys([("at", "most"), ("no", "more", "than"), ("up", "to"), ("a", "maximum", "of")], "<="),
+    **dict.fromkeys([("about",), ("around",), ("roughly",), ("approximately",), ("nearly",), ("almost",), ("some",),
+                     ("close", "to"), ("circa",), ("just", "over"), ("just", "under"), ("an", "estimated")], "~"),
+}
+ESTIMATE_TOLERANCE = 0.1  # "about 300" is 270-330
+_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as a sentence states it: its value ("5 million" is 5e6) and the bound the words before it set
+    (">", ">=", "<", "<=", "~" for an estimate, None for the figure itself)."""
+
+    value: float
+    bound: str | None = None
+
+    def interval(self) -> tuple[float, bool, float, bool]:
+        """(low, low excluded, high, high excluded): the values the figure allows."""
+        v, inf = self.value, float("inf")
+        if self.bound == "~":
+            low, high = sorted((v * (1 - ESTIMATE_TOLERANCE), v * (1 + ESTIMATE_TOLERANCE)))
+            return low, False, high, False
+        return {">": (v, True, inf, False), ">=": (v, False, inf, False), "<": (-inf, False, v, True),
+                "<=": (-inf, False, v, False)}.get(self.bound or "", (v, False, v, False))
+
+
+def stated_figure(words: Sequence[str], index: int) -> Figure | None:
+    """The figure at ``index`` of the lower-case ``words`` (thousands separators dropped), or None if it is no number."""
+    try:
+        value = float(words[index].replace(",", "").rstrip("%"))
+    except ValueError:
+        return None
+    scale = _SCALES.get(words[index + 1], 1.0) if index + 1 < len(words) else 1.0
+    bound = next((_BOUNDS[tuple(words[index - n:index])] for n in (3, 2, 1) if index >= n and tuple(words[index - n:index]) in _BOUNDS), None)
+    return Figure(value * scale, bound)
+
+
+def figures_agree(claimed: Figure, given: Figure) -> bool | None:
+    """Whether a figure the evidence gives bears out the claim's: True when every value it allows meets the claim
+    ("more than 17" against 18), False when none does ("under 42" against 46; "less than 30" against "nearly 35"),
+    None when some do ("over 11 million" against "over 10 million": the NLI model decides)."""
+    c_low, c_low_open, c_high, c_high_open = claimed.interval()
+    g_low, g_low_open, g_high, g_high_open = given.interval()
+    inside = (g_low > c_low or (g_low == c_low and (g_low_open or not c_low_open))) and (
+        g_high < c_high or (g_high == c_high and (g_high_open or not c_high_open)))
+    if inside:
+        return True
+    apart = g_high < c_low or c_high < g_low or (g_high == c_low and (g_high_open or c_low_open)) or (
+        c_high == g_low and (c_high_open or g_low_open))
+    return False if apart else None
+
+
 def _modals(tokens: Sequence[Token]) -> set[str]:
     """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month."""
     return {_MODAL_GROUPS.get(t.key, t.key) for t in tokens if (t.key in _MODAL_GROUPS or t.key in _HEDGES) and t.text != "May"}
@@ -365,6 +425,9 @@ def compare_sentences(
             kind = "harmless"  # the same words elsewhere in the sentence: "May 13, 2023" for "13 May 2023"
         else:
             kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names)
+        if kind in ("number", "date") or (kind == "content" and s0 == s1):
+            bounded = _bounded_figures_kind(source, article, (s0, s1), (a0, a1))
+            kind = kind if bounded is None or (bounded == "number" and kind == "date") else bounded
         if kind == "number" and _next_to_date(source, s0, s1) | _next_to_date(article, a0, a1):
             kind = "date"  # "12 June" against "14 June"
         if kind == "entity" and _before_same_title(source, article, s1, a1):
@@ -385,6 +448,35 @@ def compare_sentences(
             )
         )
     return tuple(changes)
+
+
+def _bounded_figures_kind(source: Sequence[Token], article: Sequence[Token], s: tuple[int, int], a: tuple[int, int]) -> str | None:
+    """The kind of an edit that changes a figure one side gives as a bound or estimate ("less than 76%" for "75%"), or
+    that only adds such words before a figure both give ("more than" before "75"); None for any other edit.
+
+    "harmless" when the source's figures bear out every figure of the article's (`figures_agree`), "number" when one
+    cannot be, and "content" (the NLI model decides) when it depends ("over 11 million" for "over 10 million").
+    """
+    (s0, s1), (a0, a1) = s, a
+    if s0 == s1:  # words added: only a bound before a figure both sides give ("more than" before "75") is one
+        if not (a1 < len(article) and s1 < len(source) and article[a1].is_number and source[s1].is_number):
+            return None
+        if tuple(t.text.lower() for t in article[a0:a1]) not in _BOUNDS:
+            return None
+        s1, a1 = s1 + 1, a1 + 1
+    given, claimed = _figures(source, s0, s1), _figures(article, a0, a1)
+    if not claimed or not given or not any(f.bound for f in given + claimed):
+        return None
+    verdicts = [{figures_agree(c, g) for g in given} for c in claimed]
+    if any(True not in v and None not in v for v in verdicts):
+        return "number"
+    return "harmless" if all(True in v for v in verdicts) else "content"
+
+
+def _figures(tokens: Sequence[Token], first: int, last: int) -> list[Figure]:
+    """The figures of ``tokens[first:last]`` as stated (`stated_figure`)."""
+    words = [t.text.lower() for t in tokens]
+    return [f for i in range(first, last) if tokens[i].is_number and (f := stated_figure(words, i)) is not None]
 
 
 def _moved_words(source: Sequence[Token], article: Sequence[Token], edits: Sequence[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:

@@ -154,3 +154,13 @@ def test_words_the_evidence_negates_and_the_claim_asserts_are_a_negation_change(
 def test_whole_numbers_differ_by_any_amount():
     evidence = "In the early 1980s, Alexei Ekimov succeeded in creating size-dependent quantum effects in coloured glass."
     assert _check("Ekimov and Brus independently created quantum dots in the early 1990s.", evidence) == "contradicted"
+
+
+def test_a_bound_in_a_paraphrase_is_compared_with_the_figure_for_the_same_thing():
+    evidence = "On Rotten Tomatoes, the film has a rating of 65%, based on 46 reviews, with an average rating of 6.2/10."
+    assert _check("With under 42 reviews, it has a rating of less than 66%.", evidence) == "contradicted"  # 46 reviews
+    assert _check("With under 50 reviews, it has a rating of less than 66%.", evidence) is None
+    speakers = "The 2007 census counted nearly 35 million native speakers in Ethiopia."
+    assert _check("In 2007, there were less than 30 million native speakers in Ethiopia.", speakers) == "contradicted"
+    assert _check("In 2007, there were more than 30 million native speakers in Ethiopia.", speakers) is None
+    assert _check("ChuChu TV has less than 25 million subscribers on its channel.", "ChuChu TV has over 20 million subscribers.") is None

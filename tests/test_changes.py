@@ -218,3 +218,36 @@ def test_antonym_table_holds_wordnet_and_desk_pairs():
 def test_shipped_antonym_table_is_what_wordnet_gives():
     shipped = {tuple(line.split("\t")) for line in WORDNET_ANTONYMS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
     assert shipped == set(build_wordnet_antonyms("/usr/share/wordnet"))
+
+
+# (source sentence, article sentence, kind of the figure's edit): a bound or an estimate is met, broken, or cannot be told.
+BOUNDED_FIGURES = [
+    ("The film has a rating of 75% from 20 reviews.", "The film has a rating of less than 76% from 20 reviews.", "harmless"),
+    ("The film has a rating of 75% from 20 reviews.", "The film has a rating of more than 76% from 20 reviews.", "number"),
+    ("The film has a rating of 75% from 20 reviews.", "The film has a rating of more than 75% from 20 reviews.", "number"),
+    ("The film has a rating of 75% from 20 reviews.", "The film has a rating of at least 75% from 20 reviews.", "harmless"),
+    ("The storm killed 312 people in the province.", "The storm killed about 300 people in the province.", "harmless"),
+    ("The storm killed 312 people in the province.", "The storm killed about 200 people in the province.", "number"),
+    ("The album sold 1,817,747 copies in its first week.", "The album sold over 5 million copies in its first week.", "number"),
+    ("The album sold 5.2 million copies in its first week.", "The album sold over 5 million copies in its first week.", "harmless"),
+    ("The singer was born in 1952 in Akron.", "The singer was born before 1960 in Akron.", "harmless"),
+    ("The singer was born in 1952 in Akron.", "The singer was born after 1960 in Akron.", "date"),
+    # The source's own figure is a bound: a figure it rules out is a change, one it allows is for the NLI model.
+    ("The census counted nearly 35 million speakers in 2007.", "The census counted less than 30 million speakers in 2007.", "number"),
+    ("The album has sold over 10 million copies worldwide.", "The album has sold over 11 million copies worldwide.", "content"),
+]
+
+
+@pytest.mark.parametrize("source, article, kind", BOUNDED_FIGURES)
+def test_a_figure_given_as_a_bound_or_an_estimate_is_compared_as_one(source, article, kind):
+    kinds = {c.kind for c in compare_sentences(article, source)} - {"harmless"}
+    assert kinds == ({kind} - {"harmless"})
+
+
+def test_a_bound_the_evidence_meets_leaves_a_restatement_supported_and_a_broken_one_contradicts_it():
+    passage = [RetrievedPassage(Passage("e", "On Rotten Tomatoes the film has a rating of 75%, based on 20 reviews."), 1.0)]
+    met = Claim("c1", "On Rotten Tomatoes the film has a rating of less than 76%, based on 20 reviews.", 0, 80, 1.0, "s1")
+    broken = Claim("c2", "On Rotten Tomatoes the film has a rating of under 70%, based on 20 reviews.", 0, 80, 1.0, "s2")
+    verdicts = AlignmentChecker().run([met, broken], {"c1": passage, "c2": passage})
+    assert verdicts["c1"].label == "supported"
+    assert verdicts["c2"].label == "contradicted" and [c.article for c in verdicts["c2"].changes if c.kind == "number"] == ["under 70"]
