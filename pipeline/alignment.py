@@ -24,7 +24,8 @@ from pipeline.changes import (
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*(?=st|nd|rd|th)|\d+(?:[.,]\d+)*|%|[a-z]+(?:'t)?")
+# Digits glued to letters ("COVID-19", "G7", "F-35") are part of a name, not a figure.
+_TOKEN = re.compile(r"(?<![a-z\d])(?<![a-z]-)(?:\d+(?:[.,]\d+)*(?=st|nd|rd|th)|\d+(?:[.,]\d+)*)|%|[a-z]+(?:'t)?")
 _STOPWORDS = frozenset(
     "the a an of in on at to for from by with and or but as is was were are be been has have had its it this that "
     "their his her they he she we after before than about into over under more less most least".split()

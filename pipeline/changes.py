@@ -189,15 +189,31 @@ class Figure:
                 "<=": (-inf, False, v, False)}.get(self.bound or "", (v, False, v, False))
 
 
+_MONTH_NUMBERS = {month: i for i, month in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+
+
 def stated_figure(words: Sequence[str], index: int) -> Figure | None:
-    """The figure at ``index`` of the lower-case ``words`` (thousands separators dropped), or None if it is no number."""
+    """The figure at ``index`` of the lower-case ``words`` (thousands separators dropped), or None if it is no number.
+
+    A day next to its month counts as a day of the year ("before April 30" against "29 April"): 31 per month.
+    """
     try:
         value = float(words[index].replace(",", "").rstrip("%"))
     except ValueError:
         return None
-    scale = _SCALES.get(words[index + 1], 1.0) if index + 1 < len(words) else 1.0
-    bound = next((_BOUNDS[tuple(words[index - n:index])] for n in (3, 2, 1) if index >= n and tuple(words[index - n:index]) in _BOUNDS), None)
-    return Figure(value * scale, bound)
+    after = words[index + 1] if index + 1 < len(words) else ""
+    before = words[index - 1] if index else ""
+    month = _MONTH_NUMBERS.get(MONTH_ABBREVIATIONS.get(before.rstrip("."), before)) or _MONTH_NUMBERS.get(
+        MONTH_ABBREVIATIONS.get(after.rstrip("."), after))
+    start = index
+    if month and value.is_integer() and 1 <= value <= 31:
+        value += 31 * month
+        start -= 1 if _MONTH_NUMBERS.get(MONTH_ABBREVIATIONS.get(before.rstrip("."), before)) else 0  # "before April 30"
+    else:
+        value *= _SCALES.get(after, 1.0)
+    phrases = (tuple(words[start - n:start]) for n in (3, 2, 1) if start >= n)
+    return Figure(value, next((_BOUNDS[p] for p in phrases if p in _BOUNDS), None))
 
 
 def figures_agree(claimed: Figure, given: Figure) -> bool | None:

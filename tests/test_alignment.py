@@ -164,3 +164,11 @@ def test_a_bound_in_a_paraphrase_is_compared_with_the_figure_for_the_same_thing(
     assert _check("In 2007, there were less than 30 million native speakers in Ethiopia.", speakers) == "contradicted"
     assert _check("In 2007, there were more than 30 million native speakers in Ethiopia.", speakers) is None
     assert _check("ChuChu TV has less than 25 million subscribers on its channel.", "ChuChu TV has over 20 million subscribers.") is None
+
+
+def test_digits_inside_a_name_are_no_figure_and_a_day_bound_is_compared_with_the_day_given():
+    cases = "As of 27 March 2020, Bulgaria had 276 confirmed cases of the disease."
+    assert _check("Bulgaria had more than 275 confirmed cases of COVID-19.", cases) is None
+    assert _check("Bulgaria had more than 285 confirmed cases of COVID-19.", cases) == "contradicted"
+    assert _check("Bulgaria had under 280 confirmed cases of the disease before March 30, 2020.", cases) is None
+    assert _check("Bulgaria had under 280 confirmed cases of the disease before March 20, 2020.", cases) == "contradicted"
