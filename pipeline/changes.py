@@ -168,6 +168,7 @@ _BOUNDS: dict[tuple[str, ...], str] = {
                      ("close", "to"), ("circa",), ("just", "over"), ("just", "under"), ("an", "estimated")], "~"),
 }
 ESTIMATE_TOLERANCE = 0.1  # "about 300" is 270-330
+_BOUND_SIDES = {">": "above", ">=": "above", "<": "below", "<=": "below", "~": "near"}
 _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -219,7 +220,13 @@ def stated_figure(words: Sequence[str], index: int) -> Figure | None:
 def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     """Whether a figure the evidence gives bears out the claim's: True when every value it allows meets the claim
     ("more than 17" against 18), False when none does ("under 42" against 46; "less than 30" against "nearly 35"),
-    None when some do ("over 11 million" against "over 10 million": the NLI model decides)."""
+    None when some do ("under 21 million" against "some 20 million": the NLI model decides).
+
+    Two bounds the same way ("fewer than 1200" against "fewer than 1000", "over 220 years" against "over 200 years")
+    agree only when their figures do: a copied bound with its figure changed is a changed figure.
+    """
+    if claimed.bound and given.bound and _BOUND_SIDES[claimed.bound] == _BOUND_SIDES[given.bound]:
+        return abs(claimed.value - given.value) <= 1e-9 * max(abs(claimed.value), abs(given.value))
     c_low, c_low_open, c_high, c_high_open = claimed.interval()
     g_low, g_low_open, g_high, g_high_open = given.interval()
     inside = (g_low > c_low or (g_low == c_low and (g_low_open or not c_low_open))) and (
@@ -471,7 +478,7 @@ def _bounded_figures_kind(source: Sequence[Token], article: Sequence[Token], s: 
     that only adds such words before a figure both give ("more than" before "75"); None for any other edit.
 
     "harmless" when the source's figures bear out every figure of the article's (`figures_agree`), "number" when one
-    cannot be, and "content" (the NLI model decides) when it depends ("over 11 million" for "over 10 million").
+    cannot be, and "content" (the NLI model decides) when it depends ("under 21 million" for "some 20 million").
     """
     (s0, s1), (a0, a1) = s, a
     if s0 == s1:  # words added: only a bound before a figure both sides give ("more than" before "75") is one

@@ -234,7 +234,10 @@ BOUNDED_FIGURES = [
     ("The singer was born in 1952 in Akron.", "The singer was born after 1960 in Akron.", "date"),
     # The source's own figure is a bound: a figure it rules out is a change, one it allows is for the NLI model.
     ("The census counted nearly 35 million speakers in 2007.", "The census counted less than 30 million speakers in 2007.", "number"),
-    ("The album has sold over 10 million copies worldwide.", "The album has sold over 11 million copies worldwide.", "content"),
+    ("The channel has some 20 million subscribers on YouTube.", "The channel has under 21 million subscribers on YouTube.", "content"),
+    # The same bound on both sides with its figure changed: a changed figure.
+    ("The album has sold over 10 million copies worldwide.", "The album has sold over 11 million copies worldwide.", "number"),
+    ("It is a village of fewer than 1000 people in the West Midlands.", "It is a village of fewer than 1200 people in the West Midlands.", "number"),
 ]
 
 
