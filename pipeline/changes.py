@@ -194,6 +194,10 @@ _MONTH_NUMBERS = {month: i for i, month in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
 
 
+def _month_number(word: str) -> int | None:
+    return _MONTH_NUMBERS.get(MONTH_ABBREVIATIONS.get(word.rstrip("."), word))
+
+
 def stated_figure(words: Sequence[str], index: int) -> Figure | None:
     """The figure at ``index`` of the lower-case ``words`` (thousands separators dropped), or None if it is no number.
 
@@ -204,13 +208,11 @@ def stated_figure(words: Sequence[str], index: int) -> Figure | None:
     except ValueError:
         return None
     after = words[index + 1] if index + 1 < len(words) else ""
-    before = words[index - 1] if index else ""
-    month = _MONTH_NUMBERS.get(MONTH_ABBREVIATIONS.get(before.rstrip("."), before)) or _MONTH_NUMBERS.get(
-        MONTH_ABBREVIATIONS.get(after.rstrip("."), after))
+    month_before, month_after = _month_number(words[index - 1]) if index else None, _month_number(after)
     start = index
-    if month and value.is_integer() and 1 <= value <= 31:
-        value += 31 * month
-        start -= 1 if _MONTH_NUMBERS.get(MONTH_ABBREVIATIONS.get(before.rstrip("."), before)) else 0  # "before April 30"
+    if (month_before or month_after) and value.is_integer() and 1 <= value <= 31:
+        value += 31 * (month_before or month_after)
+        start -= 1 if month_before else 0  # the bound stands before the month: "before April 30"
     else:
         value *= _SCALES.get(after, 1.0)
     phrases = (tuple(words[start - n:start]) for n in (3, 2, 1) if start >= n)
