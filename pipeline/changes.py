@@ -455,6 +455,8 @@ def compare_sentences(
             kind = kind if bounded is None or (bounded == "number" and kind == "date") else bounded
         if kind == "number" and _next_to_date(source, s0, s1) | _next_to_date(article, a0, a1):
             kind = "date"  # "12 June" against "14 June"
+        if kind == "entity" and (_named_elsewhere(article[a0:a1], source[:s0] + source[s1:]) or _completes_name(source, article, s1, a1)):
+            kind = "content"  # "Humphrey Bogart was" for "In 1999, the American Film Institute" (ranked Bogart): a moved name
         if kind == "entity" and _before_same_title(source, article, s1, a1):
             kind = "role"  # "Interior Minister Sergio Massa" for "Economy Minister Sergio Massa"
         if kind in MEANING_KINDS:
@@ -512,6 +514,25 @@ def _moved_words(source: Sequence[Token], article: Sequence[Token], edits: Seque
     deleted = {tuple(t.key for t in source[s0:s1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if a0 == a1 and dates_only(source[s0:s1])}
     inserted = {tuple(t.key for t in article[a0:a1]): (s0, s1, a0, a1) for s0, s1, a0, a1 in edits if s0 == s1 and dates_only(article[a0:a1])}
     return {edit for words in deleted.keys() & inserted.keys() for edit in (deleted[words], inserted[words])}
+
+
+def _named_elsewhere(edited: Sequence[Token], rest: Sequence[Token]) -> bool:
+    """Whether a name the article's edited words give is one the rest of the source sentence names: the claim moved it
+    ("Humphrey Bogart was" where the sentence ranks "Bogart" further on), it did not swap in another."""
+    names = [t for t in rest if t.pos in _ENTITY_POS]
+    return any(_same_word(t, n) for t in edited if t.pos in _ENTITY_POS for n in names)
+
+
+def _completes_name(source: Sequence[Token], article: Sequence[Token], source_end: int, article_end: int) -> bool:
+    """Whether the article's edited words end in a first name of the name both sides then give, which the source
+    gives alone ("Joe" before "Walsh"); not when the source's edited words end in a first name too ("Janet" for "Jerome")."""
+    if not (0 < article_end < len(article) and source_end < len(source)):
+        return False
+    def joined(first: Token, then: Token) -> bool:
+        return first.pos in _ENTITY_POS and then.pos in _ENTITY_POS and then.start == first.end + 1
+
+    return joined(article[article_end - 1], article[article_end]) and not (
+        source_end > 0 and joined(source[source_end - 1], source[source_end]))
 
 
 def _before_same_title(source: Sequence[Token], article: Sequence[Token], source_end: int, article_end: int) -> bool:

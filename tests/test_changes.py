@@ -254,3 +254,14 @@ def test_a_bound_the_evidence_meets_leaves_a_restatement_supported_and_a_broken_
     verdicts = AlignmentChecker().run([met, broken], {"c1": passage, "c2": passage})
     assert verdicts["c1"].label == "supported"
     assert verdicts["c2"].label == "contradicted" and [c.article for c in verdicts["c2"].changes if c.kind == "number"] == ["under 70"]
+
+
+def test_a_name_the_claim_moves_or_completes_is_no_swap_but_another_name_is():
+    def kinds(article, source):
+        return [c.kind for c in compare_sentences(article, source) if c.kind != "harmless"]
+
+    source = "As a member of the Eagles, Walsh was inducted into the Rock and Roll Hall of Fame in 1998."
+    assert "entity" not in kinds("Joe Walsh was inducted into the Rock and Roll Hall of Fame in 1998.", source)
+    assert "entity" not in kinds("Humphrey Bogart was ranked the greatest male star.", "In 1999, the American Film Institute ranked Bogart the greatest male star.")
+    assert kinds("Janet Powell said rates would stay high.", "Jerome Powell said rates would stay high.") == ["entity"]
+    assert kinds("Tim Walsh was inducted into the Rock and Roll Hall of Fame in 1998.", "Joe Walsh was inducted into the Rock and Roll Hall of Fame in 1998.") == ["entity"]
