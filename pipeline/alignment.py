@@ -153,18 +153,18 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
         if _gives_number(context_tokens, context_kinds, token, claim_kinds[i], anchors):
             continue
-        same = [
-            j for j, other in enumerate(sentence_tokens)
-            if other[0].isdigit() and not close_numbers(other, token) and anchors & _anchors(sentence_tokens, j)
-            and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))
-        ]
+        shared = {
+            j: anchors & _anchors(sentence_tokens, j) for j, other in enumerate(sentence_tokens)
+            if other[0].isdigit() and not close_numbers(other, token)
+        }
+        same = [j for j, words in shared.items() if words and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))]
         if not same:
             continue
         claimed, given = stated_figure(claim_tokens, i), {j: stated_figure(sentence_tokens, j) for j in same}
         if claimed is not None and None not in given.values() and (claimed.bound or any(f.bound for f in given.values())):
             # "less than 76%" against 75%, "less than 30 million" against "nearly 35 million": the figure the
             # sentence gives for the same thing (most words in common) bears the claim's out, or cannot, or may.
-            best = max(same, key=lambda j: len(anchors & _anchors(sentence_tokens, j)))
+            best = max(same, key=lambda j: len(shared[j]))
             if figures_agree(claimed, given[best]) is not False:
                 continue
             same = [best]

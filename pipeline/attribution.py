@@ -477,7 +477,7 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
     record rules it out (the evidence may call one person "captain" in one passage and "flanker" in another)."""
     if _PAST_ROLE.search(article_role):
         return None  # "a former army captain": the record's present role does not rule out a past one
-    conflicts = [_conflict_with(article_role, f"{role} {person.organisation}") for role in (person.role, *person.other_roles)]
+    conflicts = [_conflict_with(article_role, f"{role} {person.organisation}") for role in person.roles]
     return conflicts[0] if all(conflicts) else None
 
 
@@ -526,7 +526,7 @@ def _one_title(role: str) -> bool:
 
 
 def _describe(person: Person) -> str:
-    roles = " or ".join(role for role in (person.role, *person.other_roles) if role)
+    roles = " or ".join(role for role in person.roles if role)
     return ", ".join(part for part in (roles, person.organisation) if part) or "no role on record"
 
 
@@ -640,7 +640,7 @@ class AttributionChecker:
                 if true_speaker is None:
                     break
                 if role_word is not None:
-                    if _word_matches(_SYNONYMS.get(role_word, role_word), _role_words(" ".join((true_speaker.role, *true_speaker.other_roles)))):
+                    if _word_matches(_SYNONYMS.get(role_word, role_word), _role_words(" ".join(true_speaker.roles))):
                         break
                 elif credited is None or _same_person(quote.speaker, true_speaker.name) or _same_person(credited.name, true_speaker.name):
                     break  # "Trump" for the evidence's "Donald Trump" is the same person

@@ -526,11 +526,11 @@ def _named_elsewhere(edited: Sequence[Token], rest: Sequence[Token]) -> bool:
 def _completes_name(source: Sequence[Token], article: Sequence[Token], source_end: int, article_end: int) -> bool:
     """Whether the article's edited words end in a first name of the name both sides then give, which the source
     gives alone ("Joe" before "Walsh"); not when the source's edited words end in a first name too ("Janet" for "Jerome")."""
-    if not (0 < article_end < len(article) and source_end < len(source)):
-        return False
     def joined(first: Token, then: Token) -> bool:
         return first.pos in _ENTITY_POS and then.pos in _ENTITY_POS and then.start == first.end + 1
 
+    if not (0 < article_end < len(article) and source_end < len(source)):
+        return False
     return joined(article[article_end - 1], article[article_end]) and not (
         source_end > 0 and joined(source[source_end - 1], source[source_end]))
 

@@ -153,6 +153,11 @@ class Person:
     source_ids: tuple[str, ...] = ()
     other_roles: tuple[str, ...] = ()  # further roles the evidence gives them ("captain", then "flanker")
 
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The role, then every other role on record (the first may be "")."""
+        return (self.role, *self.other_roles)
+
 
 @dataclass(frozen=True)
 class Flag:

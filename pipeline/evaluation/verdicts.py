@@ -26,10 +26,9 @@ from typing import Any, Sequence
 from pipeline.alignment import AlignmentChecker, merge_verdicts
 from pipeline.errors import InputError
 from pipeline.training.nli import read_nli_jsonl
-from pipeline.types import Claim, Passage, RetrievedPassage
+from pipeline.types import VERDICT_LABELS, Claim, Passage, RetrievedPassage
 from pipeline.verify import NLI_LABELS, NliVerifier
 
-VERDICTS: tuple[str, ...] = ("supported", "contradicted", "not_enough_evidence", "needs_review")
 RIGHT_VERDICT: dict[str, str] = {"entailment": "supported", "contradiction": "contradicted", "neutral": "not_enough_evidence"}
 
 
@@ -111,7 +110,7 @@ def evaluate_verdicts(
     aligned = alignment.run(claims, passages)
     verdicts = merge_verdicts(verifier.run(claims, passages), aligned)
     seconds = time.perf_counter() - started
-    counts = {gold: dict.fromkeys(VERDICTS, 0) for gold in NLI_LABELS}
+    counts = {gold: dict.fromkeys(VERDICT_LABELS, 0) for gold in NLI_LABELS}
     for claim, row in zip(claims, rows):
         counts[NLI_LABELS[row["label"]]][verdicts[claim.id].label] += 1
     return VerdictEvalResult(str(data_file), verifier.model_name, len(rows), counts, len(aligned), round(seconds, 2))
