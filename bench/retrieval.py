@@ -25,6 +25,7 @@ run would not fit.
     python bench/retrieval.py --sizes 100000 --backends embedded postgres
     python bench/retrieval.py --sizes 1000000 --backends embedded postgres --sparse-only
     python bench/retrieval.py --sizes 1000000 --backends embedded postgres --vectors words
+    python bench/retrieval.py --sizes 1000000 --vectors words --database-url URL --keep-database bench
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ def synthetic_set(n: int, seed: int, queries: int, vectors: str = "random") -> t
 
 
 def open_backend(backend: str, passages: list[Passage], vectors: np.ndarray, embedder: SentenceEmbedder, folder: str, url: str | None, ann_threshold: int):
-    """The index of ``passages`` on ``backend``, built now, and the store's size in the database (MB, postgres only).
+    """The index of ``passages`` on ``backend``, built now (a kept store already holding them is only checked), and the
+    store's size in the database (MB, postgres only).
 
     With ``ann_threshold`` 0 both backends search every vector exactly (no HNSW or IVF).
     """
@@ -203,16 +205,18 @@ class BenchServer:
             url = self._server.get_uri()
         self.url = url
 
-    def fresh_database(self) -> str:
+    def database(self, name: str | None = None) -> str:
+        """The URL of database ``name``, created if the server lacks it; without a name, a fresh one."""
         from urllib.parse import urlsplit, urlunsplit
 
         import psycopg
 
         from pipeline.evidence_postgres import libpq_url
 
-        name = f"bench_{uuid.uuid4().hex[:12]}"
+        name = name or f"bench_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(libpq_url(self.url), autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchall():
+                conn.execute(f'CREATE DATABASE "{name}"')
         return urlunsplit(urlsplit(self.url)._replace(path=f"/{name}"))
 
     def close(self) -> None:
@@ -248,7 +252,14 @@ def main() -> None:
         "--vectors", choices=["random", "words"], default="random",
         help="passage vectors: random unit vectors, or idf-weighted sums of random word vectors (a query lies near its passage)",
     )
+    parser.add_argument(
+        "--keep-database", metavar="PREFIX",
+        help="postgres: keep the store in database PREFIX_SIZE on --database-url's server and reuse it in later runs "
+        "(the build column then times checking that it holds every passage); default: a fresh database each run",
+    )
     args = parser.parse_args()
+    if args.keep_database and not args.database_url:
+        parser.error("--keep-database needs --database-url (the server started by the bench is deleted at the end)")
     rate = embedding_rate(args.seed)
     print(f"MiniLM embedding rate: {rate:.0f} passages/s (a real 1M-passage build would add {1_000_000 / rate / 60:.0f} min)")
     server = BenchServer(args.database_url) if "postgres" in args.backends else None
@@ -261,7 +272,7 @@ def main() -> None:
         for n in args.sizes:
             results = []
             for backend in args.backends:
-                url = server.fresh_database() if backend == "postgres" else None
+                url = server.database(f"{args.keep_database}_{n}" if args.keep_database else None) if backend == "postgres" else None
                 with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:  # a child that dies raises here
                     r = pool.submit(bench_backend, backend, n, args.seed, args.queries, url, args.ann_threshold, args.sparse_only, args.vectors).result()
                 results.append(r)
