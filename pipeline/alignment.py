@@ -161,9 +161,9 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         if not same:
             continue
         claimed, given = stated_figure(claim_tokens, i), {j: stated_figure(sentence_tokens, j) for j in same}
-        if claimed is not None and None not in given.values() and (claimed.bound or any(f.bound for f in given.values())):
-            # "less than 76%" against 75%, "less than 30 million" against "nearly 35 million": the figure the
-            # sentence gives for the same thing (most words in common) bears the claim's out, or cannot, or may.
+        if claimed is not None and None not in given.values() and not (claimed.exact and all(f.exact for f in given.values())):
+            # "less than 76%" against 75%, "less than 30 million" against "nearly 35 million", "the 1970s" against 1978:
+            # the figure the sentence gives for the same thing (most words in common) bears the claim's out, or cannot, or may.
             best = max(same, key=lambda j: len(shared[j]))
             if figures_agree(claimed, given[best]) is not False:
                 continue

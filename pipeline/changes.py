@@ -174,20 +174,27 @@ _SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure as a sentence states it: its value ("5 million" is 5e6) and the bound the words before it set
-    (">", ">=", "<", "<=", "~" for an estimate, None for the figure itself)."""
+    """A figure as a sentence states it: its value ("5 million" is 5e6), the last value of a span it names ("the
+    1970s" is 1970 to 1979; None for one value) and the bound the words before it set (">", ">=", "<", "<=", "~" for
+    an estimate, None for the figure itself)."""
 
     value: float
     bound: str | None = None
+    last: float | None = None
+
+    @property
+    def exact(self) -> bool:
+        """Whether the figure allows its value alone: no bound, no span."""
+        return self.bound is None and self.last is None
 
     def interval(self) -> tuple[float, bool, float, bool]:
         """(low, low excluded, high, high excluded): the values the figure allows."""
-        v, inf = self.value, float("inf")
+        v, top, inf = self.value, self.value if self.last is None else self.last, float("inf")
         if self.bound == "~":
-            low, high = sorted((v * (1 - ESTIMATE_TOLERANCE), v * (1 + ESTIMATE_TOLERANCE)))
+            low, high = sorted((v * (1 - ESTIMATE_TOLERANCE), top * (1 + ESTIMATE_TOLERANCE)))
             return low, False, high, False
-        return {">": (v, True, inf, False), ">=": (v, False, inf, False), "<": (-inf, False, v, True),
-                "<=": (-inf, False, v, False)}.get(self.bound or "", (v, False, v, False))
+        return {">": (top, True, inf, False), ">=": (v, False, inf, False), "<": (-inf, False, v, True),
+                "<=": (-inf, False, top, False)}.get(self.bound or "", (v, False, top, False))
 
 
 _MONTH_NUMBERS = {month: i for i, month in enumerate(
@@ -202,7 +209,12 @@ def stated_figure(words: Sequence[str], index: int) -> Figure | None:
     """The figure at ``index`` of the lower-case ``words`` (thousands separators dropped), or None if it is no number.
 
     A day next to its month counts as a day of the year ("before April 30" against "29 April"): 31 per month.
+    A decade counts as the span of its years ("the 1970s": 1970 to 1979; "the 1800s" may be the century: to 1899).
     """
+    first_year = _decade(words, index)
+    if first_year is not None:
+        start = index - 1 if index and words[index - 1] == "the" else index  # the bound stands before "the": "before the 1970s"
+        return Figure(first_year, _bound_before(words, start), first_year + (99 if first_year % 100 == 0 else 9))
     try:
         value = float(words[index].replace(",", "").rstrip("%"))
     except ValueError:
@@ -215,8 +227,28 @@ def stated_figure(words: Sequence[str], index: int) -> Figure | None:
         start -= 1 if month_before else 0  # the bound stands before the month: "before April 30"
     else:
         value *= _SCALES.get(after, 1.0)
+    return Figure(value, _bound_before(words, start))
+
+
+def _bound_before(words: Sequence[str], start: int) -> str | None:
+    """The bound the words just before ``words[start]`` set (`_BOUNDS`), or None."""
     phrases = (tuple(words[start - n:start]) for n in (3, 2, 1) if start >= n)
-    return Figure(value, next((_BOUNDS[p] for p in phrases if p in _BOUNDS), None))
+    return next((_BOUNDS[p] for p in phrases if p in _BOUNDS), None)
+
+
+_DECADE = re.compile(r"1\d\d0|20\d0")
+_PLURAL_ENDINGS = frozenset({"s", "'s", "’s"})  # "1970's" and, in `pipeline.alignment`'s tokens, "1970s": "1970" "s"
+
+
+def _decade(words: Sequence[str], index: int) -> float | None:
+    """The first year of the decade ``words[index]`` names ("1970s"; "1970" "'s" after "the"), or None."""
+    word = words[index]
+    if word.endswith("s") and _DECADE.fullmatch(word[:-1]):
+        return float(word[:-1])
+    after = words[index + 1] if index + 1 < len(words) else ""
+    if index and words[index - 1] == "the" and after in _PLURAL_ENDINGS and _DECADE.fullmatch(word):
+        return float(word)
+    return None
 
 
 def figures_agree(claimed: Figure, given: Figure) -> bool | None:
@@ -261,11 +293,14 @@ def _misspelt(a: Token, b: Token) -> bool:
     return fuzz.ratio(a.key, b.key) >= 70 or sorted(a.key) == sorted(b.key)
 
 
-def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_names: Sequence[str] = ()) -> str:
+def classify_edit(
+    source: Sequence[Token], article: Sequence[Token], *, speaker_names: Sequence[str] = (), bounds_other_figures: bool = False
+) -> str:
     """The kind of one aligned edit: the source's words replaced by the article's (either may be empty).
 
     A long stretch reworded on both sides is a paraphrase ("content"), not a word swap, unless
-    a negation comes or goes.
+    a negation comes or goes. With ``bounds_other_figures`` (`_bounds_other_figures`), bound words
+    swapped for their opposites ("under 25" for "over 20") are no direction change: the figures are compared.
     """
     if sum(t.is_negation for t in source) % 2 != sum(t.is_negation for t in article) % 2:
         # A clause only one side has ("..., allowing study of events that emit no light") holds its own
@@ -275,7 +310,7 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
         return "content"  # "The Queen had" for "Elizabeth II was Britain's longest-reigning monarch, having": reworded
     if _modals(source) != _modals(article):
         return "hedge"
-    if any(are_antonyms(x, y) for a in article for s in source for x in a.forms for y in s.forms):
+    if _swaps_direction(source, article, bounds_other_figures=bounds_other_figures):
         return "direction"
     source_numbers = [t.key for t in source if t.is_number]
     article_numbers = [t.key for t in article if t.is_number]
@@ -303,6 +338,17 @@ def classify_edit(source: Sequence[Token], article: Sequence[Token], *, speaker_
     if not added or all(any(_same_word(a, s) for s in source) for a in added):
         return "harmless"  # function words, spelling variants, or a dropped clause
     return "content"
+
+
+_BOUND_WORDS = frozenset(word for phrase in _BOUNDS for word in phrase)
+
+
+def _swaps_direction(source: Sequence[Token], article: Sequence[Token], *, bounds_other_figures: bool) -> bool:
+    """Whether the article has a word opposite to one of the source's ("rose" for "fell"); with
+    ``bounds_other_figures``, two bound words ("under" for "over", "more" for "less") are not counted."""
+    pairs = ((a, s) for a in article for s in source if not (
+        bounds_other_figures and a.text.lower() in _BOUND_WORDS and s.text.lower() in _BOUND_WORDS))
+    return any(are_antonyms(x, y) for a, s in pairs for x in a.forms for y in s.forms)
 
 
 def _abbreviates(short: Sequence[Token], long: Sequence[Token]) -> bool:
@@ -426,7 +472,9 @@ def covering_passages(text: str, ranked: Sequence[RetrievedPassage], k: int) -> 
 
 
 def _looks_like_year(numbers: Sequence[str]) -> bool:
-    return all(n.isdigit() and 1800 <= int(n) <= 2100 for n in numbers)
+    """Whether every one of ``numbers`` (keys) is a year or a decade ("1970s")."""
+    years = [n.removesuffix("s") for n in numbers]
+    return all(y.isdigit() and 1800 <= int(y) <= 2100 for y in years)
 
 
 def compare_sentences(
@@ -449,7 +497,8 @@ def compare_sentences(
         if (s0, s1, a0, a1) in moved:
             kind = "harmless"  # the same words elsewhere in the sentence: "May 13, 2023" for "13 May 2023"
         else:
-            kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names)
+            bounds_other_figures = _bounds_other_figures(source, article, (s0, s1), (a0, a1))
+            kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names, bounds_other_figures=bounds_other_figures)
         if kind in ("number", "date") or (kind == "content" and s0 == s1):
             bounded = _bounded_figures_kind(source, article, (s0, s1), (a0, a1))
             kind = kind if bounded is None or (bounded == "number" and kind == "date") else bounded
@@ -478,8 +527,9 @@ def compare_sentences(
 
 
 def _bounded_figures_kind(source: Sequence[Token], article: Sequence[Token], s: tuple[int, int], a: tuple[int, int]) -> str | None:
-    """The kind of an edit that changes a figure one side gives as a bound or estimate ("less than 76%" for "75%"), or
-    that only adds such words before a figure both give ("more than" before "75"); None for any other edit.
+    """The kind of an edit that changes a figure one side gives as a bound, estimate or span ("less than 76%" for "75%",
+    "the 1970s" for "1978"), or that only adds such words before a figure both give ("more than" before "75"); None for
+    any other edit.
 
     "harmless" when the source's figures bear out every figure of the article's (`figures_agree`), "number" when one
     cannot be, and "content" (the NLI model decides) when it depends ("under 21 million" for "some 20 million").
@@ -492,12 +542,27 @@ def _bounded_figures_kind(source: Sequence[Token], article: Sequence[Token], s: 
             return None
         s1, a1 = s1 + 1, a1 + 1
     given, claimed = _figures(source, s0, s1), _figures(article, a0, a1)
-    if not claimed or not given or not any(f.bound for f in given + claimed):
+    if not claimed or not given or all(f.exact for f in given + claimed):
         return None
     verdicts = [{figures_agree(c, g) for g in given} for c in claimed]
     if any(True not in v and None not in v for v in verdicts):
         return "number"
     return "harmless" if all(True in v for v in verdicts) else "content"
+
+
+def _bounds_other_figures(source: Sequence[Token], article: Sequence[Token], s: tuple[int, int], a: tuple[int, int]) -> bool:
+    """Whether the edit's words bound a figure on each side and the figures differ: "under 25 million" for "over 20
+    million", "fewer" for "more" in "fewer than 25" for "more than 20". Both can be true: the figures decide."""
+    given, claimed = _bounded_figure_from(source, *s), _bounded_figure_from(article, *a)
+    return given is not None and claimed is not None and given.value != claimed.value
+
+
+def _bounded_figure_from(tokens: Sequence[Token], first: int, last: int) -> Figure | None:
+    """The first figure of ``tokens`` from ``first`` to two words after ``last`` ("than 20" after "more"), if words before
+    it make it a bound; else None."""
+    number = next((i for i in range(first, min(last + 2, len(tokens))) if tokens[i].is_number), None)
+    figure = stated_figure([t.text.lower() for t in tokens], number) if number is not None else None
+    return figure if figure is not None and figure.bound else None
 
 
 def _figures(tokens: Sequence[Token], first: int, last: int) -> list[Figure]:

@@ -172,3 +172,18 @@ def test_digits_inside_a_name_are_no_figure_and_a_day_bound_is_compared_with_the
     assert _check("Bulgaria had more than 285 confirmed cases of COVID-19.", cases) == "contradicted"
     assert _check("Bulgaria had under 280 confirmed cases of the disease before March 30, 2020.", cases) is None
     assert _check("Bulgaria had under 280 confirmed cases of the disease before March 20, 2020.", cases) == "contradicted"
+
+
+def test_bounds_turned_round_on_figures_that_both_can_meet_are_left_to_the_nli_model():
+    evidence = "The disease affects over 20 million people in Africa, the agency said."
+    assert _check("The disease affects under 25 million people in Africa, the agency said.", evidence) is None
+    assert _check("The disease affects under 15 million people in Africa, the agency said.", evidence) == "contradicted"
+    assert _check("The disease affects under 20 million people in Africa, the agency said.", evidence) == "contradicted"
+
+
+def test_a_decade_is_read_as_its_years_in_a_restatement_and_a_paraphrase():
+    assert _check("The band was formed in Leeds in the 1970s by two brothers.", "The band was formed in Leeds in 1978 by two brothers.") == "supported"
+    assert _check("The band was formed in Leeds in the 1970s by two brothers.", "The band was formed in Leeds in 1984 by two brothers.") == "contradicted"
+    paraphrased = "The band was formed in Leeds in {} by two brothers from Hull, the label said."
+    assert _check("The two brothers formed the band in the 1970's.", paraphrased.format(1978)) is None
+    assert _check("The two brothers formed the band in the 1970's.", paraphrased.format(1984)) == "contradicted"

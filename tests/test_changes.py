@@ -37,6 +37,10 @@ MEANING_CHANGES = [
     ("New sanctions on Iran were announced on Friday.", "New sanctions on Iraq were announced on Friday.", "entity", "Iraq", "Iran"),
     # A number inside a name is a number, however close the spelling.
     ("The vaccine protects against COVID-19 in most adults.", "The vaccine protects against COVID-59 in most adults.", "number", "COVID-59", "COVID-19"),
+    # A bound turned round on the same figure: the figure cannot be both.
+    ("The disease affects over 20 million people in Africa.", "The disease affects under 20 million people in Africa.", "direction", "under", "over"),
+    # Another opposite next to bounds turned round on different figures still counts.
+    ("Shares fell under 8% on Monday.", "Shares rose over 5% on Monday.", "direction", "rose over 5", "fell under 8"),
 ]
 
 
@@ -265,3 +269,43 @@ def test_a_name_the_claim_moves_or_completes_is_no_swap_but_another_name_is():
     assert "entity" not in kinds("Humphrey Bogart was ranked the greatest male star.", "In 1999, the American Film Institute ranked Bogart the greatest male star.")
     assert kinds("Janet Powell said rates would stay high.", "Jerome Powell said rates would stay high.") == ["entity"]
     assert kinds("Tim Walsh was inducted into the Rock and Roll Hall of Fame in 1998.", "Joe Walsh was inducted into the Rock and Roll Hall of Fame in 1998.") == ["entity"]
+
+
+# (one sentence, the other, kind of the edit either way round): bound words turned round ("under" for "over") on
+# different figures are compared as figures: both can hold (the NLI model decides), or one rules the other out.
+SWAPPED_BOUNDS = [
+    ("The disease affects over 20 million people in Africa.", "The disease affects under 25 million people in Africa.", "content"),
+    ("The disease affects more than 20 million people in Africa.", "The disease affects fewer than 25 million people in Africa.", "content"),
+    ("The fund holds at least 20 million dollars in cash.", "The fund holds at most 25 million dollars in cash.", "content"),
+    ("The singer was born before 1960 in Akron.", "The singer was born after 1950 in Akron.", "content"),
+    ("The disease affects over 20 million people in Africa.", "The disease affects under 15 million people in Africa.", "number"),
+    ("The disease affects above 20 million people in Africa.", "The disease affects below 15 million people in Africa.", "number"),
+    ("The singer was born before 1950 in Akron.", "The singer was born after 1960 in Akron.", "date"),
+]
+
+
+@pytest.mark.parametrize("one, other, kind", SWAPPED_BOUNDS)
+def test_bounds_turned_round_on_different_figures_are_compared_as_figures(one, other, kind):
+    for article, source in ((one, other), (other, one)):
+        assert {c.kind for c in compare_sentences(article, source)} - {"harmless"} == {kind}
+
+
+@pytest.mark.parametrize("decade", ["the 1970s", "the 1970's", "the 1970’s", "the '70s"])
+def test_a_year_inside_a_decade_is_no_date_change(decade):
+    in_decade = f"The band was formed in Leeds in {decade} by two brothers."
+    in_year = "The band was formed in Leeds in 1978 by two brothers."
+    assert {c.kind for c in compare_sentences(in_decade, in_year)} == {"harmless"}  # the source's year bears it out
+    # The article's year within the source's decade: the NLI model decides (or it is harmless).
+    assert {c.kind for c in compare_sentences(in_year, in_decade)} <= {"harmless", "content"}
+
+
+@pytest.mark.parametrize("decade, other", [
+    ("in the 1970s", "in 1984"),
+    ("in the 1970's", "in 1984"),
+    ("in the 1970s", "in the 1980s"),
+    ("before the 1970s", "in 1978"),
+])
+def test_a_year_or_decade_outside_a_decade_is_a_date_change(decade, other):
+    in_decade, elsewhere = f"The band was formed {decade} in Leeds.", f"The band was formed {other} in Leeds."
+    assert [c.kind for c in compare_sentences(in_decade, elsewhere) if c.kind != "harmless"] == ["date"]
+    assert [c.kind for c in compare_sentences(elsewhere, in_decade) if c.kind != "harmless"] == ["date"]
