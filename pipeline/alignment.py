@@ -19,8 +19,9 @@ from rapidfuzz import fuzz
 
 from pipeline.changes import (
     MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
-    close_numbers, compare_sentences, describe, figures_agree, restatement_coverage, stated_figure, tokenize,
+    Token, close_numbers, compare_sentences, describe, figures_agree, restatement_coverage, stated_figure, tokenize,
 )
+from pipeline.lexicon import same_action
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
@@ -213,6 +214,64 @@ def negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -
     return tuple(conflicts)
 
 
+_OBJECT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
+
+
+def _objects(tokens: Sequence[Token], verb: int) -> tuple[str, ...]:
+    """The first two object words in the four words after ``tokens[verb]``: "abandon its yield curve control" -> ("yield", "curve")."""
+    return tuple(t.key for t in tokens[verb + 1:verb + 5] if t.pos in _OBJECT_POS)[:2]
+
+
+_STATING_AUXILIARIES = frozenset({"do", "have", "be"})  # "did not", "has not", "was not": a statement of fact, not "should not"
+
+
+def _denied_actions(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """(where the denial starts, the verb it governs) for each action with an object that a sentence states did not
+    happen: "did not abandon its policy" -> ("did", "abandon"), "never approved the budget" -> ("never", "approved");
+    not advice or intent ("careful not to cut rates", "will not cut rates")."""
+    denied = []
+    for i, token in enumerate(tokens):
+        stated = token.key == "never" or (token.is_negation and i and tokens[i - 1].lemma in _STATING_AUXILIARIES and tokens[i - 1].pos == "AUX")
+        verb = next((j for j in (i + 1, i + 2) if j < len(tokens) and tokens[j].pos == "VERB"), None) if stated else None
+        if verb is not None and tokens[verb - 1].pos in ("ADV", "PART", "AUX") and _objects(tokens, verb):
+            denied.append((i - 1 if token.key != "never" else i, verb))
+    return denied
+
+
+def _reported_action(tokens: Sequence[Token], lemma: str, objects: tuple[str, ...]) -> int | None:
+    """Where ``tokens`` report the action ``lemma`` names (`lexicon.same_action`) on the same ``objects``, with no
+    negation in the three words before it; None if they do not."""
+    for k, token in enumerate(tokens):
+        if token.pos == "VERB" and same_action(token.lemma, lemma) and _objects(tokens, k) == objects:
+            if not any(t.is_negation for t in tokens[max(0, k - 3):k]):
+                return k
+    return None
+
+
+def _other_subjects(a: Sequence[Token], b: Sequence[Token]) -> bool:
+    """Whether both stretches name someone or something and share no name: "The ECB" and "The Fed"."""
+    names_a, names_b = ({t.key for t in side if t.entity or t.pos == "PROPN"} for side in (a, b))
+    return bool(names_a and names_b) and not any(fuzz.ratio(x, y) >= 80 for x in names_a for y in names_b)
+
+
+def denied_action_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Actions one sentence denies and the other reports on the same object, in the same words or others a desk treats
+    as the same action: "did not abandon its yield curve control policy" against "scrapped its yield curve control
+    policy". Sentences whose subjects name different things ("The ECB did not raise rates", "The Fed raised rates")
+    are not compared. Returns the (start, end) of the action in the claim and in the sentence, the denial included.
+    """
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    conflicts = []
+    for denying, reporting in ((claim_tokens, sentence_tokens), (sentence_tokens, claim_tokens)):
+        for first, verb in _denied_actions(denying):
+            k = _reported_action(reporting, denying[verb].lemma, _objects(denying, verb))
+            if k is None or _other_subjects(denying[:first], reporting[:k]):
+                continue
+            spans = ((denying[first].start, denying[verb].end), (reporting[k].start, reporting[k].end))
+            conflicts.append(spans if denying is claim_tokens else spans[::-1])
+    return tuple(conflicts)
+
+
 def _gives_number(tokens: Sequence[str], kinds: Sequence[str | None], number: str, kind: str | None, anchors: set[str]) -> bool:
     """Whether ``tokens`` give ``number`` as the same kind of number next to one of ``anchors``: for the same thing."""
     return any(
@@ -338,7 +397,10 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             if _about_other_people(claim.text, sentence):
                 continue  # "an 81-year-old man named X" against "Y, a 90-year-old": two people's ages
             changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in anchored_number_conflicts(claim.text, sentence, context=context))
-            changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negation_conflicts(claim.text, sentence))
+            negations = negation_conflicts(claim.text, sentence)
+            changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negations)
+            if not negations:
+                changes += tuple(_action_change(claim, sentence, *spans) for spans in denied_action_conflicts(claim.text, sentence))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None
@@ -370,6 +432,12 @@ def _negation_change(claim: Claim, sentence: str, pair: str, negated_in: str) ->
         s.start() if s else None,
         s.end() if s else None,
     )
+
+
+def _action_change(claim: Claim, sentence: str, in_claim: tuple[int, int], in_sentence: tuple[int, int]) -> Change:
+    """A negation change between an action one side denies and the other reports (`denied_action_conflicts`)."""
+    (a0, a1), (s0, s1) = in_claim, in_sentence
+    return Change("negation", claim.text[a0:a1], sentence[s0:s1], claim.start + a0, claim.start + a1, s0, s1)
 
 
 def _conflict_change(claim: Claim, sentence: str, conflict: tuple[str, str]) -> Change:

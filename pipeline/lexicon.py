@@ -5,6 +5,8 @@ by `build_wordnet_antonyms` (``python -m pipeline.lexicon /usr/share/wordnet``; 
 ``wordnet-base`` package installs the database there) and shipped, so checking an article
 needs neither NLTK nor the database. ``pipeline/data/desk_antonyms.tsv`` holds the pairs a
 news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surplus/deficit).
+``pipeline/data/desk_actions.tsv`` groups the verbs a desk reports as one action ("scrap", "abandon",
+"ditch"): WordNet's synsets are too broad for it ("drop" shares one with "fall").
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORDNET_ANTONYMS = DATA_DIR / "antonyms.tsv"
 DESK_ANTONYMS = DATA_DIR / "desk_antonyms.tsv"
+DESK_ACTIONS = DATA_DIR / "desk_actions.tsv"
 
 # WordNet's lexicographer files in the order of their numbers; NLTK's reader needs this
 # `lexnames` file beside the database and Debian's package does not ship it.
@@ -103,6 +106,20 @@ def antonym_pairs() -> frozenset[tuple[str, str]]:
 def are_antonyms(a: str, b: str) -> bool:
     """Whether two lemmas are opposites ("rise"/"fall", "high"/"low", "more"/"fewer")."""
     return (a.lower(), b.lower()) in antonym_pairs()
+
+
+@lru_cache(maxsize=1)
+def _action_groups() -> dict[str, int]:
+    """Each verb lemma of the desk's action list and the number of its group."""
+    lines = [line for line in DESK_ACTIONS.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return {verb.strip().lower(): i for i, line in enumerate(lines) for verb in line.split("\t")}
+
+
+def same_action(a: str, b: str) -> bool:
+    """Whether two verb lemmas report the same action: equal, or in one group of the desk list ("scrap"/"abandon")."""
+    a, b = a.lower(), b.lower()
+    groups = _action_groups()
+    return a == b or (a in groups and groups.get(b) == groups[a])
 
 
 def write_wordnet_antonyms(wordnet_dir: str | Path, target: Path = WORDNET_ANTONYMS) -> int:

@@ -187,3 +187,29 @@ def test_a_decade_is_read_as_its_years_in_a_restatement_and_a_paraphrase():
     paraphrased = "The band was formed in Leeds in {} by two brothers from Hull, the label said."
     assert _check("The two brothers formed the band in the 1970's.", paraphrased.format(1978)) is None
     assert _check("The two brothers formed the band in the 1970's.", paraphrased.format(1984)) == "contradicted"
+
+
+def test_an_action_the_article_denies_and_the_source_reports_in_other_words_is_a_negation_change():
+    source = "The Bank of Japan scrapped its yield curve control policy, which had capped long-term bond yields around zero."
+    evidence = [RetrievedPassage(Passage("boj", source), 0.6)]
+    text = "The central bank did not abandon its yield curve control policy, and said it would keep capping yields."
+    claim = Claim("c", text, 40, 40 + len(text), 0.9, "s")
+    verdict = AlignmentChecker().run([claim], {"c": evidence})["c"]
+    assert verdict.label == "contradicted" and verdict.decided_by == ("boj",)
+    change = next(c for c in verdict.changes if c.kind == "negation")
+    assert (change.article, change.source) == ("did not abandon", "scrapped")
+    assert text[change.article_start - 40 : change.article_end - 40] == "did not abandon"
+    assert source[change.source_start : change.source_end] == "scrapped"
+    # The other way round: the source denies what the article reports.
+    denied = [RetrievedPassage(Passage("ecb", "The ECB did not increase interest rates, its president said."), 0.6)]
+    assert _check("The ECB raised interest rates on Thursday.", denied[0].passage.text) == "contradicted"
+
+
+def test_a_denied_action_is_no_conflict_with_another_subject_object_or_opposite_action():
+    for claim, evidence in (
+        ("The ECB did not raise interest rates, Christine Lagarde told reporters.", "The Fed raised interest rates for the tenth time."),  # another bank
+        ("She did not attend the summit in Brussels, her office said on Monday.", "She attended a dinner after the summit."),  # another object
+        ("The team did not lose the final.", "The team won the final."),  # the opposite action: the same meaning
+        ("The central bank did not abandon its policy.", "The central bank did not scrap its policy."),  # both deny it
+    ):
+        assert _check(claim, evidence) != "contradicted", claim
