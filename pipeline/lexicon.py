@@ -6,7 +6,7 @@ by `build_wordnet_antonyms` (``python -m pipeline.lexicon /usr/share/wordnet``; 
 needs neither NLTK nor the database. ``pipeline/data/desk_antonyms.tsv`` holds the pairs a
 news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surplus/deficit).
 ``pipeline/data/desk_actions.tsv`` groups the verbs a desk reports as one action ("scrap", "abandon",
-"ditch"): WordNet's synsets are too broad for it ("drop" shares one with "fall").
+"ditch"); WordNet 3.0 has no synset holding both "scrap" and "abandon", so this list is the desk's own.
 """
 
 from __future__ import annotations
