@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -250,8 +250,12 @@ def _reported_action(tokens: Sequence[Token], lemma: str, objects: tuple[str, ..
 
 def _other_subjects(a: Sequence[Token], b: Sequence[Token]) -> bool:
     """Whether both stretches name someone or something and share no name: "The ECB" and "The Fed"."""
-    names_a, names_b = ({t.key for t in side if t.entity or t.pos == "PROPN"} for side in (a, b))
-    return bool(names_a and names_b) and not any(fuzz.ratio(x, y) >= 80 for x in names_a for y in names_b)
+    return _no_name_alike(*({t.key for t in side if t.entity or t.pos == "PROPN"} for side in (a, b)))
+
+
+def _no_name_alike(names: Collection[str], others: Collection[str]) -> bool:
+    """Whether both sides give names and none of one side's is spelt like one of the other's (rapidfuzz ratio 80)."""
+    return bool(names and others) and not any(fuzz.ratio(a, b) >= 80 for a in names for b in others)
 
 
 def denied_action_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
@@ -413,7 +417,7 @@ def _about_other_people(claim: str, sentence: str) -> bool:
         return [t.key for i, t in enumerate(tokens) if t.entity == "PERSON" and (i + 1 == len(tokens) or tokens[i + 1].entity != "PERSON")]
 
     claimed, named = surnames(claim), surnames(sentence)
-    return bool(claimed and named) and not any(fuzz.ratio(a, b) >= 80 for a in claimed for b in named)
+    return _no_name_alike(claimed, named)
 
 
 def _negation_change(claim: Claim, sentence: str, pair: str, negated_in: str) -> Change:

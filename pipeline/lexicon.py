@@ -87,14 +87,14 @@ def build_wordnet_antonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
     return sorted(pairs)
 
 
+def _rows(path: Path) -> list[list[str]]:
+    """The lower-case, tab-separated words of each line of a word list, blank and "#" lines skipped."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [[word.strip().lower() for word in line.split("\t")] for line in lines if line.strip() and not line.startswith("#")]
+
+
 def _read_pairs(path: Path) -> set[tuple[str, str]]:
-    pairs = set()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        a, b = line.split("\t")[:2]
-        pairs.update({(a.strip().lower(), b.strip().lower()), (b.strip().lower(), a.strip().lower())})
-    return pairs
+    return {pair for a, b, *_ in _rows(path) for pair in ((a, b), (b, a))}
 
 
 @lru_cache(maxsize=1)
@@ -111,8 +111,7 @@ def are_antonyms(a: str, b: str) -> bool:
 @lru_cache(maxsize=1)
 def _action_groups() -> dict[str, int]:
     """Each verb lemma of the desk's action list and the number of its group."""
-    lines = [line for line in DESK_ACTIONS.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
-    return {verb.strip().lower(): i for i, line in enumerate(lines) for verb in line.split("\t")}
+    return {verb: i for i, group in enumerate(_rows(DESK_ACTIONS)) for verb in group}
 
 
 def same_action(a: str, b: str) -> bool:
