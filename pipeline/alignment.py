@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from pipeline.changes import (
     MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
-    Token, close_numbers, compare_sentences, describe, figures_agree, restatement_coverage, stated_figure, tokenize,
+    Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, restatement_coverage, stated_figure, tokenize,
 )
 from pipeline.lexicon import same_action
 from pipeline.segment import PRONOUNS
@@ -39,26 +39,19 @@ _SENTENCE_END = re.compile(
 )
 
 
+_DECIMAL_DOT = re.compile(r"(?<=\d)·(?=\d)")  # "1·7 billion": a decimal point, as The Lancet prints it
+
+
 def _raw_tokens(text: str) -> list[str]:
     """Lower-case word and number tokens; thousands separators dropped, month abbreviations spelled out."""
-    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
 
 def _tokens(text: str) -> list[str]:
     """Lower-case word and number tokens, number words as digits ("third" -> "3"), but not a "one" that counts nothing."""
     raw = _raw_tokens(text)
-    return [t if _counts_nothing(raw, i) else NUMBER_WORDS.get(t, t) for i, t in enumerate(raw)]
-
-
-_BEFORE_A_PRONOUN_ONE = frozenset("the every no any each this that".split())
-
-
-def _counts_nothing(raw: Sequence[str], i: int) -> bool:
-    """Whether ``raw[i]`` is a "one" that is no count: "one of the most unlikely triumphs", "every one of", "the one"."""
-    if raw[i] != "one":
-        return False
-    return (i + 1 < len(raw) and raw[i + 1] == "of") or (i > 0 and raw[i - 1] in _BEFORE_A_PRONOUN_ONE)
+    return [t if counts_nothing(raw, i) else NUMBER_WORDS.get(t, t) for i, t in enumerate(raw)]
 
 
 _ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth".split())
@@ -76,14 +69,14 @@ def _number_kinds(text: str) -> list[str | None]:
         before = raw[i - 1] if i else ""
         if token in _ORDINALS or (token[0].isdigit() and after in ("st", "nd", "rd", "th")):
             kinds.append("ordinal")
-        elif not (token[0].isdigit() or token in NUMBER_WORDS) or _counts_nothing(raw, i):
+        elif not (token[0].isdigit() or token in NUMBER_WORDS) or counts_nothing(raw, i):
             kinds.append(None)
         elif after in ("%", "percent"):
             kinds.append("percent")
         elif token.isdigit() and 1800 <= int(token) <= 2100:
             kinds.append("year")
-        elif before in MONTHS or after in MONTHS:
-            kinds.append("day")
+        elif (before in MONTHS or after in MONTHS) and token.isdigit() and 1 <= int(token) <= 31:
+            kinds.append("day")  # "by early April, 50-85-fold": a count after a month
         else:
             kinds.append("count")
     return kinds
@@ -462,8 +455,8 @@ def _conflict_change(claim: Claim, sentence: str, conflict: tuple[str, str]) -> 
 
 def _find_number(text: str, number: str) -> tuple[int, int] | None:
     """Where ``number`` (thousands separators dropped) is written in ``text``."""
-    for match in re.finditer(r"\d+(?:[.,]\d+)*", text):
-        if match.group().replace(",", "") == number:
+    for match in re.finditer(r"\d+(?:[.,·]\d+)*", text):
+        if match.group().replace(",", "").replace("·", ".") == number:
             return match.start(), match.end()
     return None
 

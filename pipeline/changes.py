@@ -19,13 +19,13 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.lexicon import abbreviated_as, are_antonyms
+from pipeline.lexicon import abbreviated_as, are_antonyms, is_place, lies_within
 from pipeline.segment import TITLE_WORDS
 from pipeline.types import Change, Passage, RetrievedPassage
 
 MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "role", "hedge"})
 
-_NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without".split())
+_NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without non".split())  # "non": "non-fiction"
 # Modal verbs in reported speech shift tense ("will" -> "would"): each pair counts as one modal.
 _MODAL_GROUPS = {"will": "will", "would": "will", "can": "can", "could": "can", "may": "may", "might": "may",
                  "shall": "shall", "should": "should", "must": "must"}
@@ -91,10 +91,23 @@ class Token:
         return self.key in _FUNCTION_WORDS or (self.pos in {"PUNCT", "DET", "ADP", "CCONJ", "PART", "SYM", "SPACE"} and not self.is_negation)
 
 
+_ORDINAL_SUFFIX = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
+_BEFORE_A_PRONOUN_ONE = frozenset("the every no any each this that".split())
+
+
+def counts_nothing(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i]`` (lower case) is a "one" that is no count: "one of the most unlikely triumphs", "every one
+    of", "the one"."""
+    if words[i] != "one":
+        return False
+    return (i + 1 < len(words) and words[i + 1] == "of") or (i > 0 and words[i - 1] in _BEFORE_A_PRONOUN_ONE)
+
+
 def _normalise(word: str, lemma: str, pos: str) -> str:
     lower = word.lower().replace("’", "'")
     if lower[:1].isdigit():
-        return lower.replace(",", "").rstrip("%") or lower
+        # "1·7": The Lancet's decimal point; "July 8th" is July 8.
+        return _ORDINAL_SUFFIX.sub("", lower.replace(",", "").replace("·", ".")).rstrip("%") or lower
     if lower in NUMBER_WORDS:
         return NUMBER_WORDS[lower]
     if lower.rstrip(".") in MONTH_ABBREVIATIONS:
@@ -115,11 +128,12 @@ def tokenize(text: str) -> tuple[Token, ...]:
     """The words of ``text`` (punctuation and spaces dropped), each with its normalised key."""
     from pipeline.segment import load_spacy
 
-    doc = load_spacy()(text)
+    words = [t for t in load_spacy()(text) if not (t.is_punct or t.is_space)]
+    lower = [t.text.lower() for t in words]
     return tuple(
-        Token(t.text, t.idx, t.idx + len(t.text), _normalise(t.text, t.lemma_ or t.text, t.pos_), (t.lemma_ or t.text).lower(), t.pos_, t.ent_type_)
-        for t in doc
-        if not (t.is_punct or t.is_space)
+        Token(t.text, t.idx, t.idx + len(t.text), "one" if counts_nothing(lower, i) else _normalise(t.text, t.lemma_ or t.text, t.pos_),
+              (t.lemma_ or t.text).lower(), t.pos_, t.ent_type_)
+        for i, t in enumerate(words)
     )
 
 
@@ -273,8 +287,16 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
 
 
 def _modals(tokens: Sequence[Token]) -> set[str]:
-    """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month."""
-    return {_MODAL_GROUPS.get(t.key, t.key) for t in tokens if (t.key in _MODAL_GROUPS or t.key in _HEDGES) and t.text != "May"}
+    """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month, "Will Smith" a name."""
+    return {
+        _MODAL_GROUPS.get(t.key, t.key) for t in tokens
+        if (t.key in _MODAL_GROUPS or t.key in _HEDGES) and t.text != "May" and t.pos != "PROPN"
+    }
+
+
+def _negations(tokens: Sequence[Token]) -> int:
+    """The negations of an edit's words; a "non" deleted or added with the word it prefixes ("non-fiction") is none."""
+    return sum(t.is_negation and not (t.key == "non" and i + 1 < len(tokens)) for i, t in enumerate(tokens))
 
 
 def _same_word(a: Token, b: Token) -> bool:
@@ -293,6 +315,56 @@ def _misspelt(a: Token, b: Token) -> bool:
     return fuzz.ratio(a.key, b.key) >= 70 or sorted(a.key) == sorted(b.key)
 
 
+def _place_names(tokens: Sequence[Token]) -> tuple[list[str], set[int]]:
+    """The place names (`lexicon.is_place`, up to four words, longest first) of ``tokens`` and the positions they take."""
+    names, taken, i = [], set(), 0
+    while i < len(tokens):
+        for n in range(min(4, len(tokens) - i), 0, -1):
+            words = tokens[i:i + n]
+            if (words[0].pos == "PROPN" or words[0].entity in ("GPE", "LOC")) and is_place(" ".join(t.text for t in words)):
+                names.append(" ".join(t.text for t in words))
+                taken.update(range(i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return names, taken
+
+
+def _place_nesting(source: Sequence[Token], article: Sequence[Token]) -> str | None:
+    """"harmless" when the article names only places that hold one the source names ("India" for "Chennai, Tamil
+    Nadu", "the U.S." for "Detroit, Michigan": WordNet's part-of relation), "content" when each lies in one of the
+    source's ("Tokyo" for "Japan": more than the source says, for the NLI model); None otherwise."""
+    article_places, taken = _place_names(article)
+    if not article_places or any(not t.is_function for i, t in enumerate(article) if i not in taken):
+        return None
+    source_places, _ = _place_names(source)
+    if source_places and all(any(lies_within(s, a) for s in source_places) for a in article_places):
+        return "harmless"
+    # Only against the source's narrowest places: "Aberdeen" lies in Scotland, but not in "Edinburgh, Scotland".
+    narrowest = [s for s in source_places if not any(lies_within(other, s) for other in source_places)]
+    if narrowest and all(any(lies_within(a, s) for s in narrowest) for a in article_places):
+        return "content"
+    return None
+
+
+def _duration_against_span(spanning: Sequence[Token], lasting: Sequence[Token]) -> str | None:
+    """"number" when ``lasting`` says "for N years" and ``spanning`` gives two years that many years apart (one either
+    way: months are not counted), "harmless" when they are; None when the words are not both."""
+    years = [int(t.key) for t in spanning if t.key.isdigit() and 1800 <= int(t.key) <= 2100]
+    keys = [t.key for t in lasting]
+    counted = next((k for i, k in enumerate(keys[1:-1], 1) if keys[i - 1] == "for" and k.isdigit() and keys[i + 1] == "year"), None)
+    if len(years) != 2 or counted is None:
+        return None
+    return "harmless" if abs(abs(years[1] - years[0]) - int(counted)) <= 1 else "number"
+
+
+def _initial_of(a: Token, b: Token) -> bool:
+    """Whether ``a`` is the initial of the name ``b``: "B." for "Bakari"."""
+    letter = a.text.rstrip(".")
+    return len(letter) == 1 and letter.isupper() and len(b.text) > 1 and b.text[0] == letter
+
+
 def classify_edit(
     source: Sequence[Token], article: Sequence[Token], *, speaker_names: Sequence[str] = (), bounds_other_figures: bool = False
 ) -> str:
@@ -302,13 +374,16 @@ def classify_edit(
     a negation comes or goes. With ``bounds_other_figures`` (`_bounds_other_figures`), bound words
     swapped for their opposites ("under 25" for "over 20") are no direction change: the figures are compared.
     """
-    if sum(t.is_negation for t in source) % 2 != sum(t.is_negation for t in article) % 2:
-        # A clause only one side has ("..., allowing study of events that emit no light") holds its own
-        # negation: it negates none of the words both sides share. The NLI model weighs the clause.
-        return "content" if not (source and article) and len(source + article) > _MAX_SWAP else "negation"
-    if min(len(source), len(article)) > _MAX_SWAP or (source and article and max(len(source), len(article)) > 2 * _MAX_SWAP):
-        return "content"  # "The Queen had" for "Elizabeth II was Britain's longest-reigning monarch, having": reworded
-    if _modals(source) != _modals(article):
+    # A clause only one side has ("..., allowing study of events that emit no light") holds its own negation or
+    # hedge: it negates or qualifies none of the words both sides share.
+    own_clause = not (source and article) and len(source + article) > _MAX_SWAP
+    # "The Queen had" for "Elizabeth II was Britain's longest-reigning monarch, having": reworded.
+    reworded = min(len(source), len(article)) > _MAX_SWAP or (source and article and max(len(source), len(article)) > 2 * _MAX_SWAP)
+    if _negations(source) % 2 != _negations(article) % 2:
+        return "content" if own_clause or reworded else "negation"  # the NLI model weighs the clause
+    if reworded:
+        return "content"
+    if _modals(source) != _modals(article) and not own_clause:
         return "hedge"
     if _swaps_direction(source, article, bounds_other_figures=bounds_other_figures):
         return "direction"
@@ -318,6 +393,9 @@ def classify_edit(
     if source_dates and article_dates and source_dates != article_dates:
         # "on Tuesday" for "on 19 March 2024" is another way to give the day, not another day.
         return "harmless" if _weekday_only(source_dates) != _weekday_only(article_dates) else "date"
+    lasting = _duration_against_span(source, article) or _duration_against_span(article, source)
+    if lasting:
+        return lasting  # "for one year" for "from 1991 to 1995"
     if source_numbers and article_numbers and _looks_like_year(source_numbers) != _looks_like_year(article_numbers):
         return "harmless"  # "64" for "born in 1959": an age for a year of birth, another way to say it
     if source_numbers and article_numbers and not all(any(close_numbers(a, s) for s in source_numbers) for a in article_numbers):
@@ -327,10 +405,13 @@ def classify_edit(
         return "number"  # "COVID-59" for "COVID-19", "F-35" for "F-16"
     source_names = [t for t in source if t.pos in _ENTITY_POS]
     article_names = [t for t in article if t.pos in _ENTITY_POS]
-    if source_names and article_names and all(any(_misspelt(a, s) for s in source_names) for a in article_names):
-        return "harmless"  # "Haang" for "Huang": the name checker flags the spelling, with the right name
+    if source_names and article_names and all(any(_misspelt(a, s) or _initial_of(a, s) for s in source_names) for a in article_names):
+        return "harmless"  # "Haang" for "Huang": the name checker flags the spelling; "B." for "Bakari": an initial
     if _abbreviates(source, article) or _abbreviates(article, source):
         return "harmless"  # "ESA" for "the European Space Agency"
+    nesting = _place_nesting(source, article)
+    if nesting:
+        return nesting  # "from India" for "from Chennai, Tamil Nadu"; "in Tokyo" for "in Japan" says more than the source
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"

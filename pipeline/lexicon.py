@@ -1,9 +1,10 @@
-"""Word lists the alignment stage classifies edits with: antonyms from WordNet plus a desk list.
+"""Word lists the alignment stage classifies edits with: antonyms and places from WordNet, plus desk lists.
 
-The antonym table (``pipeline/data/antonyms.tsv``) is generated from the WordNet 3.0 database
-by `build_wordnet_antonyms` (``python -m pipeline.lexicon /usr/share/wordnet``; Debian's
-``wordnet-base`` package installs the database there) and shipped, so checking an article
-needs neither NLTK nor the database. ``pipeline/data/desk_antonyms.tsv`` holds the pairs a
+The antonym table (``pipeline/data/antonyms.tsv``) and the place table (``pipeline/data/places.tsv``:
+which place WordNet records as part of which, "Chennai" of "Tamil Nadu" of "India") are generated
+from the WordNet 3.0 database by `build_wordnet_antonyms` and `build_wordnet_places`
+(``python -m pipeline.lexicon /usr/share/wordnet``; Debian's ``wordnet-base`` package installs the
+database there) and shipped, so checking an article needs neither NLTK nor the database. ``pipeline/data/desk_antonyms.tsv`` holds the pairs a
 news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surplus/deficit).
 ``pipeline/data/desk_actions.tsv`` groups the verbs a desk reports as one action ("scrap", "abandon",
 "ditch"); WordNet 3.0 has no synset holding both "scrap" and "abandon", so this list is the desk's own.
@@ -15,13 +16,16 @@ import re
 import sys
 import tempfile
 import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Iterator
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORDNET_ANTONYMS = DATA_DIR / "antonyms.tsv"
 DESK_ANTONYMS = DATA_DIR / "desk_antonyms.tsv"
 DESK_ACTIONS = DATA_DIR / "desk_actions.tsv"
+WORDNET_PLACES = DATA_DIR / "places.tsv"
 
 # WordNet's lexicographer files in the order of their numbers; NLTK's reader needs this
 # `lexnames` file beside the database and Debian's package does not ship it.
@@ -42,11 +46,9 @@ def _lexnames_text() -> str:
     return "".join(f"{i:02d}\t{name}\t{category(name)}\n" for i, name in enumerate(_LEXNAMES))
 
 
-def build_wordnet_antonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
-    """Every single-word antonym pair WordNet records, both directions, sorted.
-
-    Args:
-        wordnet_dir: folder holding WordNet 3.0's ``data.*``/``index.*`` files.
+@contextmanager
+def _wordnet(wordnet_dir: str | Path) -> Iterator[Any]:
+    """NLTK's reader over a WordNet 3.0 database folder (Debian's ``wordnet-base`` layout).
 
     Raises:
         FileNotFoundError: the folder has no WordNet database.
@@ -68,23 +70,52 @@ def build_wordnet_antonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
                 shutil.copy(path, root / path.name)
         (root / "lexnames").write_text(_lexnames_text(), encoding="utf-8")
         # The reader maps sense keys for multilingual data at start-up; Debian's package has no
-        # sense index, and antonyms do not need the mapping.
+        # sense index, and neither antonyms nor places need the mapping.
         (root / "index.sense").touch()
         nltk.data.path.insert(0, tmp)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "multilingual functions are not available": not needed here
-                reader = WordNetCorpusReader(str(root), None)
-            pairs = set()
-            for synset in reader.all_synsets():
-                for lemma in synset.lemmas():
-                    for antonym in lemma.antonyms():
-                        a, b = lemma.name().lower(), antonym.name().lower()
-                        if "_" not in a and "_" not in b and a != b:
-                            pairs.update({(a, b), (b, a)})
+                yield WordNetCorpusReader(str(root), None)
         finally:
             nltk.data.path.remove(tmp)
+
+
+def build_wordnet_antonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
+    """Every single-word antonym pair WordNet records, both directions, sorted.
+
+    Raises:
+        FileNotFoundError: the folder has no WordNet database.
+    """
+    pairs = set()
+    with _wordnet(wordnet_dir) as reader:
+        for synset in reader.all_synsets():
+            for lemma in synset.lemmas():
+                for antonym in lemma.antonyms():
+                    a, b = lemma.name().lower(), antonym.name().lower()
+                    if "_" not in a and "_" not in b and a != b:
+                        pairs.update({(a, b), (b, a)})
     return sorted(pairs)
+
+
+def build_wordnet_places(wordnet_dir: str | Path) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Every WordNet place that is part of another, and those it is part of: (id, names, ids of the places it lies in).
+
+    Raises:
+        FileNotFoundError: the folder has no WordNet database.
+    """
+    rows: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+    with _wordnet(wordnet_dir) as reader:
+        todo = [s for s in reader.all_synsets("n") if s.lexname() == "noun.location" and s.part_holonyms()]
+        while todo:
+            synset = todo.pop()
+            if synset.name() in rows:
+                continue
+            wholes = [h for h in synset.part_holonyms() if h.lexname() == "noun.location"]
+            names = tuple(sorted({lemma.name().replace("_", " ") for lemma in synset.lemmas()}))
+            rows[synset.name()] = (synset.name(), names, tuple(sorted(h.name() for h in wholes)))
+            todo.extend(wholes)
+    return sorted(rows.values())
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -141,6 +172,56 @@ def abbreviated_as(text: str, other: str) -> str:
     return text
 
 
+def write_wordnet_places(wordnet_dir: str | Path, target: Path = WORDNET_PLACES) -> int:
+    """Regenerate the shipped place table; returns the number of places written."""
+    rows = build_wordnet_places(wordnet_dir)
+    header = (
+        "# Places WordNet 3.0 records as part of others (WordNet licence, Princeton University); python -m pipeline.lexicon\n"
+        "# id<TAB>names (|-separated)<TAB>ids of the places it is part of (space-separated)\n"
+    )
+    target.write_text(header + "".join(f"{i}\t{'|'.join(names)}\t{' '.join(wholes)}\n" for i, names, wholes in rows), encoding="utf-8")
+    return len(rows)
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
+    """The shipped place table: each lower-case name's place ids, and each id's direct wholes."""
+    ids: dict[str, list[str]] = {}
+    wholes: dict[str, tuple[str, ...]] = {}
+    for line in WORDNET_PLACES.read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        place, names, parts = (line.split("\t") + [""])[:3]
+        wholes[place] = tuple(parts.split())
+        for name in names.split("|"):
+            ids.setdefault(name.lower(), []).append(place)
+    return ids, wholes
+
+
+def is_place(name: str) -> bool:
+    """Whether the place table knows ``name`` ("Chennai", "Tamil Nadu", "India")."""
+    return name.lower() in _places()[0]
+
+
+@lru_cache(maxsize=4096)
+def lies_within(inner: str, outer: str) -> bool:
+    """Whether WordNet puts a place named ``inner`` inside one named ``outer``, at any depth: "Chennai" in "India",
+    "Boston" in "New England". Any sense of either name counts (Paris, Texas, is in the United States)."""
+    ids, wholes = _places()
+    targets = set(ids.get(outer.lower(), ()))
+    seen: set[str] = set()
+    todo = list(ids.get(inner.lower(), ()))
+    while todo:
+        for whole in wholes.get(todo.pop(), ()):
+            if whole in targets:
+                return True
+            if whole not in seen:
+                seen.add(whole)
+                todo.append(whole)
+    return False
+
+
 if __name__ == "__main__":
-    count = write_wordnet_antonyms(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/wordnet")
-    print(f"wrote {count} pairs to {WORDNET_ANTONYMS}")
+    folder = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/wordnet"
+    print(f"wrote {write_wordnet_antonyms(folder)} pairs to {WORDNET_ANTONYMS}")
+    print(f"wrote {write_wordnet_places(folder)} places to {WORDNET_PLACES}")

@@ -66,6 +66,12 @@ def test_numbers_of_another_kind_or_rounded_are_not_conflicts():
     assert _check("Macron won 48.5% of the vote in the run-off against Le Pen.", "Macron won 58.55% of the vote in the run-off against Le Pen.") == "contradicted"
 
 
+def test_a_number_after_a_month_that_cannot_be_a_day_is_no_day():
+    evidence = "These estimates represent 48,000 to 81,000 people infected by early April, 50-85-fold more than the confirmed cases."
+    assert _check("The study estimated that thousands of people had been infected with the virus by April 1.", evidence) != "contradicted"
+    assert _check("The study estimated that thousands of people had been infected with the virus by April 1.", evidence.replace("early April", "April 3")) == "contradicted"
+
+
 def test_a_one_that_counts_nothing_is_no_number():
     evidence = "Leicester City won the title when Tottenham Hotspur drew 2-2 at Chelsea."
     assert _check("Leicester won the title when Tottenham drew 2-2 at Chelsea, one of the most unlikely triumphs.", evidence) != "contradicted"

@@ -9,7 +9,7 @@ import pytest
 from pipeline.alignment import AlignmentChecker
 from pipeline.changes import compare_sentences, corrected_text, covering_passages, passage_texts, terms_missing_from
 from pipeline.flags import verdict_flags
-from pipeline.lexicon import WORDNET_ANTONYMS, are_antonyms, build_wordnet_antonyms
+from pipeline.lexicon import WORDNET_ANTONYMS, WORDNET_PLACES, are_antonyms, build_wordnet_antonyms, build_wordnet_places, lies_within
 from pipeline.types import Claim, Passage, RetrievedPassage
 
 # (source sentence, article sentence, kind of the one meaning change, article words, source words)
@@ -27,6 +27,10 @@ MEANING_CHANGES = [
     ("The party gained ground in the latest polls.", "The party lost ground in the latest polls.", "direction", "lost", "gained"),
     ("The committee approved the budget plan on Friday.", "The committee did not approve the budget plan on Friday.", "negation", "did not approve", "approved"),
     ("The bank will cut its main rate in March.", "The bank may cut its main rate in March.", "hedge", "may", "will"),
+    ("The book is a non-fiction account of his life.", "The book is a fiction account of his life.", "negation", "", "non"),
+    ("The developer was based in Burnaby, Canada.", "The developer was based outside Canada.", "direction", "outside", "in Burnaby"),
+    ("She was the governor of Texas from 1991 to 1995.", "She was the governor of Texas for one year.", "number", "for one year", "from 1991 to 1995"),
+    ("Pregnant women are likely to be hospitalized more often.", "Pregnant women are hospitalized more often.", "hedge", "are", "are likely to be"),
     ("The ministry sanctioned 28 shipping vessels last year.", "The ministry sanctioned 82 shipping vessels last year.", "number", "82", "28"),
     ("The talks were held in Singapore on 12 June.", "The talks were held in Singapore on 14 June.", "date", "14", "12"),
     ("The treaty was signed in Paris in 2019 by both leaders.", "The treaty was signed in Paris in 2021 by both leaders.", "date", "2021", "2019"),
@@ -72,6 +76,19 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("Researchers at MIT published the study on Monday.", "Researchers at the Massachusetts Institute of Technology published the study on Monday."),
     # A clause the article drops holds its own negation: it negates none of the words kept.
     ("The court upheld the ruling, saying the appeal had no basis in law.", "The court upheld the ruling."),
+    # ... and its own hedge: it qualifies none of them.
+    ("The virus is associated with a high inflammatory burden that can induce myocarditis and arrhythmias.",
+     "The virus is associated with a high inflammatory burden."),
+    # A place the source's lies in (WordNet's part-of relation), either way the source writes it.
+    ("The composer was born in Chennai, Tamil Nadu, in 1975.", "The composer was born in India in 1975."),
+    ("The station is located in Boston, Massachusetts.", "The station is located in New England."),
+    # An initial for a name; an ordinal day for the day; a "one" that counts nothing for a rank.
+    ("Michael Bakari Jordan starred in the film in 2013.", "Michael B. Jordan starred in the film in 2013."),
+    ("The film was released in the United States on July 8, 2005.", "The film was released in the United States on July 8th, 2005."),
+    ("Michigan is the tenth most populous of the states.", "Michigan is one of the most populous of the states."),
+    ("She was the governor of Texas from 1991 to 1995.", "She was the governor of Texas for four years."),
+    # A decimal point printed as a middle dot, the way The Lancet prints it.
+    ("We estimated that 1·7 billion people have an underlying condition.", "About 1.7 billion people have an underlying condition."),
 ])
 def test_harmless_edits_change_no_meaning(source, article):
     assert _kinds(compare_sentences(article, source)) == []
@@ -222,6 +239,20 @@ def test_antonym_table_holds_wordnet_and_desk_pairs():
 def test_shipped_antonym_table_is_what_wordnet_gives():
     shipped = {tuple(line.split("\t")) for line in WORDNET_ANTONYMS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
     assert shipped == set(build_wordnet_antonyms("/usr/share/wordnet"))
+
+
+def test_a_place_inside_the_source_s_is_left_to_the_nli_model_and_an_unrelated_one_is_a_change():
+    assert lies_within("Chennai", "India") and lies_within("Detroit", "U.S.") and not lies_within("India", "Chennai")
+    assert [c.kind for c in compare_sentences("The talks were held in Tokyo.", "The talks were held in Japan.") if c.kind != "harmless"] == ["content"]
+    assert _kinds(compare_sentences("The talks were held in Hanoi.", "The talks were held in Singapore.")) == [("entity", "Hanoi", "Singapore")]
+    assert _kinds(compare_sentences("The talks were held in Vietnam.", "The talks were held in Singapore.")) == [("entity", "Vietnam", "Singapore")]
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
+def test_shipped_place_table_is_what_wordnet_gives():
+    rows = [line.split("\t") for line in WORDNET_PLACES.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    built = build_wordnet_places("/usr/share/wordnet")
+    assert [(i, tuple(names.split("|")), tuple(wholes.split())) for i, names, wholes in rows] == built
 
 
 # (source sentence, article sentence, kind of the figure's edit): a bound or an estimate is met, broken, or cannot be told.
