@@ -372,7 +372,7 @@ def classify_edit(
     """The kind of one aligned edit: the source's words replaced by the article's (either may be empty).
 
     A long stretch reworded on both sides is a paraphrase ("content"), not a word swap, unless
-    a negation comes or goes. With ``bounds_other_figures`` (`_bounds_other_figures`), bound words
+    a negation comes or goes on its shorter side. With ``bounds_other_figures`` (`_bounds_other_figures`), bound words
     swapped for their opposites ("under 25" for "over 20") are no direction change: the figures are compared.
     """
     # A clause only one side has ("..., allowing study of events that emit no light") holds its own negation or
