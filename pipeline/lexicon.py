@@ -188,13 +188,10 @@ def _places() -> tuple[dict[str, list[str]], dict[str, tuple[str, ...]]]:
     """The shipped place table: each lower-case name's place ids, and each id's direct wholes."""
     ids: dict[str, list[str]] = {}
     wholes: dict[str, tuple[str, ...]] = {}
-    for line in WORDNET_PLACES.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#"):
-            continue
-        place, names, parts = (line.split("\t") + [""])[:3]
+    for place, names, parts in _rows(WORDNET_PLACES):
         wholes[place] = tuple(parts.split())
         for name in names.split("|"):
-            ids.setdefault(name.lower(), []).append(place)
+            ids.setdefault(name, []).append(place)
     return ids, wholes
 
 
