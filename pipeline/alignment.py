@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from pipeline.changes import (
     MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
-    Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, restatement_coverage, stated_figure, tokenize,
+    Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, restatement_coverage, stated_figure, tokenize,
 )
 from pipeline.lexicon import same_action
 from pipeline.segment import PRONOUNS
@@ -73,7 +73,7 @@ def _number_kinds(text: str) -> list[str | None]:
             kinds.append(None)
         elif after in ("%", "percent"):
             kinds.append("percent")
-        elif token.isdigit() and 1800 <= int(token) <= 2100:
+        elif is_year(token):
             kinds.append("year")
         elif (before in MONTHS or after in MONTHS) and token.isdigit() and 1 <= int(token) <= 31:
             kinds.append("day")  # "by early April, 50-85-fold": a count after a month

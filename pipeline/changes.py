@@ -321,9 +321,9 @@ def _place_names(tokens: Sequence[Token]) -> tuple[list[str], set[int]]:
     names, taken, i = [], set(), 0
     while i < len(tokens):
         for n in range(min(4, len(tokens) - i), 0, -1):
-            words = tokens[i:i + n]
-            if (words[0].pos == "PROPN" or words[0].entity in ("GPE", "LOC")) and is_place(" ".join(t.text for t in words)):
-                names.append(" ".join(t.text for t in words))
+            first, name = tokens[i], " ".join(t.text for t in tokens[i:i + n])
+            if (first.pos == "PROPN" or first.entity in ("GPE", "LOC")) and is_place(name):
+                names.append(name)
                 taken.update(range(i, i + n))
                 i += n
                 break
@@ -352,7 +352,7 @@ def _place_nesting(source: Sequence[Token], article: Sequence[Token]) -> str | N
 def _duration_against_span(spanning: Sequence[Token], lasting: Sequence[Token]) -> str | None:
     """"number" when ``lasting`` says "for N years" and ``spanning`` gives two years that many years apart (one either
     way: months are not counted), "harmless" when they are; None when the words are not both."""
-    years = [int(t.key) for t in spanning if t.key.isdigit() and 1800 <= int(t.key) <= 2100]
+    years = [int(t.key) for t in spanning if is_year(t.key)]
     keys = [t.key for t in lasting]
     counted = next((k for i, k in enumerate(keys[1:-1], 1) if keys[i - 1] == "for" and k.isdigit() and keys[i + 1] == "year"), None)
     if len(years) != 2 or counted is None:
@@ -380,10 +380,11 @@ def classify_edit(
     own_clause = not (source and article) and len(source + article) > _MAX_SWAP
     # "The Queen had" for "Elizabeth II was Britain's longest-reigning monarch, having": reworded.
     reworded = min(len(source), len(article)) > _MAX_SWAP or (source and article and max(len(source), len(article)) > 2 * _MAX_SWAP)
-    if _negations(source) % 2 != _negations(article) % 2:
+    source_negated = _negations(source) % 2 == 1
+    if source_negated != (_negations(article) % 2 == 1):
         # The NLI model weighs the clause, or a long reworded stretch holding the negation ("a status of a non-member
         # observer state" for "Western Asia"); a "not" put in for a long stretch ("is not a U.S. state") still counts.
-        negating = source if _negations(source) % 2 else article
+        negating = source if source_negated else article
         return "content" if own_clause or (reworded and len(negating) > 2 * _MAX_SWAP) else "negation"
     if reworded:
         return "content"
@@ -561,8 +562,12 @@ def covering_passages(text: str, ranked: Sequence[RetrievedPassage], k: int) -> 
 
 def _looks_like_year(numbers: Sequence[str]) -> bool:
     """Whether every one of ``numbers`` (keys) is a year or a decade ("1970s")."""
-    years = [n.removesuffix("s") for n in numbers]
-    return all(y.isdigit() and 1800 <= int(y) <= 2100 for y in years)
+    return all(is_year(n.removesuffix("s")) for n in numbers)
+
+
+def is_year(word: str) -> bool:
+    """Whether ``word`` is written as a year: digits from 1800 to 2100."""
+    return word.isdigit() and 1800 <= int(word) <= 2100
 
 
 def compare_sentences(
