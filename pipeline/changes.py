@@ -483,7 +483,7 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     """
     per_source = [tokenize(source) for source in sources]
     source_tokens = [t for tokens in per_source for t in tokens]
-    source_figures = [([t.key for t in tokens if t.is_number], {t.key for t in tokens}) for tokens in per_source]
+    source_figures = [(_figures(tokens, 0, len(tokens)), [t.key for t in tokens if t.is_number], {t.key for t in tokens}) for tokens in per_source]
     figures, names = [], []
     text = abbreviated_as(text, " ".join(sources))  # "Federal Open Market Committee" is the sources' "FOMC"
     claim = tokenize(text)
@@ -497,19 +497,33 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     return tuple(figures), tuple(names)
 
 
-def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[list[str], set[str]]]) -> bool:
-    """Whether a source (its numbers' keys, all its words' keys) gives ``claim[i]``, a figure, about the same
-    thing: a close number, in a source that shares a noun, verb, adjective or name of the claim other than the
-    figure and its neighbours.
+def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[list[Figure], list[str], set[str]]]) -> bool:
+    """Whether a source (its figures, its numbers' keys, all its words' keys) gives ``claim[i]``, a figure, about the
+    same thing: a close number, or a figure of its size that may bear out a bound, estimate or decade ("more than 30" against 40,
+    "the 2000s" against 2004; not "under 255" against 300, nor against a rating of 93), in a source that shares a noun, verb, adjective or name
+    of the claim other than the figure and its neighbours.
 
     In a large archive some passage gives any number: "14 countries or jurisdictions impose the death
     penalty" does not give the claim's "14 countries" with equal-pay laws. A claim with no other such
     word takes any source's number.
     """
     context = {t.key for j, t in enumerate(claim) if abs(j - i) > 1 and t.pos in _CONTEXT_POS and not (t.is_function or t.is_number)}
-    return any(
-        any(close_numbers(claim[i].key, n) for n in numbers) and (not context or not context.isdisjoint(keys)) for numbers, keys in sources
-    )
+    claimed = stated_figure([t.text.lower() for t in claim], i)
+    loose = claimed is not None and not claimed.exact
+
+    def gives(figures: list[Figure], numbers: list[str]) -> bool:
+        if any(close_numbers(claim[i].key, n) for n in numbers):
+            return True
+        return loose and any(_comparable(claimed, given) and figures_agree(claimed, given) is not False for given in figures)
+
+    return any(gives(figures, numbers) and (not context or not context.isdisjoint(keys)) for figures, numbers, keys in sources)
+
+
+def _comparable(a: Figure, b: Figure) -> bool:
+    """Whether two figures are of one size, within a factor of two: "under 255" and 253 may count the same thing,
+    "under 255" and 93 (a rating) hardly."""
+    low, high = sorted((abs(a.value), abs(b.value)))
+    return high <= 2 * low
 
 
 _TITLES = frozenset(word.lower() for word in TITLE_WORDS.split("|") if " " not in word and "\\" not in word)

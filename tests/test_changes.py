@@ -207,6 +207,21 @@ def test_a_figure_is_mentioned_only_by_a_passage_about_the_same_thing():
     assert terms_missing_from("It rose 14%.", ["Exports rose 14% in March."]) == ()
 
 
+def test_a_bound_or_decade_is_mentioned_by_a_figure_of_its_size_that_may_bear_it_out():
+    """VitaminC dev: 68 true claims such as "more than 30 active cases" against "40 active cases" were flagged
+    `unsupported` because no passage gives 30 itself."""
+    germany = ["There are 40 active coronavirus cases in Germany."]
+    assert terms_missing_from("There are more than 30 active coronavirus cases in Germany.", germany) == ()
+    assert terms_missing_from("There are 30 active coronavirus cases in Germany.", germany) == ("30",)
+    reviews = "Rotten Tomatoes gives the film a rating of 93%, based on {} reviews."
+    claim = "On Rotten Tomatoes, the film's rating is based on under 255 reviews."
+    assert terms_missing_from(claim, [reviews.format(253)]) == ()
+    assert terms_missing_from(claim, [reviews.format(300)]) == ("255",)  # a figure the bound rules out
+    assert terms_missing_from(claim, ["Rotten Tomatoes gives the film a rating of 93%."]) == ("255",)  # 93 is no count of reviews
+    assert terms_missing_from("Spider-Man 2 was released in the 2000s.", ["Spider-Man 2 is a 2004 American film."]) == ()
+    assert terms_missing_from("Spider-Man 2 was released in the 1990s.", ["Spider-Man 2 is a 2004 American film."]) == ("1990s",)
+
+
 def test_a_name_partly_mentioned_is_mentioned_but_a_title_does_not_mention_the_name_after_it():
     balmoral = ["The Queen died peacefully at Balmoral on Thursday afternoon, Buckingham Palace said."]
     assert terms_missing_from("The Queen died at Balmoral Castle in Scotland on Thursday.", balmoral) == ()
