@@ -157,11 +157,15 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         claimed, given = stated_figure(claim_tokens, i), {j: stated_figure(sentence_tokens, j) for j in same}
         if claimed is not None and None not in given.values() and not (claimed.exact and all(f.exact for f in given.values())):
             # "less than 76%" against 75%, "less than 30 million" against "nearly 35 million", "the 1970s" against 1978:
-            # the figure the sentence gives for the same thing (most words in common) bears the claim's out, or cannot, or may.
-            best = max(same, key=lambda j: len(shared[j]))
-            if figures_agree(claimed, given[best]) is not False:
+            # the figure the sentence gives for the same thing (the claim's unit, then most words in common; any of
+            # several as close: "over $25 million globally" against "$21.5 million in ... a worldwide total of $28.2
+            # million") bears the claim's out, or may; or none can.
+            same = [j for j in same if unit and _unit(sentence_tokens, j) == unit] or same
+            most = max(len(shared[j]) for j in same)
+            same = [j for j in same if len(shared[j]) == most]
+            if any(figures_agree(claimed, given[j]) is not False for j in same):
                 continue
-            same = [best]
+            same = same[:1]
         conflicts.append((sentence_tokens[same[0]], token))
     return tuple(conflicts)
 

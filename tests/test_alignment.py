@@ -172,6 +172,17 @@ def test_a_bound_in_a_paraphrase_is_compared_with_the_figure_for_the_same_thing(
     assert _check("ChuChu TV has less than 25 million subscribers on its channel.", "ChuChu TV has over 20 million subscribers.") is None
 
 
+def test_a_bound_is_borne_out_by_any_of_the_figures_as_close_to_it():
+    """VitaminC dev: 20 true claims were contradicted with a figure for something else: "more than 33 ... on Defense"
+    against the 27 on Offense, though the sentence gives 34 on Defense as well."""
+    teams = "Texas A & M has had 27 All-Americans on Offense, 34 All-Americans on Defense, and 11 on Special Teams."
+    assert _check("Texas A & M has had more than 33 All Americans on Defense.", teams) is None
+    assert _check("Texas A & M has had more than 35 All Americans on Defense.", teams) == "contradicted"
+    cases = "As of 9 April 2020, there were 878 confirmed cases, of which 365 were in Republika Srpska and 496 in the Federation."
+    assert _check("By April 9, there were less than 880 confirmed cases, less than 375 of them in Republika Srpska.", cases) is None
+    assert _check("By April 9, there were less than 880 confirmed cases, less than 355 of them in Republika Srpska.", cases) == "contradicted"
+
+
 def test_digits_inside_a_name_are_no_figure_and_a_day_bound_is_compared_with_the_day_given():
     cases = "As of 27 March 2020, Bulgaria had 276 confirmed cases of the disease."
     assert _check("Bulgaria had more than 275 confirmed cases of COVID-19.", cases) is None
