@@ -19,7 +19,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.lexicon import abbreviated_as, are_antonyms, is_place, lies_within
+from pipeline.lexicon import abbreviated_as, are_antonyms, is_place, lies_within, same_place
 from pipeline.segment import TITLE_WORDS
 from pipeline.types import Change, Passage, RetrievedPassage
 
@@ -333,14 +333,15 @@ def _place_names(tokens: Sequence[Token]) -> tuple[list[str], set[int]]:
 
 
 def _place_nesting(source: Sequence[Token], article: Sequence[Token]) -> str | None:
-    """"harmless" when the article names only places that hold one the source names ("India" for "Chennai, Tamil
-    Nadu", "the U.S." for "Detroit, Michigan": WordNet's part-of relation), "content" when each lies in one of the
+    """"harmless" when the article names only places that are ("Britain" for "the United Kingdom": one WordNet synset)
+    or hold one the source names ("India" for "Chennai, Tamil Nadu", "the U.S." for "Detroit, Michigan": WordNet's
+    part-of relation), "content" when each lies in one of the
     source's ("Tokyo" for "Japan": more than the source says, for the NLI model); None otherwise."""
     article_places, taken = _place_names(article)
     if not article_places or any(not t.is_function for i, t in enumerate(article) if i not in taken):
         return None
     source_places, _ = _place_names(source)
-    if source_places and all(any(lies_within(s, a) for s in source_places) for a in article_places):
+    if source_places and all(any(same_place(s, a) or lies_within(s, a) for s in source_places) for a in article_places):
         return "harmless"
     # Only against the source's narrowest places: "Aberdeen" lies in Scotland, but not in "Edinburgh, Scotland".
     narrowest = [s for s in source_places if not any(lies_within(other, s) for other in source_places)]
@@ -445,7 +446,7 @@ def _abbreviates(short: Sequence[Token], long: Sequence[Token]) -> bool:
     if not acronym.isupper() or len(acronym) < 2 or not long:
         return False
     written_out = " ".join(t.text for t in long)
-    return [w for w in abbreviated_as(written_out, acronym).split() if w.lower() not in _FUNCTION_WORDS] == [acronym]
+    return [w for w in abbreviated_as(written_out, acronym).split() if w == acronym or w.lower() not in _FUNCTION_WORDS] == [acronym]  # "US" is no pronoun
 
 
 def _codes(tokens: Sequence[Token]) -> list[str]:
@@ -479,7 +480,7 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     """The figures and the proper-name words of ``text`` that none of ``sources`` mentions.
 
     A name word is left out when another word of the same name is mentioned: "Balmoral Castle"
-    where the sources say "Balmoral" names the same place.
+    where the sources say "Balmoral" names the same place; so is a place the sources name otherwise or name a part of.
     """
     per_source = [tokenize(source) for source in sources]
     source_tokens = [t for tokens in per_source for t in tokens]
@@ -490,11 +491,18 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     for i, token in enumerate(claim):
         if token.is_number and token.text[:1].isdigit() and not _figure_mentioned(claim, i, source_figures):
             figures.append(token.text)
+    source_places = [name for tokens in per_source for name in _place_names(tokens)[0]]
     for run in _name_runs(text):
         absent = [token.text for token in run if not any(_same_word(token, t) for t in source_tokens)]
-        if len(absent) == len(run):
+        if len(absent) == len(run) and not _holds_a_place_of(" ".join(token.text for token in run), source_places):
             names.extend(absent)
     return tuple(figures), tuple(names)
+
+
+def _holds_a_place_of(name: str, places: Sequence[str]) -> bool:
+    """Whether ``name`` is a place that is one of ``places`` by another name ("the United Kingdom" for "Britain") or holds
+    one ("India" for "Chennai")."""
+    return is_place(name) and any(same_place(name, place) or lies_within(place, name) for place in places)
 
 
 def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[list[Figure], list[str], set[str]]]) -> bool:

@@ -200,6 +200,12 @@ def is_place(name: str) -> bool:
     return name.lower() in _places()[0]
 
 
+def same_place(a: str, b: str) -> bool:
+    """Whether WordNet gives ``a`` and ``b`` as names of one place: "Britain" and "the UK", "Burma" and "Myanmar"."""
+    ids = _places()[0]
+    return not set(ids.get(a.lower(), ())).isdisjoint(ids.get(b.lower(), ()))
+
+
 @lru_cache(maxsize=4096)
 def lies_within(inner: str, outer: str) -> bool:
     """Whether WordNet puts a place named ``inner`` inside one named ``outer``, at any depth: "Chennai" in "India",

@@ -74,6 +74,8 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     # An organisation's acronym for its name written out, either way round.
     ("The rover was built by the European Space Agency and reached Mars in 2028.", "The rover was built by ESA and reached Mars in 2028."),
     ("Researchers at MIT published the study on Monday.", "Researchers at the Massachusetts Institute of Technology published the study on Monday."),
+    # "US" is the acronym, not the pronoun "us" (vitaminc_dev: "certified gold in the US" was an entity change).
+    ("The album was certified gold in the United States on January 7, 2006.", "The album was certified gold in the US on January 7, 2006."),
     # A clause the article drops holds its own negation: it negates none of the words kept.
     ("The court upheld the ruling, saying the appeal had no basis in law.", "The court upheld the ruling."),
     # ... and its own hedge: it qualifies none of them.
@@ -86,6 +88,9 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     # A place the source's lies in (WordNet's part-of relation), either way the source writes it.
     ("The composer was born in Chennai, Tamil Nadu, in 1975.", "The composer was born in India in 1975."),
     ("The station is located in Boston, Massachusetts.", "The station is located in New England."),
+    # Another name WordNet gives the same place.
+    ("Britain's economy grew 0.2% in the third quarter.", "The UK economy grew 0.2% in the third quarter."),
+    ("Pope Francis visited Myanmar in 2017.", "Pope Francis visited Burma in 2017."),
     # An initial for a name; an ordinal day for the day; a "one" that counts nothing for a rank.
     ("Michael Bakari Jordan starred in the film in 2013.", "Michael B. Jordan starred in the film in 2013."),
     ("The film was released in the United States on July 8, 2005.", "The film was released in the United States on July 8th, 2005."),
@@ -225,6 +230,9 @@ def test_a_bound_or_decade_is_mentioned_by_a_figure_of_its_size_that_may_bear_it
 def test_a_name_partly_mentioned_is_mentioned_but_a_title_does_not_mention_the_name_after_it():
     balmoral = ["The Queen died peacefully at Balmoral on Thursday afternoon, Buckingham Palace said."]
     assert terms_missing_from("The Queen died at Balmoral Castle in Scotland on Thursday.", balmoral) == ()
+    # A place the evidence names otherwise, or names a part of.
+    assert terms_missing_from("The United Kingdom left the European Union in 2020.", ["Britain left the EU in 2020."]) == ()
+    assert terms_missing_from("The New Zealand government said so.", ["Britain's government said so."]) == ("New", "Zealand")
     korea = ["South Korean President Moon Jae-in said talks should start."]
     assert terms_missing_from("South Korean President Rex Tillerson said talks should start.", korea) == ("Rex", "Tillerson")
 
@@ -279,6 +287,7 @@ def test_a_place_inside_the_source_s_is_left_to_the_nli_model_and_an_unrelated_o
     assert [c.kind for c in compare_sentences("The talks were held in Tokyo.", "The talks were held in Japan.") if c.kind != "harmless"] == ["content"]
     assert _kinds(compare_sentences("The talks were held in Hanoi.", "The talks were held in Singapore.")) == [("entity", "Hanoi", "Singapore")]
     assert _kinds(compare_sentences("The talks were held in Vietnam.", "The talks were held in Singapore.")) == [("entity", "Vietnam", "Singapore")]
+    assert _kinds(compare_sentences("France imposed sanctions on Monday.", "Britain imposed sanctions on Monday.")) == [("entity", "France", "Britain")]
 
 
 @pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
