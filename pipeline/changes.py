@@ -350,6 +350,50 @@ def _place_nesting(source: Sequence[Token], article: Sequence[Token]) -> str | N
     return None
 
 
+_SCALE_SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12, "trn": 1e12}  # "10k", "$2.5m", "$69bn"
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)([a-z]*)\.?")
+
+
+def _amounts(tokens: Sequence[Token]) -> list[float] | None:
+    """The numbers of ``tokens`` times their scales ("1.5 million" and "1,500,000": 1.5e6; "$69bn": 6.9e10; "ten
+    thousand": 1e4), or None when a number ends in letters that are no scale ("3D")."""
+    amounts = []
+    for i, token in enumerate(tokens):
+        if not token.is_number:
+            continue
+        match = _AMOUNT.fullmatch(token.key)
+        if match is None:
+            return None
+        after = tokens[i + 1].key.rstrip(".") if i + 1 < len(tokens) else ""
+        scale = _SCALE_SUFFIXES.get(match[2]) if match[2] else _SCALES.get(after, _SCALE_SUFFIXES.get(after, 1.0))
+        if scale is None:
+            return None
+        amounts.append(float(match[1]) * scale)
+    return amounts
+
+
+def _scale(tokens: Sequence[Token]) -> float | None:
+    """The factor of a lone scale word ("million": 1e6, "bn": 1e9, "m.": 1e6), or None."""
+    key = tokens[0].key.rstrip(".") if len(tokens) == 1 else ""
+    return _SCALES.get(key) or _SCALE_SUFFIXES.get(key)
+
+
+def _same_amounts(source: Sequence[Token], article: Sequence[Token]) -> bool:
+    """Whether an edit writes the same amounts another way and changes nothing else: "1,500,000" for "1.5 million",
+    "$69bn" for "$69 billion", "ten thousand" for "10,000"."""
+    given, stated = _amounts(source), _amounts(article)
+    if not given or not stated or len(given) != len(stated):
+        return False
+    if not all(any(abs(a - g) <= 1e-9 * max(abs(a), abs(g)) for g in given) for a in stated):
+        return False
+
+    def other_words(tokens: Sequence[Token]) -> set[str]:
+        scale = lambda key: key.rstrip(".") in _SCALES or key.rstrip(".") in _SCALE_SUFFIXES
+        return {t.key for t in tokens if not (t.is_number or t.is_function or scale(t.key))}
+
+    return other_words(source) == other_words(article)
+
+
 def _duration_against_span(spanning: Sequence[Token], lasting: Sequence[Token]) -> str | None:
     """"number" when ``lasting`` says "for N years" and ``spanning`` gives two years that many years apart (one either
     way: months are not counted), "harmless" when they are; None when the words are not both."""
@@ -404,6 +448,11 @@ def classify_edit(
         return lasting  # "for one year" for "from 1991 to 1995"
     if source_numbers and article_numbers and _looks_like_year(source_numbers) != _looks_like_year(article_numbers):
         return "harmless"  # "64" for "born in 1959": an age for a year of birth, another way to say it
+    if _same_amounts(source, article):
+        return "harmless"  # "1,500,000" for "1.5 million", "$69bn" for "$69 billion"
+    scales = _scale(source), _scale(article)
+    if scales[0] and scales[1]:
+        return "harmless" if scales[0] == scales[1] else "number"  # "m" for "million"; "billion" for "million" is no misspelling
     if source_numbers and article_numbers and not all(any(close_numbers(a, s) for s in source_numbers) for a in article_numbers):
         return "date" if source_dates or article_dates or _looks_like_year(source_numbers + article_numbers) else "number"
     source_codes, article_codes = _codes(source), _codes(article)

@@ -32,6 +32,9 @@ MEANING_CHANGES = [
     ("She was the governor of Texas from 1991 to 1995.", "She was the governor of Texas for one year.", "number", "for one year", "from 1991 to 1995"),
     ("Pregnant women are likely to be hospitalized more often.", "Pregnant women are hospitalized more often.", "hedge", "are", "are likely to be"),
     ("The ministry sanctioned 28 shipping vessels last year.", "The ministry sanctioned 82 shipping vessels last year.", "number", "82", "28"),
+    # A scale word for another, one letter apart: no misspelling.
+    ("The startup raised $2.5 million in 2020.", "The startup raised $2.5 billion in 2020.", "number", "billion", "million"),
+    ("Microsoft closed its $69 billion acquisition of Activision.", "Microsoft closed its $68bn acquisition of Activision.", "number", "68bn", "69 billion"),
     ("The talks were held in Singapore on 12 June.", "The talks were held in Singapore on 14 June.", "date", "14", "12"),
     ("The treaty was signed in Paris in 2019 by both leaders.", "The treaty was signed in Paris in 2021 by both leaders.", "date", "2021", "2019"),
     ("Macron met Meloni in Rome to discuss migration.", "Macron met Scholz in Rome to discuss migration.", "entity", "Scholz", "Meloni"),
@@ -96,6 +99,11 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("The film was released in the United States on July 8, 2005.", "The film was released in the United States on July 8th, 2005."),
     ("Michigan is the tenth most populous of the states.", "Michigan is one of the most populous of the states."),
     ("She was the governor of Texas from 1991 to 1995.", "She was the governor of Texas for four years."),
+    # An amount written with a scale word, an abbreviated scale or in full.
+    ("The company employs 1.5 million people.", "The company employs 1,500,000 people."),
+    ("Microsoft closed its $69 billion acquisition of Activision.", "Microsoft closed its $69bn acquisition of Activision."),
+    ("The company cut 10,000 jobs last year.", "The company cut ten thousand jobs last year."),
+    ("The startup raised $2.5 million in 2020.", "The startup raised $2.5m in 2020."),
     # A decimal point printed as a middle dot, the way The Lancet prints it.
     ("We estimated that 1·7 billion people have an underlying condition.", "About 1.7 billion people have an underlying condition."),
 ])
