@@ -19,7 +19,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.lexicon import abbreviated_as, are_antonyms, is_place, lies_within, same_place
+from pipeline.lexicon import abbreviated_as, are_antonyms, is_place, lies_within, places_of_demonym, same_place
 from pipeline.segment import TITLE_WORDS
 from pipeline.types import Change, Passage, RetrievedPassage
 
@@ -317,13 +317,15 @@ def _misspelt(a: Token, b: Token) -> bool:
 
 
 def _place_names(tokens: Sequence[Token]) -> tuple[list[str], set[int]]:
-    """The place names (`lexicon.is_place`, up to four words, longest first) of ``tokens`` and the positions they take."""
+    """The place names (`lexicon.is_place`, up to four words, longest first) of ``tokens``, a demonym standing for
+    its place ("French": "France"), and the positions they take."""
     names, taken, i = [], set(), 0
     while i < len(tokens):
         for n in range(min(4, len(tokens) - i), 0, -1):
             first, name = tokens[i], " ".join(t.text for t in tokens[i:i + n])
-            if (first.pos == "PROPN" or first.entity in ("GPE", "LOC")) and is_place(name):
-                names.append(name)
+            places = [name] if (first.pos == "PROPN" or first.entity in ("GPE", "LOC")) and is_place(name) else places_of_demonym(name)
+            if places:
+                names.extend(places)
                 taken.update(range(i, i + n))
                 i += n
                 break
@@ -335,18 +337,21 @@ def _place_names(tokens: Sequence[Token]) -> tuple[list[str], set[int]]:
 def _place_nesting(source: Sequence[Token], article: Sequence[Token]) -> str | None:
     """"harmless" when the article names only places that are ("Britain" for "the United Kingdom": one WordNet synset)
     or hold one the source names ("India" for "Chennai, Tamil Nadu", "the U.S." for "Detroit, Michigan": WordNet's
-    part-of relation), "content" when each lies in one of the
-    source's ("Tokyo" for "Japan": more than the source says, for the NLI model); None otherwise."""
+    part-of relation), "content" when each lies in one of the source's ("Tokyo" for "Japan": more than the source
+    says, for the NLI model), "entity" when both sides name only places and they are unrelated ("German" for
+    "French"); None otherwise. A demonym stands for its place ("The French" for "France's")."""
     article_places, taken = _place_names(article)
     if not article_places or any(not t.is_function for i, t in enumerate(article) if i not in taken):
         return None
-    source_places, _ = _place_names(source)
+    source_places, source_taken = _place_names(source)
     if source_places and all(any(same_place(s, a) or lies_within(s, a) for s in source_places) for a in article_places):
         return "harmless"
     # Only against the source's narrowest places: "Aberdeen" lies in Scotland, but not in "Edinburgh, Scotland".
     narrowest = [s for s in source_places if not any(lies_within(other, s) for other in source_places)]
     if narrowest and all(any(lies_within(a, s) for s in narrowest) for a in article_places):
         return "content"
+    if source_places and all(t.is_function for i, t in enumerate(source) if i not in source_taken):
+        return "entity"
     return None
 
 

@@ -1,8 +1,9 @@
 """Word lists the alignment stage classifies edits with: antonyms and places from WordNet, plus desk lists.
 
 The antonym table (``pipeline/data/antonyms.tsv``) and the place table (``pipeline/data/places.tsv``:
-which place WordNet records as part of which, "Chennai" of "Tamil Nadu" of "India") are generated
-from the WordNet 3.0 database by `build_wordnet_antonyms` and `build_wordnet_places`
+which place WordNet records as part of which, "Chennai" of "Tamil Nadu" of "India") and the demonym table
+(``pipeline/data/demonyms.tsv``: "French" of "France") are generated from the WordNet 3.0 database by
+`build_wordnet_antonyms`, `build_wordnet_places` and `build_wordnet_demonyms`
 (``python -m pipeline.lexicon /usr/share/wordnet``; Debian's ``wordnet-base`` package installs the
 database there) and shipped, so checking an article needs neither NLTK nor the database. ``pipeline/data/desk_antonyms.tsv`` holds the pairs a
 news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surplus/deficit).
@@ -26,6 +27,7 @@ WORDNET_ANTONYMS = DATA_DIR / "antonyms.tsv"
 DESK_ANTONYMS = DATA_DIR / "desk_antonyms.tsv"
 DESK_ACTIONS = DATA_DIR / "desk_actions.tsv"
 WORDNET_PLACES = DATA_DIR / "places.tsv"
+WORDNET_DEMONYMS = DATA_DIR / "demonyms.tsv"
 
 # WordNet's lexicographer files in the order of their numbers; NLTK's reader needs this
 # `lexnames` file beside the database and Debian's package does not ship it.
@@ -118,6 +120,46 @@ def build_wordnet_places(wordnet_dir: str | Path) -> list[tuple[str, tuple[str, 
     return sorted(rows.values())
 
 
+def build_wordnet_demonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
+    """Every capitalised adjective WordNet relates to a place (its pertainym), with that place's name: ("French",
+    "France"), ("North Korean", "North Korea"), sorted.
+
+    Raises:
+        FileNotFoundError: the folder has no WordNet database.
+    """
+    pairs = set()
+    with _wordnet(wordnet_dir) as reader:
+        for synset in reader.all_synsets("a"):
+            for lemma in synset.lemmas():
+                for place in lemma.pertainyms():
+                    if lemma.name()[:1].isupper() and place.synset().lexname() == "noun.location":
+                        pairs.add((lemma.name().replace("_", " "), place.name().replace("_", " ")))
+    return sorted(pairs)
+
+
+def write_wordnet_demonyms(wordnet_dir: str | Path, target: Path = WORDNET_DEMONYMS) -> int:
+    """Regenerate the shipped demonym table; returns the number of pairs written."""
+    pairs = build_wordnet_demonyms(wordnet_dir)
+    header = "# Demonyms (adjective<TAB>place) from WordNet 3.0 pertainyms (WordNet licence, Princeton University); python -m pipeline.lexicon\n"
+    target.write_text(header + "".join(f"{a}\t{b}\n" for a, b in pairs), encoding="utf-8")
+    return len(pairs)
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, tuple[str, ...]]:
+    demonyms: dict[str, tuple[str, ...]] = {}
+    for line in WORDNET_DEMONYMS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            adjective, place = line.split("\t")
+            demonyms[adjective] = demonyms.get(adjective, ()) + (place,)
+    return demonyms
+
+
+def places_of_demonym(word: str) -> tuple[str, ...]:
+    """The places a capitalised adjective names ("French": "France"; "Chinese": "China"), or () when it names none."""
+    return _demonyms().get(word, ())
+
+
 def _rows(path: Path) -> list[list[str]]:
     """The lower-case, tab-separated words of each line of a word list, blank and "#" lines skipped."""
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -201,9 +243,12 @@ def is_place(name: str) -> bool:
 
 
 def same_place(a: str, b: str) -> bool:
-    """Whether WordNet gives ``a`` and ``b`` as names of one place: "Britain" and "the UK", "Burma" and "Myanmar"."""
+    """Whether WordNet gives ``a`` and ``b`` as names of one place, one of them naming nothing else: "Britain" and
+    "the UK", "Burma" and "Myanmar", "Republic of China" and "Taiwan"; not "China" and "Taiwan", which share only
+    WordNet's sense "Republic of China" while each names another place first."""
     ids = _places()[0]
-    return not set(ids.get(a.lower(), ())).isdisjoint(ids.get(b.lower(), ()))
+    of_a, of_b = ids.get(a.lower(), []), ids.get(b.lower(), [])
+    return not set(of_a).isdisjoint(of_b) and min(len(of_a), len(of_b)) == 1
 
 
 @lru_cache(maxsize=4096)
@@ -228,3 +273,4 @@ if __name__ == "__main__":
     folder = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/wordnet"
     print(f"wrote {write_wordnet_antonyms(folder)} pairs to {WORDNET_ANTONYMS}")
     print(f"wrote {write_wordnet_places(folder)} places to {WORDNET_PLACES}")
+    print(f"wrote {write_wordnet_demonyms(folder)} demonyms to {WORDNET_DEMONYMS}")

@@ -9,7 +9,10 @@ import pytest
 from pipeline.alignment import AlignmentChecker
 from pipeline.changes import compare_sentences, corrected_text, covering_passages, passage_texts, terms_missing_from
 from pipeline.flags import verdict_flags
-from pipeline.lexicon import WORDNET_ANTONYMS, WORDNET_PLACES, are_antonyms, build_wordnet_antonyms, build_wordnet_places, lies_within
+from pipeline.lexicon import (
+    WORDNET_ANTONYMS, WORDNET_DEMONYMS, WORDNET_PLACES, are_antonyms, build_wordnet_antonyms, build_wordnet_demonyms, build_wordnet_places,
+    lies_within, same_place,
+)
 from pipeline.types import Claim, Passage, RetrievedPassage
 
 # (source sentence, article sentence, kind of the one meaning change, article words, source words)
@@ -94,6 +97,9 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     # Another name WordNet gives the same place.
     ("Britain's economy grew 0.2% in the third quarter.", "The UK economy grew 0.2% in the third quarter."),
     ("Pope Francis visited Myanmar in 2017.", "Pope Francis visited Burma in 2017."),
+    # A demonym for its place (WordNet's pertainyms).
+    ("France's president said the talks had failed.", "The French president said the talks had failed."),
+    ("U.S. officials said the talks had failed.", "American officials said the talks had failed."),
     # An initial for a name; an ordinal day for the day; a "one" that counts nothing for a rank.
     ("Michael Bakari Jordan starred in the film in 2013.", "Michael B. Jordan starred in the film in 2013."),
     ("The film was released in the United States on July 8, 2005.", "The film was released in the United States on July 8th, 2005."),
@@ -296,6 +302,19 @@ def test_a_place_inside_the_source_s_is_left_to_the_nli_model_and_an_unrelated_o
     assert _kinds(compare_sentences("The talks were held in Hanoi.", "The talks were held in Singapore.")) == [("entity", "Hanoi", "Singapore")]
     assert _kinds(compare_sentences("The talks were held in Vietnam.", "The talks were held in Singapore.")) == [("entity", "Vietnam", "Singapore")]
     assert _kinds(compare_sentences("France imposed sanctions on Monday.", "Britain imposed sanctions on Monday.")) == [("entity", "France", "Britain")]
+    # Names that share a WordNet sense but each name another place first are two places.
+    assert not same_place("China", "Taiwan") and same_place("Republic of China", "Taiwan")
+    assert _kinds(compare_sentences("Taiwan's defence ministry said the drills had ended.", "China's defence ministry said the drills had ended.")) == [
+        ("entity", "Taiwan", "China")]
+    assert _kinds(compare_sentences("Taiwanese officials said the drills had ended.", "Chinese officials said the drills had ended.")) == [
+        ("entity", "Taiwanese", "Chinese")]
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
+def test_shipped_demonym_table_is_what_wordnet_gives():
+    rows = [tuple(line.split("\t")) for line in WORDNET_DEMONYMS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert rows == build_wordnet_demonyms("/usr/share/wordnet")
+    assert ("French", "France") in rows and ("North Korean", "North Korea") in rows
 
 
 @pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
