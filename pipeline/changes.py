@@ -561,9 +561,9 @@ def _holds_a_place_of(name: str, places: Sequence[str]) -> bool:
 
 def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[list[Figure], list[str], set[str]]]) -> bool:
     """Whether a source (its figures, its numbers' keys, all its words' keys) gives ``claim[i]``, a figure, about the
-    same thing: a close number, or a figure of its size that may bear out a bound, estimate or decade ("more than 30" against 40,
-    "the 2000s" against 2004; not "under 255" against 300, nor against a rating of 93), in a source that shares a noun, verb, adjective or name
-    of the claim other than the figure and its neighbours.
+    same thing: a close number, or a figure of its size that may bear out a bound, estimate or decade ("more than
+    30" against 40, "the 2000s" against 2004; not "under 255" against 300, nor against a rating of 93), in a source
+    that shares a noun, verb, adjective or name of the claim other than the figure and its neighbours.
 
     In a large archive some passage gives any number: "14 countries or jurisdictions impose the death
     penalty" does not give the claim's "14 countries" with equal-pay laws. A claim with no other such

@@ -147,6 +147,7 @@ def write_wordnet_demonyms(wordnet_dir: str | Path, target: Path = WORDNET_DEMON
 
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, tuple[str, ...]]:
+    """The shipped demonym table, each adjective's places. Read with case kept (unlike `_rows`): "Turkish" is one."""
     demonyms: dict[str, tuple[str, ...]] = {}
     for line in WORDNET_DEMONYMS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
