@@ -377,6 +377,19 @@ def _amounts(tokens: Sequence[Token]) -> list[float] | None:
     return amounts
 
 
+_RANGE = re.compile(r"(\d+(?:\.\d+)?)%?[-–](\d+(?:\.\d+)?)%?")
+
+
+def _number_keys(tokens: Sequence[Token]) -> list[str]:
+    """The numbers of ``tokens`` (their keys), a range written as one word giving both ends: "5.25%-5.5" -> 5.25, 5.5."""
+    keys = []
+    for token in tokens:
+        if token.is_number:
+            ends = _RANGE.fullmatch(token.key)
+            keys.extend(ends.groups() if ends else [token.key])
+    return keys
+
+
 def _scale(tokens: Sequence[Token]) -> float | None:
     """The factor of a lone scale word ("million": 1e6, "bn": 1e9, "m.": 1e6), or None."""
     key = tokens[0].key.rstrip(".") if len(tokens) == 1 else ""
@@ -442,8 +455,7 @@ def classify_edit(
         return "hedge"
     if _swaps_direction(source, article, bounds_other_figures=bounds_other_figures):
         return "direction"
-    source_numbers = [t.key for t in source if t.is_number]
-    article_numbers = [t.key for t in article if t.is_number]
+    source_numbers, article_numbers = _number_keys(source), _number_keys(article)
     source_dates, article_dates = {t.key for t in source if t.is_date}, {t.key for t in article if t.is_date}
     if source_dates and article_dates and source_dates != article_dates:
         # "on Tuesday" for "on 19 March 2024" is another way to give the day, not another day.
@@ -477,7 +489,7 @@ def classify_edit(
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
-    added = [t for t in article if not t.is_function and t.lemma not in _SPEECH_VERBS]
+    added = [t for t in article if not t.is_function and t.lemma not in _SPEECH_VERBS and not (t.is_number and set(_number_keys([t])) <= set(source_numbers))]
     if not added or all(any(_same_word(a, s) for s in source) for a in added):
         return "harmless"  # function words, spelling variants, or a dropped clause
     return "content"

@@ -38,6 +38,8 @@ MEANING_CHANGES = [
     # A scale word for another, one letter apart: no misspelling.
     ("The startup raised $2.5 million in 2020.", "The startup raised $2.5 billion in 2020.", "number", "billion", "million"),
     ("Microsoft closed its $69 billion acquisition of Activision.", "Microsoft closed its $68bn acquisition of Activision.", "number", "68bn", "69 billion"),
+    ("The Fed held its target range at 5.25%-5.5% on Wednesday.", "The Fed held its target range at 5.5% to 5.75% on Wednesday.", "number",
+     "5.5% to 5.75", "5.25%-5.5"),
     ("The talks were held in Singapore on 12 June.", "The talks were held in Singapore on 14 June.", "date", "14", "12"),
     ("The treaty was signed in Paris in 2019 by both leaders.", "The treaty was signed in Paris in 2021 by both leaders.", "date", "2021", "2019"),
     ("Macron met Meloni in Rome to discuss migration.", "Macron met Scholz in Rome to discuss migration.", "entity", "Scholz", "Meloni"),
@@ -110,6 +112,9 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("Microsoft closed its $69 billion acquisition of Activision.", "Microsoft closed its $69bn acquisition of Activision."),
     ("The company cut 10,000 jobs last year.", "The company cut ten thousand jobs last year."),
     ("The startup raised $2.5 million in 2020.", "The startup raised $2.5m in 2020."),
+    # A range written as one word, or with "to".
+    ("The Fed held its target range at 5.25%-5.5% on Wednesday.", "The Fed held its target range at 5.25% to 5.5% on Wednesday."),
+    ("The Fed held its target range at 5.25%-5.5% on Wednesday.", "The Fed held its target range at 5.25-5.5% on Wednesday."),
     # A decimal point printed as a middle dot, the way The Lancet prints it.
     ("We estimated that 1·7 billion people have an underlying condition.", "About 1.7 billion people have an underlying condition."),
 ])
