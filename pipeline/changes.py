@@ -369,8 +369,8 @@ def _amounts(tokens: Sequence[Token]) -> list[float] | None:
         match = _AMOUNT.fullmatch(token.key)
         if match is None:
             return None
-        after = tokens[i + 1].key.rstrip(".") if i + 1 < len(tokens) else ""
-        scale = _SCALE_SUFFIXES.get(match[2]) if match[2] else _SCALES.get(after, _SCALE_SUFFIXES.get(after, 1.0))
+        after = tokens[i + 1].key if i + 1 < len(tokens) else ""
+        scale = _SCALE_SUFFIXES.get(match[2]) if match[2] else _scale_factor(after) or 1.0
         if scale is None:
             return None
         amounts.append(float(match[1]) * scale)
@@ -390,10 +390,15 @@ def _number_keys(tokens: Sequence[Token]) -> list[str]:
     return keys
 
 
-def _scale(tokens: Sequence[Token]) -> float | None:
-    """The factor of a lone scale word ("million": 1e6, "bn": 1e9, "m.": 1e6), or None."""
-    key = tokens[0].key.rstrip(".") if len(tokens) == 1 else ""
+def _scale_factor(key: str) -> float | None:
+    """The factor of a scale word's key ("million": 1e6, "bn": 1e9, "m.": 1e6), or None."""
+    key = key.rstrip(".")
     return _SCALES.get(key) or _SCALE_SUFFIXES.get(key)
+
+
+def _scale(tokens: Sequence[Token]) -> float | None:
+    """The factor of an edit that is one scale word, or None."""
+    return _scale_factor(tokens[0].key) if len(tokens) == 1 else None
 
 
 def _same_amounts(source: Sequence[Token], article: Sequence[Token]) -> bool:
@@ -406,8 +411,7 @@ def _same_amounts(source: Sequence[Token], article: Sequence[Token]) -> bool:
         return False
 
     def other_words(tokens: Sequence[Token]) -> set[str]:
-        scale = lambda key: key.rstrip(".") in _SCALES or key.rstrip(".") in _SCALE_SUFFIXES
-        return {t.key for t in tokens if not (t.is_number or t.is_function or scale(t.key))}
+        return {t.key for t in tokens if not (t.is_number or t.is_function or _scale_factor(t.key))}
 
     return other_words(source) == other_words(article)
 
@@ -557,11 +561,11 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     for i, token in enumerate(claim):
         if token.is_number and token.text[:1].isdigit() and not _figure_mentioned(claim, i, source_figures):
             figures.append(token.text)
-    source_places = [name for tokens in per_source for name in _place_names(tokens)[0]]
-    for run in _name_runs(text):
-        absent = [token.text for token in run if not any(_same_word(token, t) for t in source_tokens)]
-        if len(absent) == len(run) and not _holds_a_place_of(" ".join(token.text for token in run), source_places):
-            names.extend(absent)
+    absent_runs = [run for run in _name_runs(text) if not any(_same_word(token, t) for token in run for t in source_tokens)]
+    source_places = [name for tokens in per_source for name in _place_names(tokens)[0]] if absent_runs else []
+    for run in absent_runs:
+        if not _holds_a_place_of(" ".join(token.text for token in run), source_places):
+            names.extend(token.text for token in run)
     return tuple(figures), tuple(names)
 
 

@@ -147,12 +147,10 @@ def write_wordnet_demonyms(wordnet_dir: str | Path, target: Path = WORDNET_DEMON
 
 @lru_cache(maxsize=1)
 def _demonyms() -> dict[str, tuple[str, ...]]:
-    """The shipped demonym table, each adjective's places. Read with case kept (unlike `_rows`): "Turkish" is one."""
+    """The shipped demonym table, each adjective's places, case kept: "Turkish" is a demonym, "turkish" no word."""
     demonyms: dict[str, tuple[str, ...]] = {}
-    for line in WORDNET_DEMONYMS.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            adjective, place = line.split("\t")
-            demonyms[adjective] = demonyms.get(adjective, ()) + (place,)
+    for adjective, place in _rows(WORDNET_DEMONYMS, lower=False):
+        demonyms[adjective] = demonyms.get(adjective, ()) + (place,)
     return demonyms
 
 
@@ -161,10 +159,12 @@ def places_of_demonym(word: str) -> tuple[str, ...]:
     return _demonyms().get(word, ())
 
 
-def _rows(path: Path) -> list[list[str]]:
-    """The lower-case, tab-separated words of each line of a word list, blank and "#" lines skipped."""
+def _rows(path: Path, *, lower: bool = True) -> list[list[str]]:
+    """The tab-separated words of each line of a word list (lower case unless ``lower`` is False), blank and "#" lines
+    skipped."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [[word.strip().lower() for word in line.split("\t")] for line in lines if line.strip() and not line.startswith("#")]
+    rows = [[word.strip() for word in line.split("\t")] for line in lines if line.strip() and not line.startswith("#")]
+    return [[word.lower() for word in row] for row in rows] if lower else rows
 
 
 def _read_pairs(path: Path) -> set[tuple[str, str]]:
