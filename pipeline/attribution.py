@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from pipeline.errors import InputError
 from pipeline.io import open_text
-from pipeline.lexicon import abbreviated_as
+from pipeline.lexicon import abbreviated_as, same_given_name
 from pipeline.segment import (
     NAME_TOKEN,
     NON_NAME_WORDS,
@@ -108,6 +108,14 @@ def _is_part_of(name: str, alias: str) -> bool:
     return bool(tokens) and all(t in alias_tokens for t in tokens)
 
 
+def _short_form_of(name: str, alias: str) -> bool:
+    """``name`` gives ``alias``'s given name in another form and its other words as they are: "Mike Pompeo" of
+    "Michael Pompeo", "Joe Biden" of "Joseph R. Biden" (`same_given_name`)."""
+    tokens, alias_tokens = _tokens(name), _tokens(alias)
+    return len(tokens) > 1 and len(alias_tokens) > 1 and tokens[0] != alias_tokens[0] and same_given_name(
+        tokens[0], alias_tokens[0]) and all(t in alias_tokens[1:] for t in tokens[1:])
+
+
 def _role_words(role: str) -> set[str]:
     words = set()
     for word in re.findall(r"[A-Za-z.'’]+", role.lower()):
@@ -181,13 +189,15 @@ class Roster:
         return len(self.people)
 
     def candidates(self, name: str) -> list[Person]:
-        """Everyone ``name`` may refer to: people with it as name or alias, else people whose full name holds its words ("Trump")."""
+        """Everyone ``name`` may refer to: people with it as name or alias, else people whose full name holds its words
+        ("Trump"), else people it names with a short form of their given name ("Mike Pompeo")."""
         key = normalise_name(name)
         if not key:
             return []
         if key in self._by_key:
             return self._by_key[key]
-        return [p for p in self.people if any(_is_part_of(name, alias) for alias in (p.name, *p.aliases))]
+        named = [p for p in self.people if any(_is_part_of(name, alias) for alias in (p.name, *p.aliases))]
+        return named or [p for p in self.people if any(_short_form_of(name, alias) for alias in (p.name, *p.aliases))]
 
     def lookup(self, name: str) -> NameMatch | None:
         """The one person ``name`` refers to (name, alias, or words of a full name such as a surname), else ``None``.

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.lexicon import abbreviated_as, are_antonyms, is_place, lies_within, places_of_demonym, same_place
+from pipeline.lexicon import abbreviated_as, are_antonyms, is_place, lies_within, places_of_demonym, same_given_name, same_place
 from pipeline.segment import TITLE_WORDS
 from pipeline.types import Change, Passage, RetrievedPassage
 
@@ -433,6 +433,11 @@ def _initial_of(a: Token, b: Token) -> bool:
     return len(letter) == 1 and letter.isupper() and len(b.text) > 1 and b.text[0] == letter
 
 
+def _short_name_for(a: Token, b: Token) -> bool:
+    """Whether ``a`` and the person's given name ``b`` are one given name: "Mike" for "Michael" (`same_given_name`)."""
+    return "PERSON" in (a.entity, b.entity) and same_given_name(a.text, b.text)
+
+
 def classify_edit(
     source: Sequence[Token], article: Sequence[Token], *, speaker_names: Sequence[str] = (), bounds_other_figures: bool = False
 ) -> str:
@@ -481,8 +486,9 @@ def classify_edit(
         return "number"  # "COVID-59" for "COVID-19", "F-35" for "F-16"
     source_names = [t for t in source if t.pos in _ENTITY_POS]
     article_names = [t for t in article if t.pos in _ENTITY_POS]
-    if source_names and article_names and all(any(_misspelt(a, s) or _initial_of(a, s) for s in source_names) for a in article_names):
-        return "harmless"  # "Haang" for "Huang": the name checker flags the spelling; "B." for "Bakari": an initial
+    if source_names and article_names and all(
+            any(_misspelt(a, s) or _initial_of(a, s) or _short_name_for(a, s) for s in source_names) for a in article_names):
+        return "harmless"  # "Haang" for "Huang": the name checker flags the spelling; "B." for "Bakari": an initial; "Joe" for "Joseph R."
     if _abbreviates(source, article) or _abbreviates(article, source):
         return "harmless"  # "ESA" for "the European Space Agency"
     nesting = _place_nesting(source, article)

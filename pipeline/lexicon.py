@@ -9,6 +9,7 @@ database there) and shipped, so checking an article needs neither NLTK nor the d
 news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surplus/deficit).
 ``pipeline/data/desk_actions.tsv`` groups the verbs a desk reports as one action ("scrap", "abandon",
 "ditch"); WordNet 3.0 has no synset holding both "scrap" and "abandon", so this list is the desk's own.
+Given names and their short forms ("Mike" of "Michael") come from the ``nicknames`` package's table.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
+
+from nicknames import NickNamer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 WORDNET_ANTONYMS = DATA_DIR / "antonyms.tsv"
@@ -103,6 +106,9 @@ def build_wordnet_antonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
 def build_wordnet_places(wordnet_dir: str | Path) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
     """Every WordNet place that is part of another, and those it is part of: (id, names, ids of the places it lies in).
 
+    A continent ("Africa", "North America") is a place, the widest one: WordNet files continents as objects, so
+    their own wholes (hemispheres, "the West", "Eurasia") are left out, and so are other objects (the lake Ontario).
+
     Raises:
         FileNotFoundError: the folder has no WordNet database.
     """
@@ -113,16 +119,25 @@ def build_wordnet_places(wordnet_dir: str | Path) -> list[tuple[str, tuple[str, 
             synset = todo.pop()
             if synset.name() in rows:
                 continue
-            wholes = [h for h in synset.part_holonyms() if h.lexname() == "noun.location"]
+            wholes = [] if _is_continent(synset) else [h for h in synset.part_holonyms() if _is_place(h)]
             names = tuple(sorted({lemma.name().replace("_", " ") for lemma in synset.lemmas()}))
             rows[synset.name()] = (synset.name(), names, tuple(sorted(h.name() for h in wholes)))
             todo.extend(wholes)
     return sorted(rows.values())
 
 
+def _is_continent(synset: Any) -> bool:
+    return any(kind.name() == "continent.n.01" for kind in synset.instance_hypernyms())
+
+
+def _is_place(synset: Any) -> bool:
+    """Whether a WordNet noun sense is a place: a location ("France", "Tamil Nadu") or a continent ("Africa")."""
+    return synset.lexname() == "noun.location" or _is_continent(synset)
+
+
 def build_wordnet_demonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
     """Every capitalised adjective WordNet relates to a place (its pertainym), with that place's name: ("French",
-    "France"), ("North Korean", "North Korea"), sorted.
+    "France"), ("North Korean", "North Korea"), ("African", "Africa"), sorted.
 
     Raises:
         FileNotFoundError: the folder has no WordNet database.
@@ -132,7 +147,7 @@ def build_wordnet_demonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
         for synset in reader.all_synsets("a"):
             for lemma in synset.lemmas():
                 for place in lemma.pertainyms():
-                    if lemma.name()[:1].isupper() and place.synset().lexname() == "noun.location":
+                    if lemma.name()[:1].isupper() and _is_place(place.synset()):
                         pairs.add((lemma.name().replace("_", " "), place.name().replace("_", " ")))
     return sorted(pairs)
 
@@ -204,6 +219,18 @@ def write_wordnet_antonyms(wordnet_dir: str | Path, target: Path = WORDNET_ANTON
 
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+
+
+@lru_cache(maxsize=1)
+def _nicknamer() -> NickNamer:
+    return NickNamer()
+
+
+def same_given_name(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one given name, or one is a short form of the other: "Mike" and "Michael",
+    "Joe" and "Joseph", "Bill" and "William" (the ``nicknames`` table); not "Mike" and "Mark"."""
+    a, b = a.strip().lower(), b.strip().lower()
+    return a == b or b in _nicknamer().nicknames_of(a) or a in _nicknamer().nicknames_of(b)
 
 
 def abbreviated_as(text: str, other: str) -> str:

@@ -167,6 +167,17 @@ def test_a_surname_is_the_one_person_who_has_it_and_nobody_when_several_do():
     assert _flags("“We will keep rates steady until inflation falls,” Powell said.", passages, roster=Roster([])) == []
 
 
+def test_a_short_form_of_the_given_name_is_the_same_person():
+    roster = Roster([Person("Michael Pompeo", (), "Secretary of State", "U.S. State Department"), Person("Joseph R. Biden", (), "President")])
+    assert roster.lookup("Mike Pompeo").person.name == "Michael Pompeo" and roster.lookup("Mike Pompeo").exact
+    assert roster.lookup("Joe Biden").person.name == "Joseph R. Biden"
+    assert roster.lookup("Mark Pompeo") is None  # another given name, not a short form
+    assert _flags("Mike Pompeo, the Secretary of State, said talks would start.", roster=roster) == []
+    # Found under his short name, his role is checked like anyone's.
+    flags = _flags("Mike Pompeo, the Defense Secretary, said talks would start.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"] and "Mike Pompeo" in flags[0].text
+
+
 UNRELATED = [
     "Maryanne Trump Barry is a retired United States Circuit Judge of the United States Court of Appeals for the Third Circuit.",
     "Sun Myung Moon was a Korean religious leader who founded the Unification Church in 1954.",

@@ -47,6 +47,7 @@ MEANING_CHANGES = [
     ("Milei beat Economy Minister Sergio Massa in the run-off.", "Milei beat Interior Minister Sergio Massa in the run-off.", "role", "Interior", "Economy"),
     # A place or organisation spelt close to another is another one.
     ("New sanctions on Iran were announced on Friday.", "New sanctions on Iraq were announced on Friday.", "entity", "Iraq", "Iran"),
+    ("Mike Gates said the talks would resume.", "Mark Gates said the talks would resume.", "entity", "Mark", "Mike"),  # no short form
     # A number inside a name is a number, however close the spelling.
     ("The vaccine protects against COVID-19 in most adults.", "The vaccine protects against COVID-59 in most adults.", "number", "COVID-59", "COVID-19"),
     # A bound turned round on the same figure: the figure cannot be both.
@@ -96,6 +97,10 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     # A place the source's lies in (WordNet's part-of relation), either way the source writes it.
     ("The composer was born in Chennai, Tamil Nadu, in 1975.", "The composer was born in India in 1975."),
     ("The station is located in Boston, Massachusetts.", "The station is located in New England."),
+    # ... its continent (WordNet files continents as objects, not locations; fever_evidence had "from North America"
+    # for "from Fort Erie, Ontario" as an entity change).
+    ("The producer is from Fort Erie, Ontario.", "The producer is from North America."),
+    ("Nigerian officials said the talks had failed.", "African officials said the talks had failed."),
     # Another name WordNet gives the same place.
     ("Britain's economy grew 0.2% in the third quarter.", "The UK economy grew 0.2% in the third quarter."),
     ("Pope Francis visited Myanmar in 2017.", "Pope Francis visited Burma in 2017."),
@@ -104,6 +109,9 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("U.S. officials said the talks had failed.", "American officials said the talks had failed."),
     # An initial for a name; an ordinal day for the day; a "one" that counts nothing for a rank.
     ("Michael Bakari Jordan starred in the film in 2013.", "Michael B. Jordan starred in the film in 2013."),
+    # A short form of a given name (the nicknames package): fever_evidence had "Mike" for "Michael Dale" as an entity change.
+    ("Michael Dale Huckabee served as Governor of Arkansas.", "Mike Huckabee served as Governor of Arkansas."),
+    ("Joseph R. Biden said the talks would resume.", "Joe Biden said the talks would resume."),
     ("The film was released in the United States on July 8, 2005.", "The film was released in the United States on July 8th, 2005."),
     ("Michigan is the tenth most populous of the states.", "Michigan is one of the most populous of the states."),
     ("She was the governor of Texas from 1991 to 1995.", "She was the governor of Texas for four years."),
@@ -307,6 +315,9 @@ def test_a_place_inside_the_source_s_is_left_to_the_nli_model_and_an_unrelated_o
     assert _kinds(compare_sentences("The talks were held in Hanoi.", "The talks were held in Singapore.")) == [("entity", "Hanoi", "Singapore")]
     assert _kinds(compare_sentences("The talks were held in Vietnam.", "The talks were held in Singapore.")) == [("entity", "Vietnam", "Singapore")]
     assert _kinds(compare_sentences("France imposed sanctions on Monday.", "Britain imposed sanctions on Monday.")) == [("entity", "France", "Britain")]
+    assert _kinds(compare_sentences("The talks were held in Asia.", "The talks were held in Europe.")) == [("entity", "Asia", "Europe")]
+    assert [c.kind for c in compare_sentences("African officials said so.", "Nigerian officials said so.")] == ["harmless"]
+    assert [c.kind for c in compare_sentences("Nigerian officials said so.", "African officials said so.")] == ["content"]
     # Names that share a WordNet sense but each name another place first are two places.
     assert not same_place("China", "Taiwan") and same_place("Republic of China", "Taiwan")
     assert _kinds(compare_sentences("Taiwan's defence ministry said the drills had ended.", "China's defence ministry said the drills had ended.")) == [
