@@ -29,7 +29,8 @@ _NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without
 # Modal verbs in reported speech shift tense ("will" -> "would"): each pair counts as one modal.
 _MODAL_GROUPS = {"will": "will", "would": "will", "can": "can", "could": "can", "may": "may", "might": "may",
                  "shall": "shall", "should": "should", "must": "must"}
-_HEDGES = frozenset("possibly probably likely unlikely reportedly allegedly apparently perhaps maybe expect plan".split())
+_HEDGES = frozenset("possibly probably likely unlikely reportedly allegedly apparently perhaps maybe expect plan consider propose intend "
+                    "threaten mull seek".split())  # "is considering a ban" is no ban
 _SPEECH_VERBS = frozenset("say tell state add announce declare note explain insist confirm according reporter journalist".split())
 _PERSONAL_PRONOUNS = frozenset("he she they him her them".split())
 _FUNCTION_WORDS = frozenset(
@@ -46,6 +47,20 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five si
 NUMBER_WORDS |= {w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i}
 # British spellings news copy mixes with American ones; only the endings that never change meaning.
 _BRITISH_ENDINGS = ((r"our$", "or"), (r"ise$", "ize"), (r"ised$", "ized"), (r"ising$", "izing"), (r"yse$", "yze"), (r"tre$", "ter"))
+# Words that give a quantity without digits: a multiple or a fraction ("a third" is 3 as a number word either way).
+_MULTIPLES = {"double": {"2"}, "twice": {"2"}, "twofold": {"2"}, "triple": {"3"}, "treble": {"3"}, "thrice": {"3"},
+              "threefold": {"3"}, "quadruple": {"4"}, "fourfold": {"4"}, "halve": {"1/2", "50"}, "half": {"1/2", "50"},
+              "quarter": {"1/4", "25"}}  # "half" is also 50%
+# Units of time and times of day ("12 months" for "12 years", "quarterly" for "annual", "evening" for "morning"), with
+# the days a unit lasts where it has a length: "12 months" for "a year" says the same.
+_TIME_UNITS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "daily": 1, "week": 7, "weekly": 7,
+               "fortnight": 14, "month": 30.44, "monthly": 30.44, "quarterly": 91.3, "year": 365.25, "annual": 365.25,
+               "yearly": 365.25, "annually": 365.25, "decade": 3652.5, "century": 36525,
+               "morning": None, "afternoon": None, "evening": None, "night": None, "overnight": None}
+# Words before a title that change whose title it is: "former president" is not the president.
+_ROLE_MODIFIERS = {"former": "former", "ex": "former", "deputy": "deputy", "vice": "vice", "acting": "acting",
+                   "interim": "interim", "assistant": "assistant", "outgoing": "outgoing", "incoming": "incoming", "shadow": "shadow"}
+_PERCENT_WORDS = frozenset({"percent", "%", "cent", "pct"})
 _ENTITY_POS = frozenset({"PROPN"})
 _CONTEXT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})  # what a figure is about ("since", "also": not)
 _DIGITS = re.compile(r"\d+")
@@ -438,6 +453,44 @@ def _short_name_for(a: Token, b: Token) -> bool:
     return "PERSON" in (a.entity, b.entity) and same_given_name(a.text, b.text)
 
 
+def _role_modifiers(tokens: Sequence[Token]) -> set[str]:
+    """The words of ``tokens`` that change whose title it is ("former", "ex-", "deputy"); "acting" as a verb is none."""
+    return {_ROLE_MODIFIERS[t.key] for t in tokens if t.key in _ROLE_MODIFIERS and not (t.key == "acting" and t.pos == "VERB")}
+
+
+def _time_units(tokens: Sequence[Token]) -> set[str]:
+    """The units of time and times of day ``tokens`` name ("years", "quarterly", "evening")."""
+    return {t.key for t in tokens if t.key in _TIME_UNITS}
+
+
+def _same_duration(source: Sequence[Token], article: Sequence[Token]) -> bool:
+    """Whether both sides give one length of time, the same within 3%: "12 months" and "a year"."""
+    def days(tokens: Sequence[Token]) -> float | None:
+        units, numbers = [t.key for t in tokens if t.key in _TIME_UNITS], _amounts(tokens) or []
+        if len(units) != 1 or len(numbers) > 1 or _TIME_UNITS[units[0]] is None:
+            return None
+        return _TIME_UNITS[units[0]] * (numbers[0] if numbers else 1)
+
+    given, stated = days(source), days(article)
+    return given is not None and stated is not None and abs(given - stated) <= 0.03 * max(given, stated)
+
+
+def _multiples(tokens: Sequence[Token]) -> set[str]:
+    """The multiples and fractions ``tokens`` give in words ("doubled": 2, "half": 1/2)."""
+    return {value for t in tokens if t.key in _MULTIPLES for value in _MULTIPLES[t.key]}
+
+
+def _quantities(tokens: Sequence[Token]) -> set[str]:
+    """The quantities ``tokens`` give: multiples and fractions in words, and numbers."""
+    return _multiples(tokens) | set(_number_keys(tokens))
+
+
+def _percent_unit(tokens: Sequence[Token]) -> str | None:
+    """"point" for percentage points ("0.5 points"), "percent" for a percentage ("%", "per cent"), else None."""
+    keys = {t.key for t in tokens}
+    return "point" if "point" in keys else "percent" if keys & _PERCENT_WORDS else None
+
+
 def classify_edit(
     source: Sequence[Token], article: Sequence[Token], *, speaker_names: Sequence[str] = (), bounds_other_figures: bool = False
 ) -> str:
@@ -462,6 +515,8 @@ def classify_edit(
         return "content"
     if _modals(source) != _modals(article) and not own_clause:
         return "hedge"
+    if _role_modifiers(source) != _role_modifiers(article) and not own_clause:
+        return "role"  # "President Obama" for "Former president Obama"; "the deputy minister" for "the minister"
     if _swaps_direction(source, article, bounds_other_figures=bounds_other_figures):
         return "direction"
     source_numbers, article_numbers = _number_keys(source), _number_keys(article)
@@ -469,6 +524,9 @@ def classify_edit(
     if source_dates and article_dates and source_dates != article_dates:
         # "on Tuesday" for "on 19 March 2024" is another way to give the day, not another day.
         return "harmless" if _weekday_only(source_dates) != _weekday_only(article_dates) else "date"
+    source_units, article_units = _time_units(source), _time_units(article)
+    if source_units and article_units and source_units != article_units:
+        return "harmless" if _same_duration(source, article) else "date"  # "12 months" for "12 years"; for "a year", the same
     lasting = _duration_against_span(source, article) or _duration_against_span(article, source)
     if lasting:
         return lasting  # "for one year" for "from 1991 to 1995"
@@ -476,6 +534,12 @@ def classify_edit(
         return "harmless"  # "64" for "born in 1959": an age for a year of birth, another way to say it
     if _same_amounts(source, article):
         return "harmless"  # "1,500,000" for "1.5 million", "$69bn" for "$69 billion"
+    source_quantities, article_quantities = _quantities(source), _quantities(article)
+    if source_quantities and article_quantities and source_quantities.isdisjoint(article_quantities) and (
+            _multiples(source) or _multiples(article)):
+        return "number"  # "tripled" for "doubled", "a third" for "half"; "50%" for "half" is the same
+    if _percent_unit(source) and _percent_unit(article) and _percent_unit(source) != _percent_unit(article):
+        return "number"  # "percent" for "percentage points"
     scales = _scale(source), _scale(article)
     if scales[0] and scales[1]:
         return "harmless" if scales[0] == scales[1] else "number"  # "m" for "million"; "billion" for "million" is no misspelling
@@ -683,19 +747,24 @@ def compare_sentences(
     matcher = difflib.SequenceMatcher(a=[t.key for t in source], b=[t.key for t in article], autojunk=False)
     edits = [(s0, s1, a0, a1) for op, s0, s1, a0, a1 in matcher.get_opcodes() if op != "equal"]
     moved = _moved_words(source, article, edits)
+    swapped = _swapped_names(source, article, edits)
     changes = []
     for s0, s1, a0, a1 in edits:
         if (s0, s1, a0, a1) in moved:
             kind = "harmless"  # the same words elsewhere in the sentence: "May 13, 2023" for "13 May 2023"
+        elif (s0, s1, a0, a1) in swapped:
+            kind = "entity"  # "China's exports to Germany" for "Germany's exports to China"
         else:
             bounds_other_figures = _bounds_other_figures(source, article, (s0, s1), (a0, a1))
             kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names, bounds_other_figures=bounds_other_figures)
+        if kind in ("harmless", "content") and (_changes_what_a_figure_counts(source, article, (s0, s1), (a0, a1)) or _changes_a_rank(source, article, s1, a1)):
+            kind = "number"  # "rose to 3%" for "rose by 3%"; "the largest" for "the second-largest"
         if kind in ("number", "date") or (kind == "content" and s0 == s1):
             bounded = _bounded_figures_kind(source, article, (s0, s1), (a0, a1))
             kind = kind if bounded is None or (bounded == "number" and kind == "date") else bounded
         if kind == "number" and _next_to_date(source, s0, s1) | _next_to_date(article, a0, a1):
             kind = "date"  # "12 June" against "14 June"
-        if kind == "entity" and (_named_elsewhere(article[a0:a1], source[:s0] + source[s1:]) or _completes_name(source, article, s1, a1)):
+        if kind == "entity" and (s0, s1, a0, a1) not in swapped and (_named_elsewhere(article[a0:a1], source[:s0] + source[s1:]) or _completes_name(source, article, s1, a1)):
             kind = "content"  # "Humphrey Bogart was" for "In 1999, the American Film Institute" (ranked Bogart): a moved name
         if kind == "entity" and _before_same_title(source, article, s1, a1):
             kind = "role"  # "Interior Minister Sergio Massa" for "Economy Minister Sergio Massa"
@@ -715,6 +784,63 @@ def compare_sentences(
             )
         )
     return tuple(changes)
+
+
+_FIGURE_PREPOSITIONS = frozenset({"to", "by", "from"})
+
+
+def _changes_what_a_figure_counts(source: Sequence[Token], article: Sequence[Token], s: tuple[int, int], a: tuple[int, int]) -> bool:
+    """Whether the edit swaps, adds or drops "to" or "from" before a figure both sides give: "rose to 3%" for "rose by
+    3%" or "rose 3%" (a level for a change), "fell from 5%" for "fell to 5%". "by" alone changes nothing, nor does
+    "up to" (a bound, compared as such)."""
+    (s0, s1), (a0, a1) = s, a
+    words = [t.key for t in source[s0:s1]] + [t.key for t in article[a0:a1]]
+    if not words or not set(words) <= _FIGURE_PREPOSITIONS or not (s1 < len(source) and a1 < len(article)):
+        return False
+    if not (source[s1].is_number and article[a1].is_number):
+        return False
+    if (s0 and source[s0 - 1].key == "up") or (a0 and article[a0 - 1].key == "up"):
+        return False
+    return {t.key for t in source[s0:s1]} - {"by"} != {t.key for t in article[a0:a1]} - {"by"}
+
+
+def _changes_a_rank(source: Sequence[Token], article: Sequence[Token], source_end: int, article_end: int) -> bool:
+    """Whether an edit before a superlative both sides give changes its rank: "the largest" for "the second-largest" or
+    for "one of the largest", "third-largest" for "second-largest". "one of the largest" for any rank says less: no change."""
+    def superlative_at(tokens: Sequence[Token], i: int) -> int | None:
+        i += i < len(tokens) and tokens[i].key == "the"
+        if i >= len(tokens):
+            return None
+        t = tokens[i]
+        return i if t.key in ("most", "least", "best", "worst") or (t.pos in ("ADJ", "ADV") and len(t.key) > 4 and t.text.lower().endswith("est")) else None
+
+    s, a = superlative_at(source, source_end), superlative_at(article, article_end)
+    if s is None or a is None or source[s].key != article[a].key:
+        return False
+    given, stated = _rank_before(source, s), _rank_before(article, a)
+    return given != stated and stated != "one of" and (stated is not None or given is not None)
+
+
+def _rank_before(tokens: Sequence[Token], i: int) -> str | None:
+    """The rank the words before the superlative ``tokens[i]`` give it: an ordinal ("2" for "second-largest"), "one of"
+    ("one of the largest", "among the largest"), or None (the largest)."""
+    before = [t.key for t in tokens[max(0, i - 3):i]]
+    if before and before[-1].isdigit():
+        return before[-1]
+    if before[-2:] == ["among", "the"] or before[-3:] in (["one", "of", "the"], ["1", "of", "the"]):
+        return "one of"
+    return None
+
+
+def _swapped_names(source: Sequence[Token], article: Sequence[Token], edits: Sequence[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
+    """Pairs of edits that swap two names between their places: "China's exports to Germany" for "Germany's exports to
+    China" (each name is also elsewhere in the source, so neither edit alone is a swapped-in name)."""
+    def names(tokens: Sequence[Token]) -> frozenset[str]:
+        return frozenset(t.key for t in tokens if t.pos in _ENTITY_POS)
+
+    sides = [(names(source[s0:s1]), names(article[a0:a1])) for s0, s1, a0, a1 in edits]
+    return {edit for edit, (given, stated) in zip(edits, sides)
+            if given and stated and given != stated and (stated, given) in sides}
 
 
 def _bounded_figures_kind(source: Sequence[Token], article: Sequence[Token], s: tuple[int, int], a: tuple[int, int]) -> str | None:
