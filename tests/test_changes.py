@@ -48,6 +48,8 @@ MEANING_CHANGES = [
     # A place or organisation spelt close to another is another one.
     ("New sanctions on Iran were announced on Friday.", "New sanctions on Iraq were announced on Friday.", "entity", "Iraq", "Iran"),
     ("Mike Gates said the talks would resume.", "Mark Gates said the talks would resume.", "entity", "Mark", "Mike"),  # no short form
+    ("Huckabee served as the 44th Governor of Arkansas.", "Huckabee served as the 44th Governor of Kansas.", "entity", "Kansas", "Arkansas"),
+    ("Duane Chapman is a former bail bondsman.", "Duane Chapman is a current bail bondsman.", "direction", "current", "former"),
     # A number inside a name is a number, however close the spelling.
     ("The vaccine protects against COVID-19 in most adults.", "The vaccine protects against COVID-59 in most adults.", "number", "COVID-59", "COVID-19"),
     # What a news desk gets wrong that WordNet does not pair or the alignment read as function words (desk_antonyms.tsv,
@@ -347,6 +349,16 @@ def test_two_names_swapped_between_their_places_are_two_entity_changes():
     assert _kinds(compare_sentences("China's exports to Germany fell in May.", "Germany's exports to China fell in May.")) == [
         ("entity", "China", "Germany"), ("entity", "Germany", "China")]
     assert _kinds(compare_sentences("China and Germany signed the deal.", "Germany and China signed the deal.")) == []
+
+
+def test_a_role_word_or_unit_of_time_in_a_reworded_stretch_or_under_a_bound_is_left_to_the_nli_model():
+    # fever_evidence: "former" in another description, "acting" as a noun, a bound that may hold for either unit.
+    for article, source in [
+        ("Efraim Diveroli is an American citizen.", "Efraim Diveroli is an American former arms dealer and author."),
+        ("Tom Baker has narrated commercials.", "In addition to performing acting roles, Baker has narrated commercials."),
+        ("Michelin Guides have been published for more than a decade.", "Michelin Guides have been published for more than a century."),
+    ]:
+        assert _kinds(compare_sentences(article, source)) == [], article
 
 
 def test_a_superlative_without_its_rank_claims_more_and_one_with_one_of_says_less():
