@@ -407,6 +407,20 @@ def _number_keys(tokens: Sequence[Token]) -> list[str]:
     return keys
 
 
+def _numbers_given(source_numbers: Sequence[str], article_numbers: Sequence[str]) -> bool:
+    """Whether the source gives every number of the article's edit: as many, each once, when both give as many
+    ("2-2" is not "4-2", a score), else each among the source's."""
+    if len(source_numbers) != len(article_numbers):
+        return all(any(close_numbers(a, s) for s in source_numbers) for a in article_numbers)
+    left = list(source_numbers)
+    for a in article_numbers:
+        match = next((s for s in left if close_numbers(a, s)), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return True
+
+
 def _scale_factor(key: str) -> float | None:
     """The factor of a scale word's key ("million": 1e6, "bn": 1e9, "m.": 1e6), or None."""
     key = key.rstrip(".")
@@ -550,7 +564,7 @@ def classify_edit(
     scales = _scale(source), _scale(article)
     if scales[0] and scales[1]:
         return "harmless" if scales[0] == scales[1] else "number"  # "m" for "million"; "billion" for "million" is no misspelling
-    if source_numbers and article_numbers and not all(any(close_numbers(a, s) for s in source_numbers) for a in article_numbers):
+    if source_numbers and article_numbers and not _numbers_given(source_numbers, article_numbers):
         return "date" if source_dates or article_dates or _looks_like_year(source_numbers + article_numbers) else "number"
     source_codes, article_codes = _codes(source), _codes(article)
     if source_codes and article_codes and source_codes != article_codes:

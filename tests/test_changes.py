@@ -40,6 +40,8 @@ MEANING_CHANGES = [
     ("Microsoft closed its $69 billion acquisition of Activision.", "Microsoft closed its $68bn acquisition of Activision.", "number", "68bn", "69 billion"),
     ("The Fed held its target range at 5.25%-5.5% on Wednesday.", "The Fed held its target range at 5.5% to 5.75% on Wednesday.", "number",
      "5.5% to 5.75", "5.25%-5.5"),
+    # A score written as one word: each number counts once ("2-2" shares a 2 with "4-2" but is another score).
+    ("Argentina beat France 4–2 on penalties after a 3–3 draw.", "Argentina beat France 2–2 on penalties after a 3–3 draw.", "number", "2–2", "4–2"),
     ("The talks were held in Singapore on 12 June.", "The talks were held in Singapore on 14 June.", "date", "14", "12"),
     ("The treaty was signed in Paris in 2019 by both leaders.", "The treaty was signed in Paris in 2021 by both leaders.", "date", "2021", "2019"),
     ("Macron met Meloni in Rome to discuss migration.", "Macron met Scholz in Rome to discuss migration.", "entity", "Scholz", "Meloni"),
