@@ -199,7 +199,7 @@ _BOUNDS: dict[tuple[str, ...], str] = {
 }
 ESTIMATE_TOLERANCE = 0.1  # "about 300" is 270-330
 _BOUND_SIDES = {">": "above", ">=": "above", "<": "below", "<=": "below", "~": "near"}
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_SCALES = {"dozen": 12, "hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}  # "hundreds" for "thousands" is a number change
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ which place WordNet records as part of which, "Chennai" of "Tamil Nadu" of "Indi
 `build_wordnet_antonyms`, `build_wordnet_places` and `build_wordnet_demonyms`
 (``python -m pipeline.lexicon /usr/share/wordnet``; Debian's ``wordnet-base`` package installs the
 database there) and shipped, so checking an article needs neither NLTK nor the database. ``pipeline/data/desk_antonyms.tsv`` holds the pairs a
-news desk adds that WordNet does not list as antonyms (more/fewer, up/down, surplus/deficit).
+news desk adds that WordNet does not list as antonyms (more/fewer, surplus/deficit), and ``pipeline/data/desk_directions.tsv``
+the two directions a market story reports (rise, surge, add ... against fall, slump, cut ...).
 ``pipeline/data/desk_actions.tsv`` groups the verbs a desk reports as one action ("scrap", "abandon",
 "ditch"); WordNet 3.0 has no synset holding both "scrap" and "abandon", so this list is the desk's own.
 Given names and their short forms ("Mike" of "Michael") come from the ``nicknames`` package's table.
@@ -29,6 +30,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 WORDNET_ANTONYMS = DATA_DIR / "antonyms.tsv"
 DESK_ANTONYMS = DATA_DIR / "desk_antonyms.tsv"
 DESK_ACTIONS = DATA_DIR / "desk_actions.tsv"
+DESK_DIRECTIONS = DATA_DIR / "desk_directions.tsv"
 WORDNET_PLACES = DATA_DIR / "places.tsv"
 WORDNET_DEMONYMS = DATA_DIR / "demonyms.tsv"
 
@@ -188,8 +190,11 @@ def _read_pairs(path: Path) -> set[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def antonym_pairs() -> frozenset[tuple[str, str]]:
-    """(lemma, lemma) pairs of opposite meaning: WordNet's and the desk list, both directions."""
-    return frozenset(_read_pairs(WORDNET_ANTONYMS) | _read_pairs(DESK_ANTONYMS))
+    """(lemma, lemma) pairs of opposite meaning: WordNet's, the desk list and each word of one desk direction against
+    each of the other, both directions."""
+    up, down = _rows(DESK_DIRECTIONS)
+    directions = {(a, b) for a in up for b in down} | {(b, a) for a in up for b in down}
+    return frozenset(_read_pairs(WORDNET_ANTONYMS) | _read_pairs(DESK_ANTONYMS) | directions)
 
 
 def are_antonyms(a: str, b: str) -> bool:

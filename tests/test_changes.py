@@ -73,6 +73,9 @@ MEANING_CHANGES = [
     ("The court upheld the conviction on appeal.", "The court overturned the conviction on appeal.", "direction", "overturned", "upheld"),
     ("The Democratic senator opposed the bill.", "The Republican senator opposed the bill.", "direction", "Republican", "Democratic"),
     ("The minister denied the report on Monday.", "The minister confirmed the report on Monday.", "direction", "confirmed", "denied"),
+    ("The United States lifted sanctions on Iran.", "The United States imposed sanctions on Iran.", "direction", "imposed", "lifted"),
+    ("The regulator approved the merger on Friday.", "The regulator blocked the merger on Friday.", "direction", "blocked", "approved"),
+    ("Hawkish officials spoke after the meeting.", "Dovish officials spoke after the meeting.", "direction", "Dovish", "Hawkish"),
     ("The company missed analysts' forecasts.", "The company beat analysts' forecasts.", "direction", "beat", "missed"),
     ("The team was relegated to the second division.", "The team was promoted to the second division.", "direction", "promoted", "relegated"),
     ("The president vetoed the bill on Friday.", "The president signed the bill on Friday.", "direction", "signed", "vetoed"),
@@ -345,6 +348,22 @@ def test_antonym_table_holds_wordnet_and_desk_pairs():
 def test_shipped_antonym_table_is_what_wordnet_gives():
     shipped = {tuple(line.split("\t")) for line in WORDNET_ANTONYMS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
     assert shipped == set(build_wordnet_antonyms("/usr/share/wordnet"))
+
+
+@pytest.mark.parametrize("up, down", [("surged", "slumped"), ("rallied", "slid"), ("accelerated", "slowed"), ("improved", "worsened"),
+                                      ("added", "cut"), ("exceeded", "missed"), ("widened", "shrank"), ("increased", "slashed")])
+def test_a_word_of_one_market_direction_for_one_of_the_other_is_a_direction_change(up, down):
+    source = f"Shares in the company {up} on Monday, analysts said."
+    article = source.replace(up, down)
+    assert _kinds(compare_sentences(article, source)) == [("direction", down, up)]
+    assert _kinds(compare_sentences(source, article)) == [("direction", up, down)]
+
+
+def test_words_of_one_market_direction_are_no_direction_change_and_magnitudes_in_words_are_numbers():
+    assert _kinds(compare_sentences("Shares in the company climbed on Monday.", "Shares in the company rose on Monday.")) == []
+    assert _kinds(compare_sentences("Shares in the company surged on Monday.", "Shares in the company jumped on Monday.")) == []
+    assert _kinds(compare_sentences("Thousands of people were evacuated.", "Hundreds of people were evacuated.")) == [
+        ("number", "Thousands", "Hundreds")]
 
 
 def test_two_names_swapped_between_their_places_are_two_entity_changes():
