@@ -29,8 +29,8 @@ _NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without
 # Modal verbs in reported speech shift tense ("will" -> "would"): each pair counts as one modal.
 _MODAL_GROUPS = {"will": "will", "would": "will", "can": "can", "could": "can", "may": "may", "might": "may",
                  "shall": "shall", "should": "should", "must": "must"}
-_HEDGES = frozenset("possibly probably likely unlikely reportedly allegedly apparently perhaps maybe expect plan consider propose intend "
-                    "threaten mull seek".split())  # "is considering a ban" is no ban
+_HEDGES = frozenset("possibly probably likely unlikely reportedly allegedly apparently perhaps maybe expect plan propose intend "
+                    "threaten mull considering".split())  # "is considering a ban" is no ban; "considered the best" is no hedge
 _SPEECH_VERBS = frozenset("say tell state add announce declare note explain insist confirm according reporter journalist".split())
 _PERSONAL_PRONOUNS = frozenset("he she they him her them".split())
 _FUNCTION_WORDS = frozenset(
@@ -306,7 +306,7 @@ def _modals(tokens: Sequence[Token]) -> set[str]:
     """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month, "Will Smith" a name."""
     return {
         _MODAL_GROUPS.get(t.key, t.key) for t in tokens
-        if (t.key in _MODAL_GROUPS or t.key in _HEDGES) and t.text != "May" and t.pos != "PROPN"
+        if (t.key in _MODAL_GROUPS or t.key in _HEDGES or t.text.lower() in _HEDGES) and t.text != "May" and t.pos != "PROPN"
     }
 
 

@@ -378,6 +378,10 @@ def test_a_role_word_or_unit_of_time_in_a_reworded_stretch_or_under_a_bound_is_l
         ("Efraim Diveroli is an American citizen.", "Efraim Diveroli is an American former arms dealer and author."),
         ("Tom Baker has narrated commercials.", "In addition to performing acting roles, Baker has narrated commercials."),
         ("Michelin Guides have been published for more than a decade.", "Michelin Guides have been published for more than a century."),
+        # vitaminc_dev: "considered" as "regarded as" is no hedge, only "considering" (weighing) is.
+        ("Ronaldinho is one of the best players of his generation.",
+         "Often considered one of the best players of his generation, Ronaldinho won two FIFA World Player of the Year awards."),
+        ("Lex Luthor sees the alien as a threat to his city.", "Billionaire Lex Luthor considers the alien a threat to his city."),
     ]:
         assert _kinds(compare_sentences(article, source)) == [], article
 
