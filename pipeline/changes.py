@@ -61,6 +61,19 @@ _TIME_UNITS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1
 _ROLE_MODIFIERS = {"former": "former", "ex": "former", "deputy": "deputy", "vice": "vice", "acting": "acting",
                    "interim": "interim", "assistant": "assistant", "outgoing": "outgoing", "incoming": "incoming", "shadow": "shadow"}
 _PERCENT_WORDS = frozenset({"percent", "%", "cent", "pct"})
+# Currencies and units of measure, each spelling with its unit: "€5 million" for "$5 million" is another amount.
+_UNITS = {
+    **dict.fromkeys(["$", "us$", "dollar", "usd"], "dollar"), **dict.fromkeys(["€", "euro", "eur"], "euro"),
+    **dict.fromkeys(["£", "pound", "sterling", "gbp"], "pound"), **dict.fromkeys(["¥", "yen", "jpy"], "yen"),
+    **dict.fromkeys(["yuan", "renminbi", "rmb", "cny"], "yuan"), **dict.fromkeys(["rupee", "inr"], "rupee"),
+    **dict.fromkeys(["franc", "chf"], "franc"), **dict.fromkeys(["rouble", "ruble"], "rouble"),
+    **dict.fromkeys(["peso", "lira", "rand", "krona", "krone", "won"], None),
+    **dict.fromkeys(["km", "kilometre", "kilometer"], "km"), **dict.fromkeys(["mile"], "mile"),
+    **dict.fromkeys(["metre", "meter"], "metre"), **dict.fromkeys(["foot", "feet", "ft"], "foot"),
+    **dict.fromkeys(["km/h", "kph"], "km/h"), **dict.fromkeys(["mph"], "mph"), **dict.fromkeys(["knot"], "knot"),
+    **dict.fromkeys(["kg", "kilogram", "kilo"], "kg"), **dict.fromkeys(["tonne", "ton"], "tonne"),
+    **dict.fromkeys(["lb", "ounce", "gram", "litre", "liter", "gallon", "barrel", "acre", "hectare"], None),
+}
 _ENTITY_POS = frozenset({"PROPN"})
 _CONTEXT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})  # what a figure is about ("since", "also": not)
 _DIGITS = re.compile(r"\d+")
@@ -507,9 +520,17 @@ def _quantities(tokens: Sequence[Token]) -> set[str]:
 
 
 def _percent_unit(tokens: Sequence[Token]) -> str | None:
-    """"point" for percentage points ("0.5 points"), "percent" for a percentage ("%", "per cent"), else None."""
+    """"basis" for basis points, "point" for percentage points ("0.5 points"), "percent" for a percentage ("%", "per
+    cent"), else None."""
     keys = {t.key for t in tokens}
-    return "point" if "point" in keys else "percent" if keys & _PERCENT_WORDS else None
+    if keys & {"basis", "bp", "bps"}:
+        return "basis"
+    return "point" if keys & {"point", "percentage"} else "percent" if keys & _PERCENT_WORDS else None
+
+
+def _units(tokens: Sequence[Token]) -> set[str]:
+    """The currencies and units of measure ``tokens`` name (`_UNITS`; "won" the verb is none)."""
+    return {_UNITS[t.key] or t.key for t in tokens if t.key in _UNITS and not (t.key == "won" and t.pos == "VERB")}
 
 
 def classify_edit(
@@ -560,7 +581,10 @@ def classify_edit(
             _multiples(source) or _multiples(article)):
         return "number"  # "tripled" for "doubled", "a third" for "half"; "50%" for "half" is the same
     if _percent_unit(source) and _percent_unit(article) and _percent_unit(source) != _percent_unit(article):
-        return "number"  # "percent" for "percentage points"
+        return "number"  # "percent" for "percentage points", "basis points" for "percentage points"
+    source_units, article_units = _units(source), _units(article)
+    if source_units and article_units and source_units.isdisjoint(article_units):
+        return "number"  # "€" for "$", "miles" for "kilometres"
     scales = _scale(source), _scale(article)
     if scales[0] and scales[1]:
         return "harmless" if scales[0] == scales[1] else "number"  # "m" for "million"; "billion" for "million" is no misspelling
