@@ -323,9 +323,14 @@ def _modals(tokens: Sequence[Token]) -> set[str]:
     }
 
 
+_IMPLICIT_NEGATIONS = frozenset({"fail", "refuse", "decline", "neglect"})  # "failed to pass" did not pass
+
+
 def _negations(tokens: Sequence[Token]) -> int:
-    """The negations of an edit's words; a "non" deleted or added with the word it prefixes ("non-fiction") is none."""
-    return sum(t.is_negation and not (t.key == "non" and i + 1 < len(tokens)) for i, t in enumerate(tokens))
+    """The negations of an edit's words; a "non" deleted or added with the word it prefixes ("non-fiction") is none;
+    "failed to", "refused to", "declined to" are one each."""
+    stated = sum(t.is_negation and not (t.key == "non" and i + 1 < len(tokens)) for i, t in enumerate(tokens))
+    return stated + sum(t.key in _IMPLICIT_NEGATIONS and then.key == "to" for t, then in zip(tokens, tokens[1:]))
 
 
 def _same_word(a: Token, b: Token) -> bool:

@@ -85,6 +85,11 @@ MEANING_CHANGES = [
     ("The president vetoed the bill on Friday.", "The president signed the bill on Friday.", "direction", "signed", "vetoed"),
     ("The court ruled in favour of the government.", "The court ruled against the government.", "direction", "against", "in favour of"),
     ("The vote was postponed until next month.", "The vote was postponed until last month.", "direction", "last", "next"),
+    # A verb that says the deed did not happen.
+    ("The Senate passed the bill on Friday.", "The Senate failed to pass the bill on Friday.", "negation", "failed to pass", "passed"),
+    ("The president signed the treaty on Monday.", "The president refused to sign the treaty on Monday.", "negation", "refused to sign", "signed"),
+    ("The spokesman declined to comment on Friday.", "The spokesman commented on Friday.", "negation", "commented", "declined to comment"),
+    ("The company resumed production in May.", "The company suspended production in May.", "direction", "suspended", "resumed"),
     # A plan or proposal is no deed.
     ("The government is considering a ban on the drug.", "The government has banned the drug.", "hedge", "has banned", "is considering a ban"),
     # A bound turned round on the same figure: the figure cannot be both.
@@ -159,6 +164,7 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("The startup raised $2.5 million in 2020.", "The startup raised $2.5m in 2020."),
     # The same level, length, multiple or rank written another way.
     ("Inflation rose by 3% in March.", "Inflation rose 3% in March."),
+    ("Sales declined to $5 billion in 2023.", "Sales fell to $5 billion in 2023."),
     ("The company raised $5 million in funding.", "The company raised 5 million dollars in funding."),
     ("The company raised $5 million in funding.", "The company raised US$5 million in funding."),
     ("The road is 30 kilometres long.", "The road is 30 km long."),
