@@ -28,7 +28,8 @@ MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", 
 _NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without non".split())  # "non": "non-fiction"
 # Modal verbs in reported speech shift tense ("will" -> "would"): each pair counts as one modal.
 _MODAL_GROUPS = {"will": "will", "would": "will", "can": "can", "could": "can", "may": "may", "might": "may",
-                 "shall": "shall", "should": "should", "must": "must"}
+                 "shall": "shall", "should": "should", "must": "must",
+                 "due": "will", "schedule": "will"}  # "is due to visit", "is scheduled for June": what "will" says
 _HEDGES = frozenset("possibly probably likely unlikely reportedly allegedly apparently perhaps maybe expect plan propose intend "
                     "threaten mull considering".split())  # "is considering a ban" is no ban; "considered the best" is no hedge
 _SPEECH_VERBS = frozenset("say tell state add announce declare note explain insist confirm according reporter journalist".split())
@@ -851,7 +852,7 @@ _FIGURE_PREPOSITIONS = frozenset({"to", "by", "from"})
 def _changes_what_a_figure_counts(source: Sequence[Token], article: Sequence[Token], s: tuple[int, int], a: tuple[int, int]) -> bool:
     """Whether the edit swaps, adds or drops "to" or "from" before a figure both sides give: "rose to 3%" for "rose by
     3%" or "rose 3%" (a level for a change), "fell from 5%" for "fell to 5%". "by" alone changes nothing, nor does
-    "up to" (a bound, compared as such)."""
+    "up to" (a bound, compared as such) or "to" between two numbers ("52 to 48")."""
     (s0, s1), (a0, a1) = s, a
     words = [t.key for t in source[s0:s1]] + [t.key for t in article[a0:a1]]
     if not words or not set(words) <= _FIGURE_PREPOSITIONS or not (s1 < len(source) and a1 < len(article)):
@@ -860,6 +861,8 @@ def _changes_what_a_figure_counts(source: Sequence[Token], article: Sequence[Tok
         return False
     if (s0 and source[s0 - 1].key == "up") or (a0 and article[a0 - 1].key == "up"):
         return False
+    if (s0 and source[s0 - 1].is_number) or (a0 and article[a0 - 1].is_number):
+        return False  # "52 to 48" for "52-48": a tally or range
     return {t.key for t in source[s0:s1]} - {"by"} != {t.key for t in article[a0:a1]} - {"by"}
 
 
