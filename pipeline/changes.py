@@ -798,13 +798,13 @@ def compare_sentences(
     matcher = difflib.SequenceMatcher(a=[t.key for t in source], b=[t.key for t in article], autojunk=False)
     edits = [(s0, s1, a0, a1) for op, s0, s1, a0, a1 in matcher.get_opcodes() if op != "equal"]
     moved = _moved_words(source, article, edits)
-    swapped = _swapped_names(source, article, edits)
+    swapped = _swapped_names(source, article, edits) | _reversed_roles(source, article, edits)
     changes = []
     for s0, s1, a0, a1 in edits:
         if (s0, s1, a0, a1) in moved:
             kind = "harmless"  # the same words elsewhere in the sentence: "May 13, 2023" for "13 May 2023"
         elif (s0, s1, a0, a1) in swapped:
-            kind = "entity"  # "China's exports to Germany" for "Germany's exports to China"
+            kind = "entity"  # "China's exports to Germany" for "Germany's exports to China", "Italy beat Spain" for "Spain beat Italy"
         else:
             bounds_other_figures = _bounds_other_figures(source, article, (s0, s1), (a0, a1))
             kind = classify_edit(source[s0:s1], article[a0:a1], speaker_names=speaker_names, bounds_other_figures=bounds_other_figures)
@@ -905,6 +905,31 @@ def _swapped_names(source: Sequence[Token], article: Sequence[Token], edits: Seq
     sides = [(names(source[s0:s1]), names(article[a0:a1])) for s0, s1, a0, a1 in edits]
     return {edit for edit, (given, stated) in zip(edits, sides)
             if given and stated and given != stated and (stated, given) in sides}
+
+
+# Verbs whose subject and object may change places without changing what happened ("Xi met Biden").
+_SYMMETRIC_VERBS = frozenset("meet talk speak marry negotiate clash fight draw tie face play compete merge partner trade".split())
+
+
+def _reversed_roles(source: Sequence[Token], article: Sequence[Token], edits: Sequence[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
+    """Pairs of edits that move a name across its verb, so that the doer and the done-to change places: "Italy beat
+    Spain" for "Spain beat Italy" (the article adds "Italy beat" before "Spain" and drops "beat Italy" after it). Not
+    a verb that works both ways ("Xi met Biden"), a speech verb, a passive ("was signed by Biden": "by"), or a clause
+    moved whole."""
+    def moved(tokens: Sequence[Token]) -> tuple[str, ...] | None:
+        words = [t for t in tokens if not t.is_function]
+        if any(t.key == "by" for t in tokens) or not any(t.pos in _ENTITY_POS for t in words):
+            return None
+        verbs = [t for t in words if t.pos == "VERB"]
+        if not verbs or any(t.lemma in _SYMMETRIC_VERBS or t.lemma in _SPEECH_VERBS for t in verbs):
+            return None
+        return tuple(t.key for t in words)
+
+    inserted = [(words, edit) for edit in edits if edit[0] == edit[1] and (words := moved(article[edit[2]:edit[3]]))]
+    deleted = [(words, edit) for edit in edits if edit[2] == edit[3] and (words := moved(source[edit[0]:edit[1]]))]
+    # The same words in another order: a clause moved whole ("Italy won the title" to the end) keeps its order.
+    return {edit for added, one in inserted for dropped, other in deleted
+            if sorted(added) == sorted(dropped) and added != dropped for edit in (one, other)}
 
 
 def _bounded_figures_kind(source: Sequence[Token], article: Sequence[Token], s: tuple[int, int], a: tuple[int, int]) -> str | None:

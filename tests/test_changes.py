@@ -384,10 +384,23 @@ def test_words_of_one_market_direction_are_no_direction_change_and_magnitudes_in
         ("number", "Thousands", "Hundreds")]
 
 
-def test_two_names_swapped_between_their_places_are_two_entity_changes():
+def test_two_names_swapped_between_their_places_or_across_their_verb_are_entity_changes():
     assert _kinds(compare_sentences("China's exports to Germany fell in May.", "Germany's exports to China fell in May.")) == [
         ("entity", "China", "Germany"), ("entity", "Germany", "China")]
     assert _kinds(compare_sentences("China and Germany signed the deal.", "Germany and China signed the deal.")) == []
+    # A name moved across its verb: the doer and the done-to change places.
+    assert [k for k, _, _ in _kinds(compare_sentences("Italy beat Spain 2-1 in the final.", "Spain beat Italy 2-1 in the final."))] == [
+        "entity", "entity"]
+    assert [k for k, _, _ in _kinds(compare_sentences("Ukraine accused Russia of shelling the plant.", "Russia accused Ukraine of shelling the plant."))] == [
+        "entity", "entity"]
+    # Not a verb that works both ways, a passive, or a clause moved whole.
+    for article, source in [
+        ("Xi met Biden in Bali on Monday.", "Biden met Xi in Bali on Monday."),
+        ("Biden signed the bill on Friday.", "The bill was signed by Biden on Friday."),
+        ("After beating Spain in the final, Italy won the title.", "Italy won the title after beating Spain in the final."),
+        ("Argentina beat France as Messi scored twice.", "Messi scored twice as Argentina beat France."),
+    ]:
+        assert _kinds(compare_sentences(article, source)) == [], article
 
 
 def test_a_role_word_or_unit_of_time_in_a_reworded_stretch_or_under_a_bound_is_left_to_the_nli_model():
