@@ -317,10 +317,12 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
 
 
 def _modals(tokens: Sequence[Token]) -> set[str]:
-    """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month, "Will Smith" a name."""
+    """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month, "Will Smith" a name, and
+    "due" is "will" only after "be" ("is due to visit"; "cancelled due to rain" gives a cause)."""
     return {
-        _MODAL_GROUPS.get(t.key, t.key) for t in tokens
+        _MODAL_GROUPS.get(t.key, t.key) for i, t in enumerate(tokens)
         if (t.key in _MODAL_GROUPS or t.key in _HEDGES or t.text.lower() in _HEDGES) and t.text != "May" and t.pos != "PROPN"
+        and not (t.key == "due" and (i == 0 or tokens[i - 1].lemma != "be"))
     }
 
 

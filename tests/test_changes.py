@@ -169,6 +169,7 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("The president will visit Japan next week.", "The president is due to visit Japan next week."),
     ("The summit will take place in Geneva in June.", "The summit is scheduled for June in Geneva."),
     ("Interim results will be published on Thursday.", "The interim results are due on Thursday."),  # two edits, one future
+    ("All games of the tournament were cancelled due to COVID-19.", "All games of the tournament were cancelled."),  # a cause
     ("The company raised $5 million in funding.", "The company raised 5 million dollars in funding."),
     ("The company raised $5 million in funding.", "The company raised US$5 million in funding."),
     ("The road is 30 kilometres long.", "The road is 30 km long."),
