@@ -825,6 +825,9 @@ def compare_sentences(
             kind = "content"  # "Humphrey Bogart was" for "In 1999, the American Film Institute" (ranked Bogart): a moved name
         if kind == "entity" and _before_same_title(source, article, s1, a1):
             kind = "role"  # "Interior Minister Sergio Massa" for "Economy Minister Sergio Massa"
+        if kind == "entity" and _credits_words(source, s0, s1) and _credits_words(article, a0, a1) and any(
+                t.entity == "PERSON" for t in source[s0:s1] + article[a0:a1]):
+            kind = "speaker"  # "Lagarde said the bank would …" for "Powell said the bank would …": reported speech
         if kind in MEANING_KINDS:
             s0, s1, a0, a1 = _widen_to_inflections(source, article, s0, s1, a0, a1)
         a_start, a_end = _span(article, a0, a1)
@@ -841,6 +844,22 @@ def compare_sentences(
             )
         )
     return tuple(changes)
+
+
+def _credits_words(tokens: Sequence[Token], first: int, last: int) -> bool:
+    """Whether the edited words ``tokens[first:last]`` name people (no place) as who said something: a speech verb in
+    them or right after ("Powell said"), "according to" before them, or "said" before them at the end ("…, said
+    Powell"). Not a name after "said" that begins what was said ("Lagarde said Powell would …")."""
+    names = [t for t in tokens[first:last] if t.pos in _ENTITY_POS]
+    if not names or any(is_place(t.text) for t in names):
+        return False
+
+    def speech(t: Token) -> bool:
+        return t.lemma in _SPEECH_VERBS or t.text.lower() in _SPEECH_VERBS
+
+    according = first >= 2 and tokens[first - 2].text.lower() == "according" and tokens[first - 1].key == "to"
+    said_last = first > 0 and speech(tokens[first - 1]) and last == len(tokens)
+    return any(speech(t) for t in tokens[first:last]) or (last < len(tokens) and speech(tokens[last])) or according or said_last
 
 
 def _bounded(tokens: Sequence[Token], start: int) -> bool:

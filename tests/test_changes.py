@@ -49,7 +49,12 @@ MEANING_CHANGES = [
     ("Milei beat Economy Minister Sergio Massa in the run-off.", "Milei beat Interior Minister Sergio Massa in the run-off.", "role", "Interior", "Economy"),
     # A place or organisation spelt close to another is another one.
     ("New sanctions on Iran were announced on Friday.", "New sanctions on Iraq were announced on Friday.", "entity", "Iraq", "Iran"),
-    ("Mike Gates said the talks would resume.", "Mark Gates said the talks would resume.", "entity", "Mark", "Mike"),  # no short form
+    ("Mike Gates visited the plant on Monday.", "Mark Gates visited the plant on Monday.", "entity", "Mark", "Mike"),  # no short form
+    # Reported speech credited to another person: who said it, a misattribution even without a quotation.
+    ("Jerome Powell said the bank would keep rates steady.", "Christine Lagarde said the bank would keep rates steady.", "speaker",
+     "Christine Lagarde", "Jerome Powell"),
+    ("According to Powell, the bank would keep rates steady.", "According to Lagarde, the bank would keep rates steady.", "speaker",
+     "Lagarde", "Powell"),
     ("Huckabee served as the 44th Governor of Arkansas.", "Huckabee served as the 44th Governor of Kansas.", "entity", "Kansas", "Arkansas"),
     ("Duane Chapman is a former bail bondsman.", "Duane Chapman is a current bail bondsman.", "direction", "current", "former"),
     # A number inside a name is a number, however close the spelling.
@@ -383,6 +388,14 @@ def test_words_of_one_market_direction_are_no_direction_change_and_magnitudes_in
     assert _kinds(compare_sentences("Shares in the company surged on Monday.", "Shares in the company jumped on Monday.")) == []
     assert _kinds(compare_sentences("Thousands of people were evacuated.", "Hundreds of people were evacuated.")) == [
         ("number", "Thousands", "Hundreds")]
+
+
+def test_a_person_who_is_no_speaker_is_an_entity_change():
+    assert _kinds(compare_sentences("Christine Lagarde met the bank chiefs on Monday.", "Jerome Powell met the bank chiefs on Monday.")) == [
+        ("entity", "Christine Lagarde", "Jerome Powell")]
+    # The name after "said" is what was said, not who said it.
+    assert [k for k, _, _ in _kinds(compare_sentences("Lagarde said Powell would keep rates steady.", "Lagarde said Yellen would keep rates steady."))] == [
+        "entity"]
 
 
 def test_two_names_swapped_between_their_places_or_across_their_verb_are_entity_changes():
