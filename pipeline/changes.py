@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from typing import Sequence
 
@@ -536,6 +537,26 @@ def _percent_unit(tokens: Sequence[Token]) -> str | None:
     return "point" if keys & {"point", "percentage"} else "percent" if keys & _PERCENT_WORDS else None
 
 
+def _points_kind(source: Sequence[Token], article: Sequence[Token]) -> str:
+    """The kind of an edit that gives a figure in other points: "harmless" when basis points and percentage points
+    give one size ("50 basis points", "half a percentage point", "0.5 point"), "content" when only one side gives
+    its figure, else "number" (percent for points, or another size)."""
+    def size(tokens: Sequence[Token]) -> float | None:
+        numbers = _amounts(tokens) or [float(Fraction(v)) for v in _multiples(tokens) if "/" in v]
+        return numbers[0] if len(numbers) == 1 else None
+
+    units = {_percent_unit(source), _percent_unit(article)}
+    if units != {"basis", "point"}:
+        return "number"
+    given, stated = size(source), size(article)
+    if given is None and stated is None:
+        return "number"  # the figure both give is outside the edit: "25 percentage points" for "25 basis points"
+    if given is None or stated is None:
+        return "content"
+    basis, point = (given, stated) if _percent_unit(source) == "basis" else (stated, given)
+    return "harmless" if abs(basis - 100 * point) < 1e-6 else "number"
+
+
 def _units(tokens: Sequence[Token]) -> set[str]:
     """The currencies and units of measure ``tokens`` name (`_UNITS`; "won" the verb is none)."""
     return {_UNITS[t.key] or t.key for t in tokens if t.key in _UNITS and not (t.key == "won" and t.pos == "VERB")}
@@ -589,7 +610,9 @@ def classify_edit(
             _multiples(source) or _multiples(article)):
         return "number"  # "tripled" for "doubled", "a third" for "half"; "50%" for "half" is the same
     if _percent_unit(source) and _percent_unit(article) and _percent_unit(source) != _percent_unit(article):
-        return "number"  # "percent" for "percentage points", "basis points" for "percentage points"
+        # "percent" for "percentage points", "25 percentage points" for "25 basis points"; "half a percentage point"
+        # for "50 basis points" is the same
+        return _points_kind(source, article)
     source_units, article_units = _units(source), _units(article)
     if source_units and article_units and source_units.isdisjoint(article_units):
         return "number"  # "€" for "$", "miles" for "kilometres"

@@ -71,6 +71,7 @@ MEANING_CHANGES = [
     ("The deal is worth 2 billion euros.", "The deal is worth 2 billion dollars.", "number", "dollars", "euros"),
     ("The road is 30 kilometres long.", "The road is 30 miles long.", "number", "miles", "kilometres"),
     ("The bank raised rates by 25 basis points.", "The bank raised rates by 25 percentage points.", "number", "percentage", "basis"),
+    ("The Fed cut rates by 25 basis points.", "The Fed cut rates by 0.5 percentage point.", "number", "0.5 percentage point", "25 basis points"),
     ("Half of the voters backed the plan.", "A third of the voters backed the plan.", "number", "A third", "Half"),
     ("He was sentenced to 12 years in prison.", "He was sentenced to 12 months in prison.", "date", "months", "years"),
     ("The bank's quarterly profit rose 10%.", "The bank's annual profit rose 10%.", "date", "annual", "quarterly"),
@@ -175,6 +176,8 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("The summit will take place in Geneva in June.", "The summit is scheduled for June in Geneva."),
     ("Interim results will be published on Thursday.", "The interim results are due on Thursday."),  # two edits, one future
     ("All games of the tournament were cancelled due to COVID-19.", "All games of the tournament were cancelled."),  # a cause
+    ("The Fed cut rates by 50 basis points.", "The Fed cut rates by half a percentage point."),
+    ("The Fed cut rates by 25 basis points.", "The Fed cut rates by 0.25 percentage point."),
     ("The company raised $5 million in funding.", "The company raised 5 million dollars in funding."),
     ("The company raised $5 million in funding.", "The company raised US$5 million in funding."),
     ("The road is 30 kilometres long.", "The road is 30 km long."),
