@@ -12,6 +12,7 @@ writes the article sentence back with the source's words for every change that a
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -305,7 +306,7 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     agree only when their figures do: a copied bound with its figure changed is a changed figure.
     """
     if claimed.bound and given.bound and _BOUND_SIDES[claimed.bound] == _BOUND_SIDES[given.bound]:
-        return abs(claimed.value - given.value) <= 1e-9 * max(abs(claimed.value), abs(given.value))
+        return math.isclose(claimed.value, given.value, rel_tol=1e-9)
     c_low, c_low_open, c_high, c_high_open = claimed.interval()
     g_low, g_low_open, g_high, g_high_open = given.interval()
     inside = (g_low > c_low or (g_low == c_low and (g_low_open or not c_low_open))) and (
@@ -342,9 +343,11 @@ def _same_word(a: Token, b: Token) -> bool:
     short, long = sorted((a.key, b.key), key=len)
     if _DIGITS.findall(a.key) != _DIGITS.findall(b.key):
         return False  # "COVID-59" is not "COVID-19" spelt another way
-    if a.key != b.key and is_place(a.text) and is_place(b.text) and not same_place(a.text, b.text):
-        return False  # "Kansas" is not "Arkansas" spelt another way
-    return a.key == b.key or (len(short) > 3 and fuzz.ratio(a.key, b.key) >= 85) or (len(short) >= 3 and long.startswith(short))
+    if a.key == b.key:
+        return True
+    alike = (len(short) > 3 and fuzz.ratio(a.key, b.key) >= 85) or (len(short) >= 3 and long.startswith(short))
+    # "Kansas" is not "Arkansas" spelt another way
+    return alike and not (is_place(a.text) and is_place(b.text) and not same_place(a.text, b.text))
 
 
 def _misspelt(a: Token, b: Token) -> bool:
@@ -460,7 +463,7 @@ def _same_amounts(source: Sequence[Token], article: Sequence[Token]) -> bool:
     given, stated = _amounts(source), _amounts(article)
     if not given or not stated or len(given) != len(stated):
         return False
-    if not all(any(abs(a - g) <= 1e-9 * max(abs(a), abs(g)) for g in given) for a in stated):
+    if not all(any(math.isclose(a, g, rel_tol=1e-9) for g in given) for a in stated):
         return False
 
     def other_words(tokens: Sequence[Token]) -> set[str]:
@@ -496,7 +499,7 @@ def _role_modifiers(tokens: Sequence[Token]) -> set[str]:
     return {_ROLE_MODIFIERS[t.key] for t in tokens if t.key in _ROLE_MODIFIERS and not (t.key == "acting" and t.pos == "VERB")}
 
 
-def _other_words(tokens: Sequence[Token]) -> set[str]:
+def _words_but_role_modifiers(tokens: Sequence[Token]) -> set[str]:
     """The keys of ``tokens`` that are neither function words nor role modifiers."""
     return {t.key for t in tokens if not t.is_function and t.key not in _ROLE_MODIFIERS}
 
@@ -537,24 +540,27 @@ def _percent_unit(tokens: Sequence[Token]) -> str | None:
     return "point" if keys & {"point", "percentage"} else "percent" if keys & _PERCENT_WORDS else None
 
 
-def _points_kind(source: Sequence[Token], article: Sequence[Token]) -> str:
-    """The kind of an edit that gives a figure in other points: "harmless" when basis points and percentage points
-    give one size ("50 basis points", "half a percentage point", "0.5 point"), "content" when only one side gives
-    its figure, else "number" (percent for points, or another size)."""
+def _points_kind(source: Sequence[Token], article: Sequence[Token]) -> str | None:
+    """The kind of an edit that gives a figure in other points, or None when both sides give the same or none:
+    "harmless" when basis points and percentage points give one size ("50 basis points", "half a percentage point",
+    "0.5 point"), "content" when only one side gives its figure, else "number" ("percent" for "percentage points",
+    "25 percentage points" for "25 basis points", or another size)."""
     def size(tokens: Sequence[Token]) -> float | None:
         numbers = _amounts(tokens) or [float(Fraction(v)) for v in _multiples(tokens) if "/" in v]
         return numbers[0] if len(numbers) == 1 else None
 
-    units = {_percent_unit(source), _percent_unit(article)}
-    if units != {"basis", "point"}:
+    given_unit, stated_unit = _percent_unit(source), _percent_unit(article)
+    if given_unit is None or stated_unit is None or given_unit == stated_unit:
+        return None
+    if {given_unit, stated_unit} != {"basis", "point"}:
         return "number"
     given, stated = size(source), size(article)
     if given is None and stated is None:
         return "number"  # the figure both give is outside the edit: "25 percentage points" for "25 basis points"
     if given is None or stated is None:
         return "content"
-    basis, point = (given, stated) if _percent_unit(source) == "basis" else (stated, given)
-    return "harmless" if abs(basis - 100 * point) < 1e-6 else "number"
+    basis, point = (given, stated) if given_unit == "basis" else (stated, given)
+    return "harmless" if math.isclose(basis, 100 * point, abs_tol=1e-6) else "number"
 
 
 def _units(tokens: Sequence[Token]) -> set[str]:
@@ -586,7 +592,7 @@ def classify_edit(
         return "content"
     if _modals(source) != _modals(article) and not own_clause:
         return "hedge"
-    if _role_modifiers(source) != _role_modifiers(article) and _other_words(source) == _other_words(article):
+    if _role_modifiers(source) != _role_modifiers(article) and _words_but_role_modifiers(source) == _words_but_role_modifiers(article):
         return "role"  # "President Obama" for "Former president Obama"; "the deputy minister" for "the minister"
     if _swaps_direction(source, article, bounds_other_figures=bounds_other_figures):
         return "direction"
@@ -595,8 +601,8 @@ def classify_edit(
     if source_dates and article_dates and source_dates != article_dates:
         # "on Tuesday" for "on 19 March 2024" is another way to give the day, not another day.
         return "harmless" if _weekday_only(source_dates) != _weekday_only(article_dates) else "date"
-    source_units, article_units = _time_units(source), _time_units(article)
-    if source_units and article_units and source_units != article_units:
+    source_times, article_times = _time_units(source), _time_units(article)
+    if source_times and article_times and source_times != article_times:
         return "harmless" if _same_duration(source, article) else "date"  # "12 months" for "12 years"; for "a year", the same
     lasting = _duration_against_span(source, article) or _duration_against_span(article, source)
     if lasting:
@@ -609,10 +615,9 @@ def classify_edit(
     if source_quantities and article_quantities and source_quantities.isdisjoint(article_quantities) and (
             _multiples(source) or _multiples(article)):
         return "number"  # "tripled" for "doubled", "a third" for "half"; "50%" for "half" is the same
-    if _percent_unit(source) and _percent_unit(article) and _percent_unit(source) != _percent_unit(article):
-        # "percent" for "percentage points", "25 percentage points" for "25 basis points"; "half a percentage point"
-        # for "50 basis points" is the same
-        return _points_kind(source, article)
+    points = _points_kind(source, article)
+    if points:
+        return points  # "percent" for "percentage points"; "half a percentage point" for "50 basis points" is the same
     source_units, article_units = _units(source), _units(article)
     if source_units and article_units and source_units.isdisjoint(article_units):
         return "number"  # "€" for "$", "miles" for "kilometres"
