@@ -105,7 +105,7 @@ def train_claims(
 def _train_direct(data_paths, decision_paths, output, registry_root, shipped, options) -> dict:
     from dataclasses import asdict
 
-    from pipeline.claim_training import load_labelled, split_heldout, train_claim_soup
+    from pipeline.training.claims import load_labelled, split_heldout, train_claim_soup
     from pipeline.registry import ClaimRegistry, load_decisions, merge_decisions, retrain
 
     rows = [row for path in data_paths for row in load_labelled(path)]
@@ -148,7 +148,7 @@ def eval_claims(
 ) -> None:
     """Evaluate the check-worthiness model; the last line is `f1=0.xxx` or `map=0.xxx`."""
     from pipeline.checkworthiness import CheckworthinessModel, default_claim_model_path
-    from pipeline.claim_eval import evaluate_file
+    from pipeline.evaluation.claims import evaluate_file
 
     cfg = _config(config)
     if not data.is_file():

@@ -1,6 +1,6 @@
 """Prefect flow ``train-claim-classifier``: train the check-worthiness model or retrain it into the registry.
 
-Thin orchestration only; the work is in ``pipeline.claim_training`` and ``pipeline.registry``.
+Thin orchestration only; the work is in ``pipeline.training.claims`` and ``pipeline.registry``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.claim_training import LabelledSentence, load_labelled, split_heldout, train_claim_soup
+from pipeline.training.claims import LabelledSentence, load_labelled, split_heldout, train_claim_soup
 from pipeline.registry import ClaimRegistry, EditorDecision, load_decisions, retrain
 
 

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from pipeline.claim_training import (
+from pipeline.training.claims import (
     LabelledSentence,
     normalise_text,
     split_heldout,
@@ -279,7 +279,7 @@ def heldout_f1_of(model_path: Path, rows: Sequence[LabelledSentence], *, thresho
                   max_length: int = 128, threads: int | None = 2) -> float:
     """F1 of the check-worthy class of the model at ``model_path`` on ``rows``."""
     from pipeline.checkworthiness import CheckworthinessModel
-    from pipeline.claim_eval import evaluate_sentences
+    from pipeline.evaluation.claims import evaluate_sentences
 
     model = CheckworthinessModel(model_path, max_length=max_length, threads=threads)
     return evaluate_sentences(model, rows, threshold).f1
@@ -303,7 +303,7 @@ def retrain(
 ) -> RetrainResult:
     """Train a new registry version on base rows + editors' decisions, and promote it if not worse.
 
-    The held-out split is fixed by text hash (:func:`pipeline.claim_training.is_heldout`), so
+    The held-out split is fixed by text hash (:func:`pipeline.training.claims.is_heldout`), so
     the same sentences are held out in every retraining. Both the new model and the current
     default (the shipped model while none is promoted) are scored on it; the new version
     becomes default only if its F1 is not lower.

@@ -9,8 +9,8 @@ from safetensors import safe_open
 from typer.testing import CliRunner
 
 from pipeline.checkworthiness import CheckworthinessModel
-from pipeline.claim_eval import average_precision, classification_scores, mean_average_precision
-from pipeline.claim_training import (
+from pipeline.evaluation.claims import average_precision, classification_scores, mean_average_precision
+from pipeline.training.claims import (
     DebateLine,
     LabelledSentence,
     is_heldout,

@@ -17,7 +17,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from pipeline.claim_training import DebateLine, LabelledSentence, binary_scores, load_claimbuster, load_clef
+from pipeline.training.claims import DebateLine, LabelledSentence, binary_scores, load_claimbuster, load_clef
 from pipeline.errors import InputError
 
 

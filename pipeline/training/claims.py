@@ -474,7 +474,7 @@ def train_claim_soup(
     if not eval_rows:
         raise InputError("no evaluation rows")
     from pipeline.checkworthiness import CheckworthinessModel
-    from pipeline.claim_eval import evaluate_sentences
+    from pipeline.evaluation.claims import evaluate_sentences
 
     output_dir = Path(output_dir)
     output_dir.parent.mkdir(parents=True, exist_ok=True)
