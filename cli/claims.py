@@ -105,7 +105,8 @@ def train_claims(
 def _train_direct(data_paths, decision_paths, output, registry_root, shipped, options) -> dict:
     from dataclasses import asdict
 
-    from pipeline.training.claims import load_labelled, split_heldout, train_claim_soup
+    from pipeline.training.claim_data import load_labelled, split_heldout
+    from pipeline.training.claims import train_claim_soup
     from pipeline.registry import ClaimRegistry, load_decisions, merge_decisions, retrain
 
     rows = [row for path in data_paths for row in load_labelled(path)]
@@ -147,7 +148,8 @@ def eval_claims(
     config: Optional[Path] = typer.Option(None, "--config", help="YAML config merged over configs/default.yaml."),
 ) -> None:
     """Evaluate the check-worthiness model; the last line is `f1=0.xxx` or `map=0.xxx`."""
-    from pipeline.checkworthiness import CheckworthinessModel, default_claim_model_path
+    from pipeline.checkworthiness import CheckworthinessModel
+    from pipeline.registry import default_claim_model_path
     from pipeline.evaluation.claims import evaluate_file
 
     cfg = _config(config)

@@ -1,6 +1,6 @@
 """Prefect flow ``train-claim-classifier``: train the check-worthiness model or retrain it into the registry.
 
-Thin orchestration only; the work is in ``pipeline.training.claims`` and ``pipeline.registry``.
+Thin orchestration only; the work is in ``pipeline.training.claims`` (its data: ``pipeline.training.claim_data``) and ``pipeline.registry``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any, Sequence
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from pipeline.training.claims import LabelledSentence, load_labelled, split_heldout, train_claim_soup
+from pipeline.training.claim_data import LabelledSentence, load_labelled, split_heldout
+from pipeline.training.claims import train_claim_soup
 from pipeline.registry import ClaimRegistry, EditorDecision, load_decisions, retrain
 
 

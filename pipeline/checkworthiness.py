@@ -7,7 +7,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from pipeline.config import resolve_path
 from pipeline.errors import InputError
 
 CHECKWORTHY_LABEL = "checkworthy"
@@ -97,20 +96,3 @@ class CheckworthinessModel:
                 probs = torch.softmax(logits, dim=-1)[:, self._positive_index]
                 scores[batch] = probs.numpy()
         return scores
-
-
-def default_claim_model_path(config: dict) -> Path:
-    """`claim_model_path` of a config mapping's ``claims.model_path``."""
-    return claim_model_path((config.get("claims") or {}).get("model_path"))
-
-
-def claim_model_path(model_path: str | Path | None) -> Path:
-    """The registry's default version if one is promoted, else ``model_path`` (``models/claims`` when unset)."""
-    from pipeline.registry import ClaimRegistry
-
-    promoted = ClaimRegistry().default_model_path()
-    if promoted is not None:
-        return promoted
-    path = resolve_path(model_path or "models/claims")
-    assert path is not None
-    return path

@@ -65,7 +65,8 @@ def make_scorer(claims: ClaimsSettings) -> ClaimScorer:
     """The scorer ``claims.backend`` names: "model" (the promoted or configured model) or "heuristic"."""
     if claims.backend == "heuristic":
         return HeuristicScorer()
-    from pipeline.checkworthiness import CheckworthinessModel, claim_model_path
+    from pipeline.checkworthiness import CheckworthinessModel
+    from pipeline.registry import claim_model_path
 
     path = claim_model_path(claims.model_path)
     if not (Path(path) / "config.json").exists():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-from pipeline.settings import DEFAULT_CONFIG, ConfigError, Settings, load_settings, resolve_path
+from pipeline.paths import data_dir, resolve_path
+from pipeline.settings import DEFAULT_CONFIG, ConfigError, Settings, load_settings
 
 __all__ = ["DEFAULT_CONFIG", "ConfigError", "Settings", "data_dir", "load_config", "load_settings", "resolve_path"]
 
@@ -18,8 +18,3 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
         ConfigError: an unknown key or a bad value, named with the file that set it.
     """
     return load_settings(path, overrides).model_dump()
-
-
-def data_dir() -> Path:
-    """The user's data folder (model registry, review database, run records)."""
-    return Path(os.environ.get("FACTCHECK_HOME", "~/.local/share/factcheck")).expanduser()

@@ -1,6 +1,6 @@
 """A local registry of claim-classifier versions, retrained from editors' decisions.
 
-Layout (outside git, under ``pipeline.config.data_dir()``, which honours ``$FACTCHECK_HOME``)::
+Layout (outside git, under ``pipeline.paths.data_dir()``, which honours ``$FACTCHECK_HOME``)::
 
     registry/claims/
         registry.json        {"versions": {...}, "default": "v0002" | null, "history": [...],
@@ -25,16 +25,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from pipeline.training.claims import (
-    LabelledSentence,
-    normalise_text,
-    split_heldout,
-    train_claim_soup,
-    write_jsonl_rows,
-)
-from pipeline.config import data_dir, resolve_path
+from pipeline.checkworthiness import CheckworthinessModel
 from pipeline.errors import InputError
+from pipeline.evaluation.claims import evaluate_sentences
 from pipeline.io import read_jsonl_objects, write_json_atomically
+from pipeline.paths import data_dir, resolve_path
+from pipeline.training.claim_data import LabelledSentence, normalise_text, split_heldout, write_jsonl_rows
+from pipeline.training.claims import train_claim_soup
 
 SHIPPED = "shipped"
 
@@ -275,12 +272,24 @@ class ClaimRegistry:
         return Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
 
 
+def default_claim_model_path(config: dict) -> Path:
+    """`claim_model_path` of a config mapping's ``claims.model_path``."""
+    return claim_model_path((config.get("claims") or {}).get("model_path"))
+
+
+def claim_model_path(model_path: str | Path | None) -> Path:
+    """The registry's default version if one is promoted, else ``model_path`` (``models/claims`` when unset)."""
+    promoted = ClaimRegistry().default_model_path()
+    if promoted is not None:
+        return promoted
+    path = resolve_path(model_path or "models/claims")
+    assert path is not None
+    return path
+
+
 def heldout_f1_of(model_path: Path, rows: Sequence[LabelledSentence], *, threshold: float,
                   max_length: int = 128, threads: int | None = 2) -> float:
     """F1 of the check-worthy class of the model at ``model_path`` on ``rows``."""
-    from pipeline.checkworthiness import CheckworthinessModel
-    from pipeline.evaluation.claims import evaluate_sentences
-
     model = CheckworthinessModel(model_path, max_length=max_length, threads=threads)
     return evaluate_sentences(model, rows, threshold).f1
 
@@ -303,7 +312,7 @@ def retrain(
 ) -> RetrainResult:
     """Train a new registry version on base rows + editors' decisions, and promote it if not worse.
 
-    The held-out split is fixed by text hash (:func:`pipeline.training.claims.is_heldout`), so
+    The held-out split is fixed by text hash (:func:`pipeline.training.claim_data.is_heldout`), so
     the same sentences are held out in every retraining. Both the new model and the current
     default (the shipped model while none is promoted) are scored on it; the new version
     becomes default only if its F1 is not lower.

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline import PROJECT_ROOT
 from pipeline.errors import InputError
+from pipeline.paths import resolve_path
 
 DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.yaml"
 
@@ -309,14 +310,6 @@ def config_layers(path: str | Path | None = None, overrides: Mapping[str, Any] |
     if overrides:
         layers.append(("config overrides", dict(overrides)))
     return layers
-
-
-def resolve_path(value: str | Path | None) -> Path | None:
-    """Resolve a config path: ``~`` expanded, relative paths against the project root."""
-    if value is None or value == "":
-        return None
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def _is_model_dir(value: str | None) -> bool:

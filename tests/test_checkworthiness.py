@@ -1,4 +1,4 @@
-"""Inference: CheckworthinessModel scores and default_claim_model_path."""
+"""Inference: CheckworthinessModel scores; the registry's default_claim_model_path."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.checkworthiness import CheckworthinessModel, default_claim_model_path
+from pipeline.checkworthiness import CheckworthinessModel
+from pipeline.registry import default_claim_model_path
 from pipeline.config import load_config
 from pipeline.errors import InputError
 from tests.tiny_models import make_tiny_classifier

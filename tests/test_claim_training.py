@@ -9,21 +9,18 @@ from safetensors import safe_open
 from typer.testing import CliRunner
 
 from pipeline.checkworthiness import CheckworthinessModel
-from pipeline.evaluation.claims import average_precision, classification_scores, mean_average_precision
-from pipeline.training.claims import (
+from pipeline.errors import InputError
+from pipeline.evaluation.claims import average_precision, binary_scores, classification_scores, mean_average_precision
+from pipeline.training.claim_data import (
     DebateLine,
     LabelledSentence,
     is_heldout,
     load_claimbuster,
     load_clef,
     normalise_text,
-    average_classifiers,
-    binary_scores,
     split_heldout,
-    train_claim_classifier,
-    train_claim_soup,
 )
-from pipeline.errors import InputError
+from pipeline.training.claims import average_classifiers, train_claim_classifier, train_claim_soup
 
 POSITIVE = [
     "Unemployment fell to {} percent in {}.",

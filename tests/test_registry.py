@@ -11,7 +11,7 @@ import torch
 from transformers import AutoModelForSequenceClassification
 from typer.testing import CliRunner
 
-from pipeline.training.claims import LabelledSentence, is_heldout, read_jsonl_rows
+from pipeline.training.claim_data import LabelledSentence, is_heldout, read_jsonl_rows
 from pipeline.errors import InputError
 from pipeline.registry import ClaimRegistry, EditorDecision, load_decisions, merge_decisions, retrain
 

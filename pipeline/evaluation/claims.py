@@ -17,7 +17,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from pipeline.training.claims import DebateLine, LabelledSentence, binary_scores, load_claimbuster, load_clef
+from pipeline.training.claim_data import DebateLine, LabelledSentence, load_claimbuster, load_clef
 from pipeline.errors import InputError
 
 
@@ -65,6 +65,19 @@ class RankingScores:
         out += [f"ap[{name}]={ap:.3f}" for name, ap in self.per_debate]
         out.append(f"map={self.map:.3f}")
         return out
+
+
+def binary_scores(labels: Sequence[int], predictions: Sequence[int]) -> dict[str, float]:
+    """Precision, recall and F1 of the check-worthy class, and accuracy."""
+    tp = sum(1 for y, p in zip(labels, predictions) if y == 1 and p == 1)
+    fp = sum(1 for y, p in zip(labels, predictions) if y == 0 and p == 1)
+    fn = sum(1 for y, p in zip(labels, predictions) if y == 1 and p == 0)
+    correct = sum(1 for y, p in zip(labels, predictions) if y == p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "accuracy": correct / len(labels) if len(labels) else 0.0}
 
 
 def classification_scores(labels: Sequence[int], scores: Sequence[float], threshold: float) -> ClassificationScores:
