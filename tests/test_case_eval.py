@@ -12,7 +12,7 @@ from pipeline.errors import InputError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EVAL_CASES = PROJECT_ROOT / "eval_cases"
-CASE_SETS = [EVAL_CASES, PROJECT_ROOT / "eval_cases_blind"]
+CASE_SETS = [EVAL_CASES, PROJECT_ROOT / "eval_cases_blind", PROJECT_ROOT / "eval_cases_dev"]
 
 ARTICLE = (
     "ECB President Christine Lagard said rates were cut to 3.75%. "
@@ -183,7 +183,8 @@ def test_loader_accepts_a_single_case_folder_and_locates_spans(tmp_path):
     assert ARTICLE[exp.start : exp.end] == "Christine Lagard"
 
 
-@pytest.mark.parametrize("case_set, min_clean", [(CASE_SETS[0], 8), (CASE_SETS[1], 7)], ids=["eval_cases", "eval_cases_blind"])
+@pytest.mark.parametrize("case_set, min_clean", [(CASE_SETS[0], 8), (CASE_SETS[1], 7), (CASE_SETS[2], 4)],
+                         ids=["eval_cases", "eval_cases_blind", "eval_cases_dev"])
 def test_every_shipped_case_is_valid(case_set, min_clean):
     from pipeline.evidence import load_evidence
 
