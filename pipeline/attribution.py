@@ -26,6 +26,7 @@ from pipeline.lexicon import abbreviated_as, same_given_name
 from pipeline.segment import (
     NAME_TOKEN,
     NON_NAME_WORDS,
+    PORTFOLIO_WORDS,
     QUOTE_MARKS,
     SPEECH_VERBS,
     Mention,
@@ -40,11 +41,14 @@ from pipeline.types import Article, Flag, Passage, Person, Quote
 
 _ROLE_STOPWORDS = frozenset(
     "the a an of for at to in on and u.s us united states said says former then current acting its his her their "
-    "said by from as with".split()
+    "said by from as with outgoing incoming incumbent".split()
 )
 _SYNONYMS = {
     "spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairwoman": "chairman", "chair": "chairman",
     "head": "leader", "ceo": "chief", "executive": "chief", "fed": "federal", "advisor": "adviser",
+    # British cabinet titles: the Health Secretary is the health minister, the Home Secretary the interior minister.
+    "secretary": "minister", "home": "interior", "exchequer": "finance", "treasury": "finance", "defense": "defence",
+    "labor": "labour",
     # Demonyms that do not start with their country's stem ("French President" is "President of France").
     "french": "france", "british": "britain", "dutch": "netherlands", "swiss": "switzerland", "greek": "greece",
     "welsh": "wales", "irish": "ireland", "scottish": "scotland", "danish": "denmark", "spanish": "spain",
@@ -57,6 +61,8 @@ _TITLE_KEYWORDS = frozenset(
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
     "chief representative admiral professor founder economist adviser analyst editor manager".split()
 )
+# The portfolio of a minister: a health minister is no foreign minister (after `_SYNONYMS`: home is interior).
+_PORTFOLIOS = frozenset(_SYNONYMS.get(word, word) for word in PORTFOLIO_WORDS)
 # Words that make a title another, lower office: a "deputy governor" is not the governor.
 _RANKS = frozenset("deputy vice assistant associate under".split())
 _SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
@@ -118,7 +124,7 @@ def _short_form_of(name: str, alias: str) -> bool:
 
 def _role_words(role: str) -> set[str]:
     words = set()
-    for word in re.findall(r"[A-Za-z.'’]+", role.lower()):
+    for word in re.findall(r"[A-Za-z0-9.'’]+", role.lower()):
         word = re.sub(r"(?:'s|’s)$", "", word.strip(".'’"))
         if word and word not in _ROLE_STOPWORDS:
             words.add(_SYNONYMS.get(word, word))
@@ -325,6 +331,12 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
     return found
 
 
+# Stored with each passage's names; bump it when `names_in_passages` finds other names, roles or quotations.
+# 2: roles keep a portfolio, rank or "former" ("finance minister", "former U.S. Treasury Secretary") and two titles
+# joined by "and" ("chairman and chief executive officer").
+NAMES_VERSION = 2
+
+
 @dataclass(frozen=True)
 class PassageNames:
     """What one passage says about people, found once when the evidence is indexed and stored with it."""
@@ -335,13 +347,21 @@ class PassageNames:
     quotes: tuple[tuple[str, str], ...] = ()  # (quotation, speaker the passage's text names, or "")
 
     def to_json(self) -> str:
-        return json.dumps([self.people, self.capitalised, self.lone_words, self.quotes], ensure_ascii=False)
+        return json.dumps([self.people, self.capitalised, self.lone_words, self.quotes, NAMES_VERSION], ensure_ascii=False)
+
+    @staticmethod
+    def is_current(data: str | None) -> bool:
+        """Whether stored `to_json` output was found by this version of the name finder (else find the names again)."""
+        if not data:
+            return False
+        stored = json.loads(data)
+        return len(stored) == 5 and stored[4] == NAMES_VERSION
 
     @classmethod
     def from_json(cls, data: str | None) -> "PassageNames":
         if not data:
             return cls()
-        people, capitalised, lone_words, quotes = json.loads(data)
+        people, capitalised, lone_words, quotes = json.loads(data)[:4]
         return cls(tuple(map(tuple, people)), tuple(capitalised), tuple(lone_words), tuple(map(tuple, quotes)))
 
 
@@ -484,10 +504,15 @@ def relevant_evidence(
 _PAST_ROLE = re.compile(r"\b(?:former|then|ex)\b", re.IGNORECASE)
 def _role_conflict(article_role: str, person: Person) -> str | None:
     """The first word of the article's role that the roster's role and organisation rule out, when every role on
-    record rules it out (the evidence may call one person "captain" in one passage and "flanker" in another)."""
+    record rules it out (the evidence may call one person "captain" in one passage and "flanker" in another). A past
+    role ("former ...") is compared with the past roles on record only."""
+    roles = person.roles
     if _PAST_ROLE.search(article_role):
-        return None  # "a former army captain": the record's present role does not rule out a past one
-    conflicts = [_conflict_with(article_role, f"{role} {person.organisation}") for role in person.roles]
+        # "a former army captain": the record's present role does not rule out a past one, its past roles do
+        roles = tuple(role for role in roles if _PAST_ROLE.search(role))
+        if not roles:
+            return None
+    conflicts = [_conflict_with(article_role, f"{role} {person.organisation}") for role in roles]
     return conflicts[0] if all(conflicts) else None
 
 
@@ -507,6 +532,9 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
     if titles_claimed and titles_known and not titles_claimed & titles_known:
         if not any(_word_matches(t, titles_known) for t in titles_claimed):
             return sorted(titles_claimed)[0]
+    portfolios_claimed, portfolios_known = claimed & _PORTFOLIOS, known & _PORTFOLIOS
+    if portfolios_claimed and portfolios_known and not portfolios_claimed & portfolios_known:
+        return sorted(portfolios_claimed)[0]
     if _one_title(article_role) and _one_title(on_record) and titles_claimed == titles_known and claimed & _RANKS != known & _RANKS:
         added_rank = sorted(claimed & _RANKS - known)  # "deputy governor" for the governor; else the deputy called "governor"
         return added_rank[0] if added_rank else sorted(titles_claimed)[0]

@@ -531,7 +531,7 @@ class _PassageCache:
         found = self._get("names", "names", list(digests.values()))
         result: list[PassageNames | None] = [None] * len(texts)
         for i in costly:
-            if digests[i] in found:
+            if digests[i] in found and PassageNames.is_current(found[digests[i]]):
                 result[i] = PassageNames.from_json(found[digests[i]])
         todo = [i for i, names in enumerate(result) if names is None]
         for batch in _chunks(todo, chunk):

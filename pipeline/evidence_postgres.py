@@ -377,7 +377,7 @@ class PostgresEvidenceStore:
         found, unparsed = {}, []
         for row, *values, names in self._rows(query, (ids,)):
             passage = Passage(**dict(zip(PASSAGE_FIELDS, values)))
-            if names is None:
+            if not PassageNames.is_current(names):
                 unparsed.append((row, passage))
             else:
                 found[passage.id] = (passage, PassageNames.from_json(names))

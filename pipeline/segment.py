@@ -28,8 +28,8 @@ TITLE_WORDS = (
     "Chancellor|Governor|Senator|Sen\\.|Representative|Rep\\.|Mayor|Ambassador|General|Gen\\.|Admiral|"
     "Chairman|Chairwoman|Chair|Chief Executive|CEO|Director|Commissioner|Judge|Justice|King|Queen|Prince|"
     "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
-    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|Attorney General|"
-    "president|minister|secretary|governor|senator|chancellor|chairman|director|ambassador|commissioner|"
+    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|treasurer|Attorney General|"
+    "president|minister|secretary|governor|senator|chancellor|chairman|chairwoman|chair|director|ambassador|commissioner|"
     "Professor|professor|founder|Founder|chief executive|executive|officer|head|Head|economist|adviser|advisor|"
     "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper"
 )
@@ -52,7 +52,8 @@ _TITLE_THEN_NAME = re.compile(
 )
 _NAME_COMMA_ROLE = re.compile(
     rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b)"
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}})?)"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
+    rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}})?)"
 )
 _NAME_IS_ROLE = re.compile(
     rf"(?P<name>{NAME})[ \t]+(?:is|was|became|has been|serves as|served as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
@@ -225,10 +226,21 @@ def name_without_titles(name: str) -> tuple[str, int]:
 _ROLE_LEAD_WORDS = {"by", "from", "as", "both", "but", "and", "the", "a", "an", "with", "of", "for", "to", "said", "says", "then", "when", "while"}
 
 
+_TITLE_WORD = re.compile(rf"(?:{TITLE_WORDS})")
+# The portfolio of a minister or secretary ("health minister"): part of the role, as is a rank or a time ("former").
+PORTFOLIO_WORDS = frozenset(
+    "foreign interior home finance treasury exchequer defence defense health education justice trade transport energy "
+    "environment culture labour labor agriculture housing economy immigration industry communications".split()
+)
+_ROLE_QUALIFIERS = PORTFOLIO_WORDS | frozenset("former deputy vice acting interim outgoing incoming".split())
+
+
 def _clean_role(role: str, role_start: int) -> tuple[str, int]:
-    """Drop function words a title pattern swept up before the role (``by South Korean President``)."""
+    """Drop function words a title pattern swept up before the role (``by South Korean President``), up to
+    its first title word (``chairman and chief executive`` stays whole)."""
     tokens = role.split(" ")
-    while len(tokens) > 1 and (tokens[0].lower() in _ROLE_LEAD_WORDS or tokens[0].islower()):
+    while len(tokens) > 1 and (tokens[0].lower() in _ROLE_LEAD_WORDS or (tokens[0].islower() and not _TITLE_WORD.fullmatch(tokens[0])
+                                                                               and tokens[0] not in _ROLE_QUALIFIERS)):
         role_start += len(tokens[0]) + 1
         tokens = tokens[1:]
     return " ".join(tokens), role_start
@@ -311,22 +323,30 @@ def _find_speaker(text: str, sentences: tuple[Sentence, ...], start: int, end: i
     return None
 
 
-def attribute_quotes(text: str, sentences: tuple[Sentence, ...]) -> tuple[Quote, ...]:
+def attribute_quotes(text: str, sentences: tuple[Sentence, ...], mentions: Sequence[Mention] = ()) -> tuple[Quote, ...]:
     """Find quotations and credit each to a speaker.
 
     A quotation without its own attribution takes the speaker of the previous quotation
-    when nothing but that quotation's paragraph separates them; a pronoun ("he said")
-    takes the last speaker named explicitly.
+    when nothing but that quotation's paragraph separates them and its own sentence names
+    nobody else ("Its leader, Enrico Letta, called it “a sad day”" is not the previous
+    speaker's). A pronoun ("he said") takes the last speaker named explicitly, or the person
+    a later sentence before it names first (of ``mentions``, the people `find_mentions` finds):
+    in "Satya Nadella welcomed the deal. “…,” he said." he is Nadella.
     """
+    spans = find_quote_spans(text)
+    outside = [m for m in mentions if not any(start <= m.start < end for start, end, _, _ in spans)]
     quotes: list[Quote] = []
     last_named: _Speaker | None = None
-    for start, end, opening_missing, closing_missing in find_quote_spans(text):
+    for start, end, opening_missing, closing_missing in spans:
         speaker = _find_speaker(text, sentences, start, end)
         if speaker is None and quotes and quotes[-1].speaker and _adjacent(text, quotes[-1].end, start):
-            prev = quotes[-1]
-            speaker = _Speaker(prev.speaker, prev.speaker_start, prev.speaker_end, prev.speaker_role, "previous")
-        elif speaker is not None and speaker.kind == "pronoun" and last_named is not None:
-            speaker = _Speaker(last_named.name, speaker.start, speaker.end, last_named.role, "pronoun")
+            if not _names_someone_else(text, sentences, spans, outside, start):
+                prev = quotes[-1]
+                speaker = _Speaker(prev.speaker, prev.speaker_start, prev.speaker_end, prev.speaker_role, "previous")
+        elif speaker is not None and speaker.kind == "pronoun":
+            antecedent = _antecedent(sentences, outside, speaker.start, last_named)
+            if antecedent is not None:
+                speaker = _Speaker(antecedent.name, speaker.start, speaker.end, antecedent.role, "pronoun")
         if speaker is not None and speaker.kind == "name":
             last_named = speaker
         quoted = text[start:end]
@@ -346,6 +366,42 @@ def attribute_quotes(text: str, sentences: tuple[Sentence, ...]) -> tuple[Quote,
             )
         )
     return tuple(quotes)
+
+
+_TWO_NAME_TOKENS = re.compile(rf"{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
+
+
+def _names_someone_else(text: str, sentences: tuple[Sentence, ...], spans: Sequence[tuple[int, int, bool, bool]],
+                        mentions: Sequence[Mention], quote_start: int) -> bool:
+    """Whether the sentence a quotation starts in names a person (or anything by a name of two capitalised words)
+    outside quotation marks."""
+    sentence = _sentence_around(sentences, quote_start)
+    if sentence is None:
+        return False
+    if any(sentence.start <= m.start < sentence.end for m in mentions):
+        return True
+    outside, pos = [], sentence.start
+    for start, end, _, _ in spans:
+        if end > sentence.start and start < sentence.end:
+            outside.append(text[pos:max(pos, start)])
+            pos = max(pos, end)
+    outside.append(text[pos:sentence.end])
+    return any(_TWO_NAME_TOKENS.search(part) for part in outside)
+
+
+def _antecedent(sentences: tuple[Sentence, ...], mentions: Sequence[Mention], pronoun_start: int,
+                last_named: _Speaker | None) -> _Speaker | None:
+    """Who a pronoun speaker is: the first person named in the last sentence before its own that names anyone,
+    unless ``last_named`` (the last speaker named explicitly) was named in that sentence or later."""
+    own = _sentence_around(sentences, pronoun_start)
+    before = [m for m in mentions if m.end <= (own.start if own else pronoun_start)]
+    if not before:
+        return last_named
+    sentence = _sentence_around(sentences, before[-1].start)
+    first = next(m for m in before if sentence is None or m.start >= sentence.start)
+    if last_named is not None and last_named.start >= first.start:
+        return last_named
+    return _Speaker(first.text, first.start, first.end, first.role or None, "name")
 
 
 def _adjacent(text: str, prev_end: int, start: int) -> bool:
@@ -400,6 +456,5 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
 def segment(article: Article) -> Segmentation:
     """Split ``article`` into sentences, quotations (with speakers) and person mentions."""
     sentences = split_sentences(article.text)
-    quotes = attribute_quotes(article.text, sentences)
     mentions = find_mentions(article.text)
-    return Segmentation(sentences, quotes, mentions)
+    return Segmentation(sentences, attribute_quotes(article.text, sentences, mentions), mentions)

@@ -257,3 +257,51 @@ def test_a_role_any_evidence_passage_gives_the_person_is_not_a_misattribution():
     flags = _flags("Ambassador Maria Keller said the budget would balance.", roster=roster)
     assert [f.type for f in flags] == ["misattribution"]
     assert "Finance Minister or Party leader" in flags[0].message
+
+
+def test_an_organisation_with_a_digit_is_one_word():
+    passages = [Passage("p1", "“Records tumbled like dominoes,” said Samantha Burgess, Deputy Director of C3S.", speaker="Samantha Burgess")]
+    roster = roster_from_evidence(passages)
+    assert _flags("Samantha Burgess, deputy director of C3S, said records fell.", roster=roster) == []
+    assert [f.type for f in _flags("Samantha Burgess, deputy director of NOAA, said records fell.", roster=roster)] == ["misattribution"]
+
+
+def test_two_titles_joined_by_and_are_one_role_on_both_sides():
+    passages = [Passage("p1", "“Pioneer is a clear leader,” said Darren Woods, ExxonMobil chairman and chief executive officer.", speaker="Darren Woods")]
+    roster = roster_from_evidence(passages)
+    assert "chief executive" in roster.lookup("Darren Woods").person.role
+    assert _flags("“Pioneer is a clear leader,” chairman and chief executive Darren Woods said.", passages, roster=roster) == []
+    assert [f.type for f in _flags("“Pioneer is a clear leader,” Chevron chief executive Darren Woods said.", passages, roster=roster)] == ["misattribution"]
+
+
+def test_an_outgoing_or_incoming_office_holder_holds_the_office():
+    roster = Roster([Person("Scott Morrison", (), "Prime Minister", "Liberal Party")])
+    assert _flags("Outgoing prime minister Scott Morrison conceded defeat on Saturday.", roster=roster) == []
+    assert [f.type for f in _flags("Outgoing treasurer Scott Morrison conceded defeat on Saturday.", roster=roster)] == ["misattribution"]
+
+
+def test_a_secretary_of_a_portfolio_is_its_minister():
+    roster = Roster([Person("Sajid Javid", (), "health minister"), Person("Priti Patel", (), "interior minister")])
+    assert _flags("Health Secretary Sajid Javid resigned on Tuesday.", roster=roster) == []
+    assert _flags("Home Secretary Priti Patel resigned on Tuesday.", roster=roster) == []
+    assert [f.type for f in _flags("Foreign Secretary Sajid Javid resigned on Tuesday.", roster=roster)] == ["misattribution"]
+    assert [f.type for f in _flags("Health Secretary Priti Patel resigned on Tuesday.", roster=roster)] == ["misattribution"]
+
+
+def test_a_past_role_is_compared_with_the_past_roles_on_record():
+    passages = [Passage("p1", "The board will include former U.S. Treasury Secretary Larry Summers and Adam D'Angelo.")]
+    roster = roster_from_evidence(passages)
+    assert _flags("The board includes former Treasury Secretary Larry Summers.", roster=roster) == []
+    flags = _flags("The board includes former Federal Reserve chair Larry Summers.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+
+
+def test_names_stored_by_an_older_name_finder_are_found_again():
+    from pipeline.attribution import PassageNames, names_in_passages
+
+    (names,) = names_in_passages(["“Pioneer is a clear leader,” said Darren Woods, ExxonMobil chairman and chief executive officer."])
+    assert PassageNames.is_current(names.to_json())
+    assert PassageNames.from_json(names.to_json()) == names
+    stored_before_roles_kept_their_titles = json.dumps([[["Darren Woods", "ExxonMobil chairman"]], [], [], []])
+    assert not PassageNames.is_current(stored_before_roles_kept_their_titles)
+    assert not PassageNames.is_current(None)

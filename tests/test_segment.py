@@ -1,5 +1,6 @@
 from pipeline.ingest import read_article
 from pipeline.segment import attribute_quotes, find_mentions, find_quote_spans, segment, split_sentences
+from pipeline.types import Article
 from tests.conftest import BUNDLED_ARTICLE
 
 
@@ -99,3 +100,23 @@ def test_a_quotation_ending_its_sentence_is_not_credited_to_the_next_quotations_
 def test_the_titles_before_a_speakers_name_are_not_part_of_it():
     text = "South Korean President Moon Jae-in said: “There is a need for talks.”"
     assert [q.speaker for q in _quotes(text)] == ["Moon Jae-in"]
+
+
+def test_a_pronoun_speaker_is_the_person_the_sentence_before_names_first():
+    text = ("“I love OpenAI,” Altman wrote on X.\n\n"
+            "Microsoft Chief Executive Satya Nadella welcomed the deal. “We are encouraged by the changes,” he said.")
+    article = Article(path="a.txt", text=text, title="t", sha256="0")
+    quotes = segment(article).quotes
+    assert [q.speaker for q in quotes] == ["Altman", "Satya Nadella"]
+    text = "“It is too early to cut,” said Jerome Powell. The committee met Lagarde. He added: “We will watch.”"
+    quotes = segment(Article(path="a.txt", text=text, title="t", sha256="0")).quotes
+    assert quotes[1].speaker == "Jerome Powell"  # the speaker named last, not a person he met
+
+
+def test_a_quotation_in_a_sentence_naming_someone_else_is_not_the_previous_speakers():
+    text = ("“Italy chose us and we will not betray it,” Meloni said.\n\n"
+            "Its leader, Enrico Letta, called it “a sad day for Italy, for Europe”.")
+    quotes = segment(Article(path="a.txt", text=text, title="t", sha256="0")).quotes
+    assert quotes[1].speaker != "Meloni"
+    text = "“We are ready,” Moon said on Monday.\n“The door is open,” the statement went on.\n"
+    assert segment(Article(path="a.txt", text=text, title="t", sha256="0")).quotes[1].speaker == "Moon"
