@@ -170,6 +170,47 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     return tuple(conflicts)
 
 
+def _mistyped(a: str, b: str) -> bool:
+    """Whether one figure is the other mistyped: written alike, with one digit changed or two neighbours swapped,
+    and three significant digits or more ("3,459" for "3,549", "64.5" for "46.5"; not "7" for "8")."""
+    if a == b or len(a) != len(b) or len(a.replace(".", "").lstrip("0")) < 3:
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if not all(a[i].isdigit() and b[i].isdigit() for i in diffs):
+        return False
+    return len(diffs) == 1 or (len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]])
+
+
+def mistyped_number_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.2) -> tuple[tuple[str, str], ...]:
+    """Figures of the claim that the evidence gives nowhere and the sentence gives mistyped, for the same kind of thing.
+
+    "the number of people killed in Turkey had climbed to 3,459" against "the death toll in Turkey had risen to
+    3,549": the sentences share few words, so `anchored_number_conflicts` does not compare them, but a figure no
+    passage gives, one digit or one swap away from a figure of the same kind (and unit) in a sentence on the same
+    subject, is that figure mistyped. Years are left alone (a year is often worked out: "last year"), and so are
+    bounds and estimates ("more than 275").
+    Returns (evidence number, claim number) for each conflict, or () when none.
+    """
+    (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
+    claim_content = _content(claim_tokens)
+    if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
+        return ()
+    given = [t for t in _tokens_and_kinds(f"{context}\n{sentence}")[0] if t[0].isdigit()]
+    conflicts = []
+    for i, token in enumerate(claim_tokens):
+        if not token[0].isdigit() or claim_kinds[i] in (None, "year") or any(close_numbers(token, n) for n in given):
+            continue
+        figure = stated_figure(claim_tokens, i)
+        if figure is not None and not figure.exact:
+            continue  # "less than 375" against 365: a bound, which `anchored_number_conflicts` compares as one
+        unit = _unit(claim_tokens, i)
+        for j, other in enumerate(sentence_tokens):
+            if other[0].isdigit() and _mistyped(token, other) and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j)):
+                conflicts.append((other, token))
+                break
+    return tuple(conflicts)
+
+
 def _is_negator(token: str) -> bool:
     return token in ("not", "never", "no") or token.endswith("n't")
 
@@ -397,7 +438,9 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
         for sentence in split_evidence_sentences(retrieved.passage.text):
             if _about_other_people(claim.text, sentence):
                 continue  # "an 81-year-old man named X" against "Y, a 90-year-old": two people's ages
-            changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in anchored_number_conflicts(claim.text, sentence, context=context))
+            conflicts = anchored_number_conflicts(claim.text, sentence, context=context)
+            conflicts += tuple(c for c in mistyped_number_conflicts(claim.text, sentence, context=context) if c not in conflicts)
+            changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in conflicts)
             negations = negation_conflicts(claim.text, sentence)
             changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negations)
             if not negations:

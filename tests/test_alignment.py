@@ -230,3 +230,20 @@ def test_a_denied_action_is_no_conflict_with_another_subject_object_or_opposite_
         ("The central bank did not abandon its policy.", "The central bank did not scrap its policy."),  # both deny it
     ):
         assert _check(claim, evidence) != "contradicted", claim
+
+
+def test_a_figure_mistyped_in_a_paraphrase_is_contradicted():
+    evidence = "Erdogan said the death toll in Turkey had risen to 3,549. In Syria, more than 1,700 people were killed."
+    claim = "Speaking at the disaster coordination centre in Ankara, Erdogan said the number of people killed in Turkey had climbed to 3,459."
+    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [RetrievedPassage(Passage("e", evidence), 0.5)]})["c"]
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("number", "3,459", "3,549")]
+    aramco = "Saudi Aramco reported net income of $161.1 billion for 2022, up 46.5% from $110.0 billion in 2021."
+    assert _check("Aramco reported record profit of $161.1bn on Sunday, up 64.5% on the year before.", aramco) == "contradicted"
+    assert _check("Aramco reported record profit of $161.1bn on Sunday, up 46.5% on the year before.", aramco) != "contradicted"
+
+
+def test_figures_one_digit_apart_for_other_things_or_small_counts_are_no_typo():
+    evidence = "Erdogan said the death toll in Turkey had risen to 1,205 people in the quake."
+    assert _check("Erdogan said 1,250 homes in Turkey were destroyed in the quake.", evidence) != "contradicted"
+    assert _check("Rescuers in Ankara said 7 people were pulled alive from a collapsed building.", "Officials in Turkey said the quake on Monday killed 8 people.") != "contradicted"
