@@ -333,8 +333,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 
 # Stored with each passage's names; bump it when `names_in_passages` finds other names, roles or quotations.
 # 2: roles keep a portfolio, rank or "former" ("finance minister", "former U.S. Treasury Secretary") and two titles
-# joined by "and" ("chairman and chief executive officer").
-NAMES_VERSION = 2
+# joined by "and" ("chairman and chief executive officer"); 3: a title before the name and a role after it are two
+# roles ("SPD chancellor candidate Olaf Scholz, Germany's finance minister").
+NAMES_VERSION = 3
 
 
 @dataclass(frozen=True)

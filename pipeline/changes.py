@@ -135,10 +135,15 @@ def counts_nothing(words: Sequence[str], i: int) -> bool:
     return (i + 1 < len(words) and words[i + 1] == "of") or (i > 0 and words[i - 1] in _BEFORE_A_PRONOUN_ONE)
 
 
+_FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+_HALVES_AND_QUARTERS = re.compile(r"^(\d+)([½¼¾])")
+
+
 def _normalise(word: str, lemma: str, pos: str) -> str:
     lower = word.lower().replace("’", "'")
     if lower[:1].isdigit():
         # "1·7": The Lancet's decimal point; "July 8th" is July 8.
+        lower = _HALVES_AND_QUARTERS.sub(lambda m: str(int(m[1]) + _FRACTIONS[m[2]]), lower)  # "2½%": 2.5
         return _ORDINAL_SUFFIX.sub("", lower.replace(",", "").replace("·", ".")).rstrip("%") or lower
     if lower in NUMBER_WORDS:
         return NUMBER_WORDS[lower]
@@ -712,7 +717,11 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     for i, token in enumerate(claim):
         if token.is_number and token.text[:1].isdigit() and not _figure_mentioned(claim, i, source_figures):
             figures.append(token.text)
-    absent_runs = [run for run in _name_runs(text) if not any(_same_word(token, t) for token in run for t in source_tokens)]
+    runs = _name_runs(text)
+    absent_runs = [
+        run for run, after in zip(runs, [*runs[1:], []])
+        if not _is_title_of(run, after) and not any(_same_word(token, t) for token in run for t in source_tokens)
+    ]
     source_places = [name for tokens in per_source for name in _place_names(tokens)[0]] if absent_runs else []
     for run in absent_runs:
         if not _holds_a_place_of(" ".join(token.text for token in run), source_places):
@@ -737,11 +746,12 @@ def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[li
     word takes any source's number.
     """
     context = {t.key for j, t in enumerate(claim) if abs(j - i) > 1 and t.pos in _CONTEXT_POS and not (t.is_function or t.is_number)}
+    key = _AMOUNT.sub(lambda m: m[1] if m[2] in _SCALE_SUFFIXES else m[0], claim[i].key)  # "$37.6bn": 37.6
     claimed = stated_figure([t.text.lower() for t in claim], i)
     loose = claimed is not None and not claimed.exact
 
     def gives(figures: list[Figure], numbers: list[str]) -> bool:
-        if any(close_numbers(claim[i].key, n) for n in numbers):
+        if any(close_numbers(key, n) for n in numbers):
             return True
         return loose and any(_comparable(claimed, given) and figures_agree(claimed, given) is not False for given in figures)
 
@@ -756,6 +766,13 @@ def _comparable(a: Figure, b: Figure) -> bool:
 
 
 _TITLES = frozenset(word.lower() for word in TITLE_WORDS.split("|") if " " not in word and "\\" not in word)
+
+
+def _is_title_of(run: Sequence[Token], after: Sequence[Token]) -> bool:
+    """Whether a name run is a title on its own before a person's name ("Chancellor | Rishi Sunak"): whether the role
+    is right is the attribution check's question (`pipeline.attribution`), and a title the evidence words otherwise
+    ("finance minister") is nothing the claim adds. A title word that is part of a name ("Premier League") is none."""
+    return len(run) == 1 and run[0].text.lower() in _TITLES and bool(after) and after[0].entity == "PERSON" and after[0].start - run[0].end <= 1
 
 
 def _name_runs(text: str) -> list[list[Token]]:

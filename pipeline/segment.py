@@ -31,7 +31,7 @@ TITLE_WORDS = (
     "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|treasurer|Attorney General|"
     "president|minister|secretary|governor|senator|chancellor|chairman|chairwoman|chair|director|ambassador|commissioner|"
     "Professor|professor|founder|Founder|chief executive|executive|officer|head|Head|economist|adviser|advisor|"
-    "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper"
+    "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper|candidate|nominee"
 )
 NAME_TOKEN = r"[A-Z][\w’'\-]*[\w]"
 NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|de|van|von|bin|al|da|del|la|le)){{0,3}})"
@@ -435,12 +435,15 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             start = match.start("name") + offset
             role, role_start = _clean_role(match.group("role").strip(), match.start("role"))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
+    titled = dict(found)
     for match in (*_NAME_IS_ROLE.finditer(text), *_NAME_COMMA_ROLE.finditer(text)):
         name, offset = name_without_titles(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset
             role = _TRAILING_FUNCTION_WORDS.sub("", match.group("role").strip())
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, match.start("role"), match.start("role") + len(role))
+    # "SPD chancellor candidate Olaf Scholz, Germany's finance minister, said": two roles, one mention each.
+    also = [m for span, m in titled.items() if m.role and found[span].role != m.role]
     for p_start, doc in paragraph_docs:
         for ent in doc.ents:
             if ent.label_ != "PERSON":
@@ -450,7 +453,7 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             end = start + len(name)
             if _is_name(name) and not any(s <= start and end <= e for s, e in found):
                 found[(start, end)] = Mention(start, end, name)
-    return tuple(sorted(found.values(), key=lambda m: m.start))
+    return tuple(sorted((*found.values(), *also), key=lambda m: (m.start, m.role_start or 0)))
 
 
 def segment(article: Article) -> Segmentation:

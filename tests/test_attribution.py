@@ -305,3 +305,10 @@ def test_names_stored_by_an_older_name_finder_are_found_again():
     stored_before_roles_kept_their_titles = json.dumps([[["Darren Woods", "ExxonMobil chairman"]], [], [], []])
     assert not PassageNames.is_current(stored_before_roles_kept_their_titles)
     assert not PassageNames.is_current(None)
+
+
+def test_a_candidacy_on_record_is_a_role():
+    passages = [Passage("p1", "“The voters have spoken,” SPD chancellor candidate Olaf Scholz, Germany's finance minister and vice chancellor, said.", speaker="Olaf Scholz")]
+    roster = roster_from_evidence(passages)
+    assert _flags("Olaf Scholz, the SPD's candidate for chancellor and the country's finance minister, said voters had spoken.", roster=roster) == []
+    assert [f.type for f in _flags("Olaf Scholz, the CDU's candidate for chancellor, said voters had spoken.", roster=roster)] == ["misattribution"]

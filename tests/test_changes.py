@@ -559,3 +559,13 @@ def test_a_year_or_decade_outside_a_decade_is_a_date_change(decade, other):
     in_decade, elsewhere = f"The band was formed {decade} in Leeds.", f"The band was formed {other} in Leeds."
     assert [c.kind for c in compare_sentences(in_decade, elsewhere) if c.kind != "harmless"] == ["date"]
     assert [c.kind for c in compare_sentences(elsewhere, in_decade) if c.kind != "harmless"] == ["date"]
+
+
+def test_a_figure_written_with_a_scale_suffix_or_a_fraction_and_a_title_are_not_missing_terms():
+    assert terms_missing_from("Capital spending rose 18% to $37.6bn last year.", ["Capital expenditure rose 18% to $37.6 billion in 2022."]) == ()
+    assert terms_missing_from("Capital spending rose 18% to $36.6bn last year.", ["Capital expenditure rose 18% to $37.6 billion in 2022."]) == ("36.6bn",)
+    assert terms_missing_from("The bank raised its key rate to 2.5% on Wednesday.", ["The Bank increased its target for the overnight rate to 2½%."]) == ()
+    evidence = ["The crisis began when finance minister Rishi Sunak and health minister Sajid Javid resigned."]
+    assert terms_missing_from("It began when Chancellor Rishi Sunak and Health Secretary Sajid Javid quit.", evidence) == ()
+    assert terms_missing_from("It began when Chancellor Rishi Sunak and Health Secretary Priti Patel quit.", evidence) == ("Priti", "Patel")
+    assert [c.kind for c in compare_sentences("The bank raised its rate to 2.5%.", "The bank raised its rate to 2½%.")] in ([], ["harmless"])
