@@ -59,7 +59,8 @@ _SYNONYMS = {
 _TITLE_KEYWORDS = frozenset(
     "president minister secretary spokesperson chancellor governor senator mayor ambassador general chairman "
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
-    "chief representative admiral professor founder economist adviser analyst editor manager".split()
+    "chief representative admiral professor founder economist adviser analyst editor manager secretary_general "
+    "director_general".split()
 )
 # The portfolio of a minister: a health minister is no foreign minister (after `_SYNONYMS`: home is interior).
 _PORTFOLIOS = frozenset(_SYNONYMS.get(word, word) for word in PORTFOLIO_WORDS)
@@ -122,9 +123,12 @@ def _short_form_of(name: str, alias: str) -> bool:
         tokens[0], alias_tokens[0]) and all(t in alias_tokens[1:] for t in tokens[1:])
 
 
+_GENERAL_TITLES = re.compile(r"\b(secretary|director)[- ]general\b")  # one title each, neither a secretary nor a general
+
+
 def _role_words(role: str) -> set[str]:
     words = set()
-    for word in re.findall(r"[A-Za-z0-9.'’]+", role.lower()):
+    for word in re.findall(r"[A-Za-z0-9_.'’]+", _GENERAL_TITLES.sub(r"\1_general", role.lower())):
         word = re.sub(r"(?:'s|’s)$", "", word.strip(".'’"))
         if word and word not in _ROLE_STOPWORDS:
             words.add(_SYNONYMS.get(word, word))
@@ -334,8 +338,8 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # Stored with each passage's names; bump it when `names_in_passages` finds other names, roles or quotations.
 # 2: roles keep a portfolio, rank or "former" ("finance minister", "former U.S. Treasury Secretary") and two titles
 # joined by "and" ("chairman and chief executive officer"); 3: a title before the name and a role after it are two
-# roles ("SPD chancellor candidate Olaf Scholz, Germany's finance minister").
-NAMES_VERSION = 3
+# roles ("SPD chancellor candidate Olaf Scholz, Germany's finance minister"); 4: "Secretary-General" is one title.
+NAMES_VERSION = 4
 
 
 @dataclass(frozen=True)

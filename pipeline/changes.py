@@ -137,6 +137,7 @@ def counts_nothing(words: Sequence[str], i: int) -> bool:
 
 _FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 _HALVES_AND_QUARTERS = re.compile(r"^(\d+)([½¼¾])")
+_DEGREES = re.compile(r"(?<=\d)°?c$")
 
 
 def _normalise(word: str, lemma: str, pos: str) -> str:
@@ -144,6 +145,7 @@ def _normalise(word: str, lemma: str, pos: str) -> str:
     if lower[:1].isdigit():
         # "1·7": The Lancet's decimal point; "July 8th" is July 8.
         lower = _HALVES_AND_QUARTERS.sub(lambda m: str(int(m[1]) + _FRACTIONS[m[2]]), lower)  # "2½%": 2.5
+        lower = _DEGREES.sub("", lower)  # "0.5C", "0.5°C": 0.5 degrees Celsius, as "0.5°C" written apart
         return _ORDINAL_SUFFIX.sub("", lower.replace(",", "").replace("·", ".")).rstrip("%") or lower
     if lower in NUMBER_WORDS:
         return NUMBER_WORDS[lower]

@@ -26,6 +26,7 @@ SPEECH_VERBS = (
 TITLE_WORDS = (
     "President|Vice President|Prime Minister|Deputy Prime Minister|Minister|Secretary|Secretary of State|"
     "Chancellor|Governor|Senator|Sen\\.|Representative|Rep\\.|Mayor|Ambassador|General|Gen\\.|Admiral|"
+    "Secretary-General|secretary-general|Director-General|director-general|Secretary General|secretary general|"
     "Chairman|Chairwoman|Chair|Chief Executive|CEO|Director|Commissioner|Judge|Justice|King|Queen|Prince|"
     "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
     "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|treasurer|Attorney General|"

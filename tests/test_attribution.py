@@ -312,3 +312,10 @@ def test_a_candidacy_on_record_is_a_role():
     roster = roster_from_evidence(passages)
     assert _flags("Olaf Scholz, the SPD's candidate for chancellor and the country's finance minister, said voters had spoken.", roster=roster) == []
     assert [f.type for f in _flags("Olaf Scholz, the CDU's candidate for chancellor, said voters had spoken.", roster=roster)] == ["misattribution"]
+
+
+def test_a_secretary_general_is_one_title():
+    passages = [Passage("p1", "“Ozone action sets a precedent,” said WMO Secretary-General Petteri Taalas.", speaker="Petteri Taalas")]
+    roster = roster_from_evidence(passages)
+    assert _flags("Petteri Taalas, secretary-general of the WMO, said ozone action set a precedent.", roster=roster) == []
+    assert [f.type for f in _flags("Petteri Taalas, director-general of the WMO, said ozone action set a precedent.", roster=roster)] == ["misattribution"]

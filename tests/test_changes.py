@@ -569,3 +569,10 @@ def test_a_figure_written_with_a_scale_suffix_or_a_fraction_and_a_title_are_not_
     assert terms_missing_from("It began when Chancellor Rishi Sunak and Health Secretary Sajid Javid quit.", evidence) == ()
     assert terms_missing_from("It began when Chancellor Rishi Sunak and Health Secretary Priti Patel quit.", evidence) == ("Priti", "Patel")
     assert [c.kind for c in compare_sentences("The bank raised its rate to 2.5%.", "The bank raised its rate to 2½%.")] in ([], ["harmless"])
+
+
+def test_degrees_celsius_written_apart_or_together_are_the_same_figure():
+    source = "Compliance is expected to avoid 0.3–0.5°C of warming by 2100."
+    assert [c.kind for c in compare_sentences("Compliance is expected to avoid 0.3C to 0.5C of warming by 2100.", source)] == ["harmless"]
+    assert [c.kind for c in compare_sentences("Compliance is expected to avoid 0.3C to 0.6C of warming by 2100.", source)] == ["number"]
+    assert [c.kind for c in compare_sentences("Temperatures rose 1.5F above the average.", "Temperatures rose 1.5°C above the average.")] == ["number"]
