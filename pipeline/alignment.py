@@ -21,7 +21,7 @@ from pipeline.changes import (
     MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
     Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, restatement_coverage, stated_figure, tokenize,
 )
-from pipeline.lexicon import same_action
+from pipeline.lexicon import direction_of, same_action
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
@@ -207,6 +207,54 @@ def mistyped_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         for j, other in enumerate(sentence_tokens):
             if other[0].isdigit() and _mistyped(token, other) and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j)):
                 conflicts.append((other, token))
+                break
+    return tuple(conflicts)
+
+
+def _direction_before(tokens: Sequence[Token], index: int, reach: int = 3) -> int | None:
+    """The index of the nearest direction word ("rose", "shed", "down") among the ``reach`` words before ``index``."""
+    for k in range(index - 1, max(-1, index - reach - 1), -1):
+        if direction_of(tokens[k].key) is not None or direction_of(tokens[k].lemma) is not None:
+            return k
+    return None
+
+
+def _direction(token: Token) -> int | None:
+    return direction_of(token.key) or direction_of(token.lemma)
+
+
+def _gives_a_level(tokens: Sequence[Token], direction: int, figure: int) -> bool:
+    """Whether the figure after a direction word is the level reached ("rose to 3.4%") rather than the move ("rose by
+    41,000", "rose 3%")."""
+    return any(t.key in ("to", "at") for t in tokens[direction + 1:figure])
+
+
+def _subject_words(tokens: Sequence[Token], index: int, reach: int = 8) -> set[str]:
+    """The content words among the ``reach`` words before ``index`` (what a figure's direction is said of)."""
+    return {t.key for t in tokens[max(0, index - reach):index]
+            if not (t.is_number or t.is_function or t.is_date) and _direction(t) is None and len(t.key) > 2}
+
+
+def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Figures the claim and the sentence both give, moving opposite ways: "Employment rose by 41,000" against
+    "employment decreased by 41,000 people". The same figure, after a word of one desk direction in the claim and
+    of the other in the sentence (`pipeline.lexicon.direction_of`, up to three words before it), both the level
+    reached ("to") or both the move, said of something both name (a content word shared among the eight words before
+    each). Returns the (claim, sentence) character
+    spans of the two direction words for each conflict."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    conflicts = []
+    for i, token in enumerate(claim_tokens):
+        if not token.is_number or token.is_date or (k := _direction_before(claim_tokens, i)) is None:
+            continue
+        for j, other in enumerate(sentence_tokens):
+            if not other.is_number or not close_numbers(token.key, other.key) or (m := _direction_before(sentence_tokens, j)) is None:
+                continue
+            if _gives_a_level(claim_tokens, k, i) != _gives_a_level(sentence_tokens, m, j):
+                continue  # "inflation slowed to 1.6%" against "prices rose 1.6%": a rate's new level, not the rise
+            if _direction(claim_tokens[k]) != _direction(sentence_tokens[m]) and _subject_words(claim_tokens, k) & _subject_words(sentence_tokens, m):
+                a, b = claim_tokens[k], sentence_tokens[m]
+                conflicts.append(((a.start, a.end), (b.start, b.end)))
                 break
     return tuple(conflicts)
 
@@ -445,6 +493,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negations)
             if not negations:
                 changes += tuple(_action_change(claim, sentence, *spans) for spans in denied_action_conflicts(claim.text, sentence))
+            changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None
@@ -482,6 +531,12 @@ def _action_change(claim: Claim, sentence: str, in_claim: tuple[int, int], in_se
     """A negation change between an action one side denies and the other reports (`denied_action_conflicts`)."""
     (a0, a1), (s0, s1) = in_claim, in_sentence
     return Change("negation", claim.text[a0:a1], sentence[s0:s1], claim.start + a0, claim.start + a1, s0, s1)
+
+
+def _direction_change(claim: Claim, sentence: str, in_claim: tuple[int, int], in_sentence: tuple[int, int]) -> Change:
+    """A direction change between the words that move one figure opposite ways (`direction_conflicts`)."""
+    (a0, a1), (s0, s1) = in_claim, in_sentence
+    return Change("direction", claim.text[a0:a1], sentence[s0:s1], claim.start + a0, claim.start + a1, s0, s1)
 
 
 def _conflict_change(claim: Claim, sentence: str, conflict: tuple[str, str]) -> Change:

@@ -197,6 +197,18 @@ def antonym_pairs() -> frozenset[tuple[str, str]]:
     return frozenset(_read_pairs(WORDNET_ANTONYMS) | _read_pairs(DESK_ANTONYMS) | directions)
 
 
+@lru_cache(maxsize=1)
+def _directions() -> dict[str, int]:
+    up, down = _rows(DESK_DIRECTIONS)
+    return {**dict.fromkeys(up, 1), **dict.fromkeys(down, -1)}
+
+
+def direction_of(lemma: str) -> int | None:
+    """1 for a word of the desk's upward direction ("rise", "add", "higher"), -1 for the downward one ("fall",
+    "shed", "lower"), None for any other word (`DESK_DIRECTIONS`)."""
+    return _directions().get(lemma.lower())
+
+
 def are_antonyms(a: str, b: str) -> bool:
     """Whether two lemmas are opposites ("rise"/"fall", "high"/"low", "more"/"fewer")."""
     return (a.lower(), b.lower()) in antonym_pairs()

@@ -247,3 +247,19 @@ def test_figures_one_digit_apart_for_other_things_or_small_counts_are_no_typo():
     evidence = "Erdogan said the death toll in Turkey had risen to 1,205 people in the quake."
     assert _check("Erdogan said 1,250 homes in Turkey were destroyed in the quake.", evidence) != "contradicted"
     assert _check("Rescuers in Ankara said 7 people were pulled alive from a collapsed building.", "Officials in Turkey said the quake on Monday killed 8 people.") != "contradicted"
+
+
+def test_a_figure_moving_the_other_way_in_a_paraphrase_is_a_direction_change():
+    evidence = "Seasonally adjusted employment decreased by 41,000 people (0.3%) in July 2022, the first fall since October 2021."
+    claim = "Employment rose by 41,000 people, or 0.3%, during the month."
+    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [RetrievedPassage(Passage("e", evidence), 0.5)]})["c"]
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("direction", "rose", "decreased")]
+    assert _check("Employment fell by 41,000 people, or 0.3%, during the month.", evidence) != "contradicted"
+    assert _check("Exports rose 5% in May, the agency said.", "Imports fell 5% in May while exports were flat, the agency said.") != "contradicted"
+
+
+def test_a_rate_slowing_to_a_figure_is_no_conflict_with_prices_rising_by_it():
+    evidence = "South Korea's consumer prices rose 1.6% in September from a year earlier, below the Bank of Korea's 2% target."
+    assert _check("Consumer inflation slowed to 1.6% in September, below the bank's 2% target.", evidence) != "contradicted"
+    assert _check("South Korea's consumer prices fell 1.6% in September, below the bank's target.", evidence) == "contradicted"
