@@ -10,6 +10,7 @@ except for a number that conflicts with what the evidence counts.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -126,6 +127,16 @@ def _content(tokens: Sequence[str]) -> set[str]:
     return {t for t in tokens if not t[0].isdigit() and t not in _STOPWORDS and len(t) > 3}
 
 
+def _worked_out(number: str, given: Sequence[str]) -> bool:
+    """Whether ``number`` is the sum or difference of two numbers of ``given`` (a level before a move: 3.4 + 0.1)."""
+    try:
+        value, values = float(number), [float(n) for n in given]
+    except ValueError:
+        return False
+    return any(math.isclose(value, a + b, abs_tol=1e-9) or math.isclose(value, a - b, abs_tol=1e-9)
+               for k, a in enumerate(values) for b in values[k + 1:] + values[:k])
+
+
 def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.4) -> tuple[tuple[str, str], ...]:
     """Numbers the claim gives for something the evidence sentence counts differently.
 
@@ -144,6 +155,8 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or any(close_numbers(token, n) for n in sentence_numbers):
             continue
+        if i and claim_tokens[i - 1] == "from" and _worked_out(token, sentence_numbers):
+            continue  # "fell to 3.4% from 3.5%" against "fell by 0.1 percentage points to 3.4%"
         anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
         if _gives_number(context_tokens, context_kinds, token, claim_kinds[i], anchors):
             continue

@@ -712,7 +712,7 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     """
     per_source = [tokenize(source) for source in sources]
     source_tokens = [t for tokens in per_source for t in tokens]
-    source_figures = [(_figures(tokens, 0, len(tokens)), [t.key for t in tokens if t.is_number], {t.key for t in tokens}) for tokens in per_source]
+    source_figures = [(_figures(tokens, 0, len(tokens)), _numbers_as_percentages(tokens), {t.key for t in tokens}) for tokens in per_source]
     figures, names = [], []
     text = abbreviated_as(text, " ".join(sources))  # "Federal Open Market Committee" is the sources' "FOMC"
     claim = tokenize(text)
@@ -729,6 +729,18 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
         if not _holds_a_place_of(" ".join(token.text for token in run), source_places):
             names.extend(token.text for token in run)
     return tuple(figures), tuple(names)
+
+
+def _numbers_as_percentages(tokens: Sequence[Token]) -> list[str]:
+    """The numbers of ``tokens`` (their keys), a number of basis points also as the percentage it is ("35 basis points":
+    35 and 0.35)."""
+    keys = []
+    for i, token in enumerate(tokens):
+        if token.is_number:
+            keys.append(token.key)
+            if i + 1 < len(tokens) and tokens[i + 1].key == "basis" and _AMOUNT.fullmatch(token.key):
+                keys.append(f"{float(_AMOUNT.fullmatch(token.key)[1]) / 100:g}")
+    return keys
 
 
 def _holds_a_place_of(name: str, places: Sequence[str]) -> bool:

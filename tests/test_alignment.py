@@ -1,4 +1,4 @@
-from pipeline.alignment import AlignmentChecker, merge_verdicts, split_evidence_sentences
+from pipeline.alignment import AlignmentChecker, anchored_number_conflicts, merge_verdicts, split_evidence_sentences
 from pipeline.types import Claim, Passage, RetrievedPassage, Verdict
 
 EVIDENCE = [RetrievedPassage(Passage("t1", "The Treasury said on Friday it had sanctioned 27 shipping companies and 28 vessels. Officials did not give details."), 0.5)]
@@ -263,3 +263,12 @@ def test_a_rate_slowing_to_a_figure_is_no_conflict_with_prices_rising_by_it():
     evidence = "South Korea's consumer prices rose 1.6% in September from a year earlier, below the Bank of Korea's 2% target."
     assert _check("Consumer inflation slowed to 1.6% in September, below the bank's 2% target.", evidence) != "contradicted"
     assert _check("South Korea's consumer prices fell 1.6% in September, below the bank's target.", evidence) == "contradicted"
+
+
+def test_a_starting_level_worked_out_from_the_move_is_no_conflict():
+    evidence = ("Australia's seasonally adjusted unemployment rate fell by 0.1 percentage points to 3.4% in July 2022, the lowest "
+                "since August 1974, the Australian Bureau of Statistics said.")
+    claim = "Australia's jobless rate fell to 3.4% in July from {}, its lowest since August 1974, the Australian Bureau of Statistics said."
+    assert _check(claim.format("3.5%"), evidence) != "contradicted"
+    assert anchored_number_conflicts(claim.format("3.5%"), evidence) == ()
+    assert anchored_number_conflicts(claim.format("3.7%"), evidence) == (("3.4", "3.7"),)

@@ -576,3 +576,9 @@ def test_degrees_celsius_written_apart_or_together_are_the_same_figure():
     assert [c.kind for c in compare_sentences("Compliance is expected to avoid 0.3C to 0.5C of warming by 2100.", source)] == ["harmless"]
     assert [c.kind for c in compare_sentences("Compliance is expected to avoid 0.3C to 0.6C of warming by 2100.", source)] == ["number"]
     assert [c.kind for c in compare_sentences("Temperatures rose 1.5F above the average.", "Temperatures rose 1.5°C above the average.")] == ["number"]
+
+
+def test_a_percentage_given_in_basis_points_is_no_missing_figure():
+    evidence = ["The Board decided to increase the cash rate target by 25 basis points to 35 basis points."]
+    assert terms_missing_from("The bank raised its cash rate target to 0.35%.", evidence) == ()
+    assert terms_missing_from("The bank raised its cash rate target to 0.45%.", evidence) == ("0.45",)
