@@ -272,6 +272,63 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
     return tuple(conflicts)
 
 
+_MONTH_NAMES = "|".join(sorted(MONTHS))
+_DAY_MONTH = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_NAMES})|(?P<month2>{_MONTH_NAMES})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
+    re.IGNORECASE,
+)
+
+
+_DATE_BOUNDS = frozenset("before after until till by since from between through".split())
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\n]|\s-+\s|[.!?]\s")
+
+
+def _days_and_months(text: str) -> list[tuple[tuple[int, str], set[str], set[str], tuple[int, int]]]:
+    """Each day of the year ``text`` gives as such ("on 6 February", "Feb. 6"; not under a bound: "before 9 April"):
+    (day, month), the content words of its clause before it (of its last 15 words, months aside: what the date is of), those of
+    them written in lower case, and its character span."""
+    text = re.sub(r"\b(" + "|".join(MONTH_ABBREVIATIONS) + r")\b\.?", lambda m: MONTH_ABBREVIATIONS[m[1].lower()] + " " * (len(m[0]) - len(m[1])), text, flags=re.IGNORECASE)
+    found = []
+    for match in _DAY_MONTH.finditer(text):
+        clause = _CLAUSE_BREAK.split(text[:match.start()])[-1]
+        words = _raw_tokens(clause)
+        if words and words[-1] in _DATE_BOUNDS | {"the", "of"} and (words[-1] in _DATE_BOUNDS or words[-2:-1] and words[-2] in _DATE_BOUNDS):
+            continue  # "before 9 April", "before the 8th of May": a bound, not the day
+        day, month = match["day"] or match["day2"], (match["month"] or match["month2"]).lower()
+        before = _content(words[-15:]) - MONTHS
+        lower = {w for w in before if re.search(rf"\b{re.escape(w)}\b", clause)}
+        found.append(((int(day), month), before, lower, match.span()))
+    return found
+
+
+def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.25) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Days of the year the claim gives for something the evidence sentence dates otherwise.
+
+    "cleared the drug under its accelerated approval pathway on 6 February" against "Leqembi was approved under the
+    accelerated approval pathway on 6 January 2023": the sentences share a quarter of the claim's words, the two
+    dates' clauses share two words or more before them, one of them no name ("died" and "born" of one person are
+    two things), and no passage gives the claim's date after two of those words or after none ("Truss won the
+    contest on 5 September" does not give "Truss was appointed … at Balmoral on 5 September"). A day under a bound
+    ("before 9 April") is left to the bound rules. Returns the (claim, sentence) character spans of each conflict.
+    """
+    claim_content = _content(_tokens(claim))
+    if not claim_content or len(claim_content & _content(_tokens(sentence))) / len(claim_content) < min_overlap:
+        return ()
+    given = _days_and_months(f"{context}\n{sentence}")
+    conflicts = []
+    for date, words, lower, span in _days_and_months(claim):
+        if any(other == date and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _ in given):
+            continue
+        dated_otherwise = [
+            (len(words & other_words), other_span) for other, other_words, _, other_span in _days_and_months(sentence)
+            if other != date and lower & other_words
+        ]
+        shared, other_span = max(dated_otherwise, default=(0, None))
+        if shared >= 2:
+            conflicts.append((span, other_span))
+    return tuple(conflicts)
+
+
 def _is_negator(token: str) -> bool:
     return token in ("not", "never", "no") or token.endswith("n't")
 
@@ -507,6 +564,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             if not negations:
                 changes += tuple(_action_change(claim, sentence, *spans) for spans in denied_action_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
+            changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None
@@ -548,8 +606,13 @@ def _action_change(claim: Claim, sentence: str, in_claim: tuple[int, int], in_se
 
 def _direction_change(claim: Claim, sentence: str, in_claim: tuple[int, int], in_sentence: tuple[int, int]) -> Change:
     """A direction change between the words that move one figure opposite ways (`direction_conflicts`)."""
+    return _span_change("direction", claim, sentence, in_claim, in_sentence)
+
+
+def _span_change(kind: str, claim: Claim, sentence: str, in_claim: tuple[int, int], in_sentence: tuple[int, int]) -> Change:
+    """A change of ``kind`` between a stretch of the claim and one of the sentence (character spans in each)."""
     (a0, a1), (s0, s1) = in_claim, in_sentence
-    return Change("direction", claim.text[a0:a1], sentence[s0:s1], claim.start + a0, claim.start + a1, s0, s1)
+    return Change(kind, claim.text[a0:a1], sentence[s0:s1], claim.start + a0, claim.start + a1, s0, s1)
 
 
 def _conflict_change(claim: Claim, sentence: str, conflict: tuple[str, str]) -> Change:

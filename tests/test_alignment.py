@@ -272,3 +272,22 @@ def test_a_starting_level_worked_out_from_the_move_is_no_conflict():
     assert _check(claim.format("3.5%"), evidence) != "contradicted"
     assert anchored_number_conflicts(claim.format("3.5%"), evidence) == ()
     assert anchored_number_conflicts(claim.format("3.7%"), evidence) == (("3.4", "3.7"),)
+
+
+def test_a_day_of_the_year_dated_otherwise_in_a_paraphrase_is_a_date_change():
+    evidence = "The FDA converted Leqembi to traditional approval on 6 July 2023. Leqembi was approved under the accelerated approval pathway on 6 January 2023."
+    claim = "The Food and Drug Administration had cleared the drug under its accelerated approval pathway on 6 February."
+    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [RetrievedPassage(Passage("e", evidence), 0.5)]})["c"]
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("date", "6 February", "6 January")]
+    assert _check(claim.replace("6 February", "6 January"), evidence) != "contradicted"
+    truss = ("Truss won the Conservative Party leadership contest on 5 September 2022, defeating Rishi Sunak, and was appointed "
+             "prime minister by Queen Elizabeth II at Balmoral Castle in Scotland on 6 September.")
+    assert _check("Truss was appointed by Queen Elizabeth II at Balmoral on 5 September, after beating Rishi Sunak in the race.", truss) == "contradicted"
+
+
+def test_a_bounded_day_or_a_day_of_another_event_is_no_date_change():
+    assert _check("Dave Navarro was born before the 8th of May 1966.", "Navarro was born in Santa Monica, California on May 7, 1966.") != "contradicted"
+    assert _check("James Todd Spader died on December 5, 2013.", "James Todd Spader (born February 7, 1960) is an American actor.") != "contradicted"
+    assert _check("Ecuador's borders were closed on 25 March 2020, and flights were cancelled until 5 April.",
+                  "Effective 25 March 2020, Ecuador's borders are closed, flights to Ecuador are suspended until 5 April 2020.") != "contradicted"
