@@ -240,11 +240,18 @@ def _clean_role(role: str, role_start: int) -> tuple[str, int]:
     """Drop function words a title pattern swept up before the role (``by South Korean President``), up to
     its first title word (``chairman and chief executive`` stays whole)."""
     tokens = role.split(" ")
-    while len(tokens) > 1 and (tokens[0].lower() in _ROLE_LEAD_WORDS or (tokens[0].islower() and not _TITLE_WORD.fullmatch(tokens[0])
-                                                                               and tokens[0] not in _ROLE_QUALIFIERS)):
+    while len(tokens) > 1 and not _belongs_to_role(tokens[0]):
         role_start += len(tokens[0]) + 1
         tokens = tokens[1:]
     return " ".join(tokens), role_start
+
+
+def _belongs_to_role(word: str) -> bool:
+    """Whether a word before a title is part of the role: a capitalised word ("South Korean"), a title, a portfolio,
+    a rank or "former"; not a function word or another lower-case word ("said", "when")."""
+    if word.lower() in _ROLE_LEAD_WORDS:
+        return False
+    return not word.islower() or bool(_TITLE_WORD.fullmatch(word)) or word in _ROLE_QUALIFIERS
 
 
 def _is_name(candidate: str) -> bool:
