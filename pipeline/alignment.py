@@ -227,7 +227,7 @@ def mistyped_number_conflicts(claim: str, sentence: str, *, context: str = "", m
 def _direction_before(tokens: Sequence[Token], index: int, reach: int = 3) -> int | None:
     """The index of the nearest direction word ("rose", "shed", "down") among the ``reach`` words before ``index``."""
     for k in range(index - 1, max(-1, index - reach - 1), -1):
-        if direction_of(tokens[k].key) is not None or direction_of(tokens[k].lemma) is not None:
+        if _direction(tokens[k]) is not None:
             return k
     return None
 
@@ -253,8 +253,7 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
     "employment decreased by 41,000 people". The same figure, after a word of one desk direction in the claim and
     of the other in the sentence (`pipeline.lexicon.direction_of`, up to three words before it), both the level
     reached ("to") or both the move, said of something both name (a content word shared among the eight words before
-    each). Returns the (claim, sentence) character
-    spans of the two direction words for each conflict."""
+    each). Returns the (claim, sentence) character spans of the two direction words for each conflict."""
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
     conflicts = []
     for i, token in enumerate(claim_tokens):
@@ -285,14 +284,14 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\n]|\s-+\s|[.!?]\s")
 
 def _days_and_months(text: str) -> list[tuple[tuple[int, str], set[str], set[str], tuple[int, int]]]:
     """Each day of the year ``text`` gives as such ("on 6 February", "Feb. 6"; not under a bound: "before 9 April"):
-    (day, month), the content words of its clause before it (of its last 15 words, months aside: what the date is of), those of
-    them written in lower case, and its character span."""
+    (day, month), the content words of its clause before it (of its last 15 words, months aside: what the date is
+    of), those of them written in lower case, and its character span."""
     text = re.sub(r"\b(" + "|".join(MONTH_ABBREVIATIONS) + r")\b\.?", lambda m: MONTH_ABBREVIATIONS[m[1].lower()] + " " * (len(m[0]) - len(m[1])), text, flags=re.IGNORECASE)
     found = []
     for match in _DAY_MONTH.finditer(text):
         clause = _CLAUSE_BREAK.split(text[:match.start()])[-1]
         words = _raw_tokens(clause)
-        if words and words[-1] in _DATE_BOUNDS | {"the", "of"} and (words[-1] in _DATE_BOUNDS or words[-2:-1] and words[-2] in _DATE_BOUNDS):
+        if words and (words[-1] in _DATE_BOUNDS or (len(words) > 1 and words[-1] == "the" and words[-2] in _DATE_BOUNDS)):
             continue  # "before 9 April", "before the 8th of May": a bound, not the day
         day, month = match["day"] or match["day2"], (match["month"] or match["month2"]).lower()
         before = _content(words[-15:]) - MONTHS
