@@ -127,6 +127,12 @@ def _content(tokens: Sequence[str]) -> set[str]:
     return {t for t in tokens if not t[0].isdigit() and t not in _STOPWORDS and len(t) > 3}
 
 
+def _shares_words(claim_tokens: Sequence[str], sentence_tokens: Sequence[str], min_overlap: float) -> bool:
+    """Whether the sentence holds at least ``min_overlap`` of the claim's content words (a claim with none: no)."""
+    claim_content = _content(claim_tokens)
+    return bool(claim_content) and len(claim_content & _content(sentence_tokens)) / len(claim_content) >= min_overlap
+
+
 def _worked_out(number: str, given: Sequence[str]) -> bool:
     """Whether ``number`` is the sum or difference of two numbers of ``given`` (a level before a move: 3.4 + 0.1)."""
     try:
@@ -146,8 +152,7 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     Returns (evidence number, claim number) for each conflict, or () when none.
     """
     (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
-    claim_content = _content(claim_tokens)
-    if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
+    if not _shares_words(claim_tokens, sentence_tokens, min_overlap):
         return ()
     sentence_numbers = [t for t in sentence_tokens if t[0].isdigit()]
     context_tokens, context_kinds = _tokens_and_kinds(context)
@@ -205,10 +210,9 @@ def mistyped_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     Returns (evidence number, claim number) for each conflict, or () when none.
     """
     (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
-    claim_content = _content(claim_tokens)
-    if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
+    if not _shares_words(claim_tokens, sentence_tokens, min_overlap):
         return ()
-    given = [t for t in _tokens_and_kinds(f"{context}\n{sentence}")[0] if t[0].isdigit()]
+    given = [t for t in (*_tokens_and_kinds(context)[0], *sentence_tokens) if t[0].isdigit()]
     conflicts = []
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or claim_kinds[i] in (None, "year") or any(close_numbers(token, n) for n in given):
@@ -282,7 +286,8 @@ _DATE_BOUNDS = frozenset("before after until till by since from between through"
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\n]|\s-+\s|[.!?]\s")
 
 
-def _days_and_months(text: str) -> list[tuple[tuple[int, str], set[str], set[str], tuple[int, int]]]:
+@lru_cache(maxsize=256)
+def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], frozenset[str], tuple[int, int]], ...]:
     """Each day of the year ``text`` gives as such ("on 6 February", "Feb. 6"; not under a bound: "before 9 April"):
     (day, month), the content words of its clause before it (of its last 15 words, months aside: what the date is
     of), those of them written in lower case, and its character span."""
@@ -294,10 +299,10 @@ def _days_and_months(text: str) -> list[tuple[tuple[int, str], set[str], set[str
         if words and (words[-1] in _DATE_BOUNDS or (len(words) > 1 and words[-1] == "the" and words[-2] in _DATE_BOUNDS)):
             continue  # "before 9 April", "before the 8th of May": a bound, not the day
         day, month = match["day"] or match["day2"], (match["month"] or match["month2"]).lower()
-        before = _content(words[-15:]) - MONTHS
-        lower = {w for w in before if re.search(rf"\b{re.escape(w)}\b", clause)}
+        before = frozenset(_content(words[-15:]) - MONTHS)
+        lower = frozenset(w for w in before if re.search(rf"\b{re.escape(w)}\b", clause))
         found.append(((int(day), month), before, lower, match.span()))
-    return found
+    return tuple(found)
 
 
 def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.25) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
@@ -310,16 +315,16 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     contest on 5 September" does not give "Truss was appointed … at Balmoral on 5 September"). A day under a bound
     ("before 9 April") is left to the bound rules. Returns the (claim, sentence) character spans of each conflict.
     """
-    claim_content = _content(_tokens(claim))
-    if not claim_content or len(claim_content & _content(_tokens(sentence))) / len(claim_content) < min_overlap:
+    if not _shares_words(_tokens(claim), _tokens(sentence), min_overlap):
         return ()
-    given = _days_and_months(f"{context}\n{sentence}")
+    in_sentence = _days_and_months(sentence)
+    given = _days_and_months(context) + in_sentence
     conflicts = []
     for date, words, lower, span in _days_and_months(claim):
         if any(other == date and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _ in given):
             continue
         dated_otherwise = [
-            (len(words & other_words), other_span) for other, other_words, _, other_span in _days_and_months(sentence)
+            (len(words & other_words), other_span) for other, other_words, _, other_span in in_sentence
             if other != date and lower & other_words
         ]
         shared, other_span = max(dated_otherwise, default=(0, None))
@@ -361,8 +366,7 @@ def negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -
     `anchored_number_conflicts` compares counts. Returns (pair, side negating it: "source" or "article").
     """
     claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
-    claim_content = _content(claim_tokens)
-    if not claim_content or len(claim_content & _content(sentence_tokens)) / len(claim_content) < min_overlap:
+    if not _shares_words(claim_tokens, sentence_tokens, min_overlap):
         return ()
     conflicts = [(" ".join(pair), "source") for pair in _negated_pairs(sentence_tokens) if _asserted(claim_tokens, pair) is not None]
     conflicts += [(" ".join(pair), "article") for pair in _negated_pairs(claim_tokens) if _asserted(sentence_tokens, pair) is not None]

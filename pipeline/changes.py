@@ -738,8 +738,9 @@ def _numbers_as_percentages(tokens: Sequence[Token]) -> list[str]:
     for i, token in enumerate(tokens):
         if token.is_number:
             keys.append(token.key)
-            if i + 1 < len(tokens) and tokens[i + 1].key == "basis" and _AMOUNT.fullmatch(token.key):
-                keys.append(f"{float(_AMOUNT.fullmatch(token.key)[1]) / 100:g}")
+            amount = _AMOUNT.fullmatch(token.key)
+            if amount and i + 1 < len(tokens) and tokens[i + 1].key == "basis":
+                keys.append(f"{float(amount[1]) / 100:g}")
     return keys
 
 

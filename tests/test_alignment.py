@@ -40,9 +40,13 @@ def test_another_way_of_giving_the_date_or_age_is_not_a_contradiction():
     assert verdict is None or verdict.label != "contradicted"
 
 
-def _check(claim_text, evidence_text):
+def _aligned(claim_text, evidence_text):
     claim = Claim("c", claim_text, 0, len(claim_text), 0.9, "s")
-    verdict = AlignmentChecker().run([claim], {"c": [RetrievedPassage(Passage("e", evidence_text), 0.5)]}).get("c")
+    return AlignmentChecker().run([claim], {"c": [RetrievedPassage(Passage("e", evidence_text), 0.5)]}).get("c")
+
+
+def _check(claim_text, evidence_text):
+    verdict = _aligned(claim_text, evidence_text)
     return verdict.label if verdict else None
 
 
@@ -235,7 +239,7 @@ def test_a_denied_action_is_no_conflict_with_another_subject_object_or_opposite_
 def test_a_figure_mistyped_in_a_paraphrase_is_contradicted():
     evidence = "Erdogan said the death toll in Turkey had risen to 3,549. In Syria, more than 1,700 people were killed."
     claim = "Speaking at the disaster coordination centre in Ankara, Erdogan said the number of people killed in Turkey had climbed to 3,459."
-    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [RetrievedPassage(Passage("e", evidence), 0.5)]})["c"]
+    verdict = _aligned(claim, evidence)
     assert verdict.label == "contradicted"
     assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("number", "3,459", "3,549")]
     aramco = "Saudi Aramco reported net income of $161.1 billion for 2022, up 46.5% from $110.0 billion in 2021."
@@ -252,7 +256,7 @@ def test_figures_one_digit_apart_for_other_things_or_small_counts_are_no_typo():
 def test_a_figure_moving_the_other_way_in_a_paraphrase_is_a_direction_change():
     evidence = "Seasonally adjusted employment decreased by 41,000 people (0.3%) in July 2022, the first fall since October 2021."
     claim = "Employment rose by 41,000 people, or 0.3%, during the month."
-    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [RetrievedPassage(Passage("e", evidence), 0.5)]})["c"]
+    verdict = _aligned(claim, evidence)
     assert verdict.label == "contradicted"
     assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("direction", "rose", "decreased")]
     assert _check("Employment fell by 41,000 people, or 0.3%, during the month.", evidence) != "contradicted"
@@ -277,7 +281,7 @@ def test_a_starting_level_worked_out_from_the_move_is_no_conflict():
 def test_a_day_of_the_year_dated_otherwise_in_a_paraphrase_is_a_date_change():
     evidence = "The FDA converted Leqembi to traditional approval on 6 July 2023. Leqembi was approved under the accelerated approval pathway on 6 January 2023."
     claim = "The Food and Drug Administration had cleared the drug under its accelerated approval pathway on 6 February."
-    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [RetrievedPassage(Passage("e", evidence), 0.5)]})["c"]
+    verdict = _aligned(claim, evidence)
     assert verdict.label == "contradicted"
     assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("date", "6 February", "6 January")]
     assert _check(claim.replace("6 February", "6 January"), evidence) != "contradicted"
