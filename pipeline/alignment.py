@@ -482,8 +482,8 @@ def _unexplained(changes: Sequence[Change]) -> tuple[bool, bool]:
 
 def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change | None:
     """A quotation the article credits to someone other than the speaker the evidence names."""
-    if not (claim.speaker and passage.speaker) or claim.speaker.lower() in PRONOUNS:
-        return None  # "he said" names nobody the evidence could contradict
+    if not (claim.speaker and passage.speaker) or claim.speaker.lower() in PRONOUNS or claim.speaker[:1].islower():
+        return None  # "he said", "the chancellor said" name nobody the evidence could contradict (attribution checks roles)
     if fuzz.token_set_ratio(claim.speaker.lower(), passage.speaker.lower()) >= 80 or _shares_surname(claim.speaker, passage.speaker):
         return None
     where = claim.text.find(claim.speaker)

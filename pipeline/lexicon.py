@@ -22,7 +22,7 @@ import warnings
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from nicknames import NickNamer
 
@@ -33,6 +33,7 @@ DESK_ACTIONS = DATA_DIR / "desk_actions.tsv"
 DESK_DIRECTIONS = DATA_DIR / "desk_directions.tsv"
 WORDNET_PLACES = DATA_DIR / "places.tsv"
 WORDNET_DEMONYMS = DATA_DIR / "demonyms.tsv"
+WORDNET_CAPITALS = DATA_DIR / "capitals.tsv"
 
 # WordNet's lexicographer files in the order of their numbers; NLTK's reader needs this
 # `lexnames` file beside the database and Debian's package does not ship it.
@@ -152,6 +153,25 @@ def build_wordnet_demonyms(wordnet_dir: str | Path) -> list[tuple[str, str]]:
                     if lemma.name()[:1].isupper() and _is_place(place.synset()):
                         pairs.add((lemma.name().replace("_", " "), place.name().replace("_", " ")))
     return sorted(pairs)
+
+
+def build_wordnet_capitals(wordnet_dir: str | Path) -> list[str]:
+    """The ids of every place WordNet files as a national capital ("moscow.n.01", "riyadh.n.01"), sorted: a desk
+    writes "Moscow" for the Russian government.
+
+    Raises:
+        FileNotFoundError: the folder has no WordNet database.
+    """
+    with _wordnet(wordnet_dir) as reader:
+        return sorted(s.name() for s in reader.synset("national_capital.n.01").instance_hyponyms())
+
+
+def write_wordnet_capitals(wordnet_dir: str | Path, target: Path = WORDNET_CAPITALS) -> int:
+    """Regenerate the shipped capital table; returns the number of capitals written."""
+    ids = build_wordnet_capitals(wordnet_dir)
+    header = "# National capitals (place ids of places.tsv) from WordNet 3.0 (WordNet licence, Princeton University); python -m pipeline.lexicon\n"
+    target.write_text(header + "".join(f"{i}\n" for i in ids), encoding="utf-8")
+    return len(ids)
 
 
 def write_wordnet_demonyms(wordnet_dir: str | Path, target: Path = WORDNET_DEMONYMS) -> int:
@@ -300,10 +320,28 @@ def same_place(a: str, b: str) -> bool:
 def lies_within(inner: str, outer: str) -> bool:
     """Whether WordNet puts a place named ``inner`` inside one named ``outer``, at any depth: "Chennai" in "India",
     "Boston" in "New England". Any sense of either name counts (Paris, Texas, is in the United States)."""
+    return _inside(_places()[0].get(inner.lower(), ()), outer)
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    return frozenset(row[0] for row in _rows(WORDNET_CAPITALS))
+
+
+@lru_cache(maxsize=4096)
+def capital_of(city: str, country: str) -> bool:
+    """Whether WordNet files ``city`` as a national capital lying in ``country``: "Moscow" of "Russia", "Washington" of
+    "the United States" (through the District of Columbia); not "Paris" of "the United States" (Paris, Texas, is no
+    capital)."""
+    return _inside([i for i in _places()[0].get(city.lower(), ()) if i in _capitals()], country)
+
+
+def _inside(places: Iterable[str], outer: str) -> bool:
+    """Whether any of the place ids ``places`` lies inside a place named ``outer``, at any depth."""
     ids, wholes = _places()
     targets = set(ids.get(outer.lower(), ()))
     seen: set[str] = set()
-    todo = list(ids.get(inner.lower(), ()))
+    todo = list(places)
     while todo:
         for whole in wholes.get(todo.pop(), ()):
             if whole in targets:
@@ -319,3 +357,4 @@ if __name__ == "__main__":
     print(f"wrote {write_wordnet_antonyms(folder)} pairs to {WORDNET_ANTONYMS}")
     print(f"wrote {write_wordnet_places(folder)} places to {WORDNET_PLACES}")
     print(f"wrote {write_wordnet_demonyms(folder)} demonyms to {WORDNET_DEMONYMS}")
+    print(f"wrote {write_wordnet_capitals(folder)} capitals to {WORDNET_CAPITALS}")

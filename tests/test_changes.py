@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from pipeline.alignment import AlignmentChecker
-from pipeline.changes import compare_sentences, corrected_text, covering_passages, passage_texts, terms_missing_from
+from pipeline.changes import compare_sentences, corrected_text, covering_passages, days_of_weekdays, passage_texts, terms_missing_from
 from pipeline.flags import verdict_flags
 from pipeline.lexicon import (
-    WORDNET_ANTONYMS, WORDNET_DEMONYMS, WORDNET_PLACES, are_antonyms, build_wordnet_antonyms, build_wordnet_demonyms, build_wordnet_places,
-    lies_within, same_place,
+    WORDNET_ANTONYMS, WORDNET_CAPITALS, WORDNET_DEMONYMS, WORDNET_PLACES, are_antonyms, build_wordnet_antonyms, build_wordnet_capitals,
+    build_wordnet_demonyms, build_wordnet_places, capital_of, lies_within, same_place,
 )
 from pipeline.types import Claim, Passage, RetrievedPassage
 
@@ -102,6 +102,11 @@ MEANING_CHANGES = [
     ("The disease affects over 20 million people in Africa.", "The disease affects under 20 million people in Africa.", "direction", "under", "over"),
     # Another opposite next to bounds turned round on different figures still counts.
     ("Shares fell under 8% on Monday.", "Shares rose over 5% on Monday.", "direction", "rose over 5", "fell under 8"),
+    # A time of day, on the 12-hour or the 24-hour clock; a share written as "one in N".
+    ("Services stopped at 18:30 on strike days.", "Services stopped at 8.30pm on strike days.", "date", "8.30pm", "18:30"),
+    ("Only around 20% of services ran on strike days.", "Only about one in four services ran on strike days.", "number", "about one in four", "around 20% of"),
+    # A capital after "in" is a place, not its government.
+    ("The summit was held in Paris in June.", "The summit was held in Berlin in June.", "entity", "Berlin", "Paris"),
 ]
 
 
@@ -193,6 +198,25 @@ def test_each_meaning_change_is_named_in_both_directions(source, article, kind, 
     ("The Fed held its target range at 5.25%-5.5% on Wednesday.", "The Fed held its target range at 5.25-5.5% on Wednesday."),
     # A decimal point printed as a middle dot, the way The Lancet prints it.
     ("We estimated that 1·7 billion people have an underlying condition.", "About 1.7 billion people have an underlying condition."),
+    # A time of day on the other clock; a model number in the plural; "U.S." with or without points.
+    ("Services stopped at around 18:30 on strike days.", "Services stopped at around 6.30pm on strike days."),
+    ("The contracts expired at 11:59 p.m. on Thursday.", "The contracts expired at 11.59pm on Thursday."),
+    ("Alaska Airlines grounded its fleet of 65 Max 9 aircraft on Friday night.", "Alaska Airlines grounded its fleet of 65 Max 9s."),
+    ("It was the first U.S. spacecraft on the Moon since 1972.", "It was the first US spacecraft on the Moon since 1972."),
+    # A share as "one in N" or "one out of N"; a currency sign for its name, a word of the source dropped.
+    ("Only around 20% of normal services ran on strike days.", "Only about one in five normal services ran on strike days."),
+    ("One in three adults smoke, the survey found.", "33 per cent of adults smoke, the survey found."),
+    ("They set up a 30 billion euro reconstruction fund.", "They set up a €30bn fund."),
+    # What "allow ... to" says is what "could" says; a plan told as done is the NLI model's to weigh.
+    ("It would change the law to allow employers to bring in agency staff.", "It would change the law so that employers could bring in agency staff."),
+    ("Only 20% of services will run and half of the network will be closed.", "Only 20% of services ran and half of the network was closed."),
+    # A capital for its country, as a desk writes the government; one actor named two ways is no swap.
+    ("Russia had complained that the deal had not been honoured.", "Moscow had complained that the deal had not been honoured."),
+    ("Saudi Arabia cut ties in 2016 after Riyadh's execution of the cleric.", "Riyadh severed ties in 2016 after Saudi Arabia's execution of the cleric."),
+    # A number the article moves to its subject, and a clause it drops.
+    ("The DPP won 51 seats against 52 for the KMT; the TPP won eight.", "The DPP won 51 seats to the KMT's 52."),
+    # A speaker the article names in another place, with "the union" for its name: the speaker check compares quotations.
+    ("“We will strike,” RMT general secretary Mick Lynch said after talks broke down.", "“We will strike,” said Mick Lynch, the union's general secretary."),
 ])
 def test_harmless_edits_change_no_meaning(source, article):
     assert _kinds(compare_sentences(article, source)) == []
@@ -261,6 +285,12 @@ def test_a_quotation_credited_to_another_speaker_is_a_misattribution():
     assert any(c.kind == "speaker" and c.source == "Rachel Reeves" for c in flag.changes)
     assert sum(c.kind == "speaker" for c in flag.changes) == 1  # the words and the speaker field name one swap
     assert flag.suggestion == "“We will not raise taxes,” Rachel Reeves said on Monday."
+
+
+def test_a_quotation_credited_to_a_role_is_left_to_the_attribution_check():
+    passage = RetrievedPassage(Passage("q", "“Words barely describe the devastation,” Merkel said.", speaker="Angela Merkel"), 0.5)
+    claim = _claim("“Words barely describe the devastation,” the chancellor said.", speaker="the chancellor")
+    assert verdict_flags([claim], AlignmentChecker().run([claim], {"c": [passage]}), min_checkworthiness=0.5) == []
 
 
 def test_a_wrong_role_is_a_misattribution_corrected_by_the_role_alone():
@@ -461,6 +491,36 @@ def test_a_place_inside_the_source_s_is_left_to_the_nli_model_and_an_unrelated_o
 
 
 @pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
+def test_a_capital_stands_for_its_country_but_not_after_in_and_no_other_city_does():
+    assert capital_of("Moscow", "Russia") and capital_of("Washington", "United States") and not capital_of("Paris", "United States")
+    assert not capital_of("Chelyabinsk", "Russia")
+    assert [c.kind for c in compare_sentences("The summit was held in Moscow.", "The summit was held in Russia.")] == ["content"]
+    assert [c.kind for c in compare_sentences("Chelyabinsk had complained about the deal.", "Russia had complained about the deal.")] == ["content"]
+    assert _kinds(compare_sentences("Kyiv had complained about the deal.", "Russia had complained about the deal.")) == [("entity", "Kyiv", "Russia")]
+    # Two countries swapped between their places still are.
+    assert [k for k, _, _ in _kinds(compare_sentences("China's exports to Germany rose.", "Germany's exports to China rose."))] == ["entity", "entity"]
+
+
+def test_moving_a_number_is_no_change_but_swapping_two_is():
+    source = "The DPP won 51 seats against 52 for the KMT; the TPP won eight."
+    assert _kinds(compare_sentences("The DPP won 52 seats to the KMT's 51.", source)) == [("number", "52", "51")]
+
+
+@pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
+def test_shipped_capital_table_is_what_wordnet_gives():
+    rows = [line for line in WORDNET_CAPITALS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert rows == build_wordnet_capitals("/usr/share/wordnet") and "moscow.n.01" in rows
+
+
+def test_a_weekday_of_a_dated_passage_gives_its_day():
+    assert days_of_weekdays("A judge in Boston on Tuesday blocked the deal.", "2024-01-16") == "16 January 2024"
+    assert days_of_weekdays("Markets fell on Monday.", "2024-01-16") == "15 January 2024"
+    assert days_of_weekdays("Markets fell on Monday.", "") == ""
+    judged = [Passage("a", "A federal judge in Boston on Tuesday blocked JetBlue's acquisition of Spirit.", date="2024-01-16")]
+    assert terms_missing_from("A federal judge blocked the acquisition on 16 January.", passage_texts(judged)) == ()
+    assert terms_missing_from("A federal judge blocked the acquisition on 17 January.", passage_texts(judged)) == ("17",)
+
+
 def test_shipped_demonym_table_is_what_wordnet_gives():
     rows = [tuple(line.split("\t")) for line in WORDNET_DEMONYMS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert rows == build_wordnet_demonyms("/usr/share/wordnet")
