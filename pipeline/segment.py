@@ -69,6 +69,8 @@ NON_NAME_WORDS = {
     "The", "A", "An", "And", "But", "Or", "So", "If", "In", "On", "At", "As", "It", "This", "That", "These",
     "Those", "We", "They", "He", "She", "I", "You", "Otherwise", "However", "Both", "Any", "There", "Monday",
     "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Image", "According",
+    # Months ("sued in March, Judge William Young ruled"), but not "May", a surname too.
+    "January", "February", "March", "April", "June", "July", "August", "September", "October", "November", "December",
 }
 
 
@@ -254,9 +256,16 @@ def _belongs_to_role(word: str) -> bool:
     return not word.islower() or bool(_TITLE_WORD.fullmatch(word)) or word in _ROLE_QUALIFIERS
 
 
+# The last word of an institution's name, never of a person's: "Justice Department" is no Justice called Department.
+ORGANISATION_HEADS = frozenset(
+    "Department Ministry Office Court Committee Council Agency Commission Party Union Bank Board Service Authority "
+    "Institute University Company Corporation Group Administration Government Senate Assembly Parliament Police".split())
+
+
 def _is_name(candidate: str) -> bool:
     tokens = candidate.split()
-    return bool(tokens) and tokens[0] not in NON_NAME_WORDS and all(t[:1].isupper() for t in tokens)
+    return (bool(tokens) and tokens[0] not in NON_NAME_WORDS and tokens[-1] not in ORGANISATION_HEADS
+            and all(t[:1].isupper() for t in tokens))
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,14 @@ def test_a_pronoun_speaker_is_the_person_the_sentence_before_names_first():
     assert quotes[1].speaker == "Jerome Powell"  # the speaker named last, not a person he met
 
 
+def test_an_institution_after_a_title_word_is_no_person_a_pronoun_could_stand_for():
+    text = ("Siding with the Justice Department, which had sued in March, Judge William Young ruled that the merger would "
+            "hurt travellers. “To those dedicated customers of Spirit, this one's for you,” he wrote.")
+    quotes = segment(Article(path="a.txt", text=text, title="t", sha256="0")).quotes
+    assert [q.speaker for q in quotes] == ["William Young"]
+    assert [m.text for m in find_mentions(text)] == ["William Young"]
+
+
 def test_a_quotation_in_a_sentence_naming_someone_else_is_not_the_previous_speakers():
     text = ("“Italy chose us and we will not betray it,” Meloni said.\n\n"
             "Its leader, Enrico Letta, called it “a sad day for Italy, for Europe”.")
