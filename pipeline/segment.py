@@ -181,7 +181,9 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
         if mark.opens:
             if open_at is not None:
                 end = mark.pos if same_paragraph else _paragraph_end(text, open_at)
-                spans.append((open_at, _rstrip(text, open_at, end), False, same_paragraph))
+                # A quotation runs on into the next paragraph only when that paragraph opens with the mark.
+                runs_on = not same_paragraph and mark.pos == _next_paragraph_start(text, open_at)
+                spans.append((open_at, _rstrip(text, open_at, end), False, not runs_on))
             open_at = mark.pos + 1
         elif open_at is not None:
             if same_paragraph:
@@ -202,6 +204,14 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
     if open_at is not None:
         spans.append((open_at, _rstrip(text, open_at, _paragraph_end(text, open_at)), False, True))
     return [s for s in spans if s[1] > s[0]]
+
+
+def _next_paragraph_start(text: str, pos: int) -> int:
+    """Where the paragraph after the one holding ``pos`` starts (its first character that is no space)."""
+    start = _paragraph_end(text, pos)
+    while start < len(text) and text[start].isspace():
+        start += 1
+    return start
 
 
 def _paragraph_end(text: str, pos: int) -> int:

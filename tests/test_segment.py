@@ -72,6 +72,12 @@ def test_multi_paragraph_quotation_is_not_malformed():
     assert [s[2] or s[3] for s in spans] == [False, False]
 
 
+def test_a_quotation_left_open_before_a_paragraph_that_does_not_reopen_it_lacks_its_closing_mark():
+    text = ("“It is virtually impossible to reach 40C, said Stephen Belcher.\n\n"
+            "He added that “a changing climate has made these temperatures a possibility.”")
+    assert [(s[2], s[3]) for s in find_quote_spans(text)] == [(False, True), (False, False)]
+
+
 def test_mentions_keep_the_role_the_text_gives():
     text = "Russian president Vladimir Putin met Treasury Secretary Steven Mnuchin."
     mentions = {m.text: m.role for m in find_mentions(text)}
