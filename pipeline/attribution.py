@@ -46,8 +46,9 @@ _ROLE_STOPWORDS = frozenset(
 _SYNONYMS = {
     "spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairwoman": "chairman", "chair": "chairman",
     "head": "leader", "ceo": "chief", "executive": "chief", "fed": "federal", "advisor": "adviser",
-    # British cabinet titles: the Health Secretary is the health minister, the Home Secretary the interior minister.
-    "secretary": "minister", "home": "interior", "exchequer": "finance", "treasury": "finance", "defense": "defence",
+    # British cabinet titles (the Home Secretary is the interior minister; "secretary" is a minister's title only with
+    # a portfolio, see `_role_words`).
+    "home": "interior", "exchequer": "finance", "treasury": "finance", "defense": "defence",
     "labor": "labour",
     # Demonyms that do not start with their country's stem ("French President" is "President of France").
     "french": "france", "british": "britain", "dutch": "netherlands", "swiss": "switzerland", "greek": "greece",
@@ -60,7 +61,7 @@ _TITLE_KEYWORDS = frozenset(
     "president minister secretary spokesperson chancellor governor senator mayor ambassador general chairman "
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
     "chief representative admiral professor founder economist adviser analyst editor manager secretary_general "
-    "director_general".split()
+    "director_general epidemiologist scientist researcher prosecutor surgeon physician".split()
 )
 # The portfolio of a minister: a health minister is no foreign minister (after `_SYNONYMS`: home is interior).
 _PORTFOLIOS = frozenset(_SYNONYMS.get(word, word) for word in PORTFOLIO_WORDS)
@@ -127,11 +128,16 @@ _GENERAL_TITLES = re.compile(r"\b(secretary|director)[- ]general\b")  # one titl
 
 
 def _role_words(role: str) -> set[str]:
+    """The words of a role, each in the one spelling `_SYNONYMS` gives; "secretary" is "minister" beside a portfolio
+    ("Health Secretary", "Secretary of Defense", "Secretary of State"), not alone ("secretary of the Supreme National
+    Security Council", "general secretary")."""
     words = set()
     for word in re.findall(r"[A-Za-z0-9_.'’]+", _GENERAL_TITLES.sub(r"\1_general", role.lower())):
         word = re.sub(r"(?:'s|’s)$", "", word.strip(".'’"))
         if word and word not in _ROLE_STOPWORDS:
             words.add(_SYNONYMS.get(word, word))
+    if "secretary" in words and (words & _PORTFOLIOS or re.search(r"\bsecretary of state\b", role.lower())):
+        words = (words - {"secretary"}) | {"minister"}
     return words
 
 
@@ -338,8 +344,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # Stored with each passage's names; bump it when `names_in_passages` finds other names, roles or quotations.
 # 2: roles keep a portfolio, rank or "former" ("finance minister", "former U.S. Treasury Secretary") and two titles
 # joined by "and" ("chairman and chief executive officer"); 3: a title before the name and a role after it are two
-# roles ("SPD chancellor candidate Olaf Scholz, Germany's finance minister"); 4: "Secretary-General" is one title.
-NAMES_VERSION = 4
+# roles ("SPD chancellor candidate Olaf Scholz, Germany's finance minister"); 4: "Secretary-General" is one title;
+# 5: "Dr" is no role, a role before the name in commas ("Iran's foreign minister, Ali Shamkhani,") and "served as"...
+NAMES_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -506,7 +513,7 @@ def relevant_evidence(
     return roster_from_names(passages, names, standalone), quotes
 
 
-_PAST_ROLE = re.compile(r"\b(?:former|then|ex)\b", re.IGNORECASE)
+_PAST_ROLE = re.compile(r"\b(?:former|formerly|then|ex|served as)\b", re.IGNORECASE)
 def _role_conflict(article_role: str, person: Person) -> str | None:
     """The first word of the article's role that the roster's role and organisation rule out, when every role on
     record rules it out (the evidence may call one person "captain" in one passage and "flanker" in another). A past

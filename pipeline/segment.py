@@ -29,9 +29,10 @@ TITLE_WORDS = (
     "Secretary-General|secretary-general|Director-General|director-general|Secretary General|secretary general|"
     "Chairman|Chairwoman|Chair|Chief Executive|CEO|Director|Commissioner|Judge|Justice|King|Queen|Prince|"
     "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
-    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|treasurer|Attorney General|"
+    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Dr|Mr|Mrs|Ms|Prof\\.|Prof|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|treasurer|Attorney General|"
     "president|minister|secretary|governor|senator|chancellor|chairman|chairwoman|chair|director|ambassador|commissioner|"
     "Professor|professor|founder|Founder|chief executive|executive|officer|head|Head|economist|adviser|advisor|"
+    "epidemiologist|scientist|researcher|prosecutor|surgeon|physician|"
     "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper|candidate|nominee"
 )
 NAME_TOKEN = r"[A-Z][\w’'\-]*[\w]"
@@ -56,8 +57,14 @@ _NAME_COMMA_ROLE = re.compile(
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
     rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}})?)"
 )
+# "Iran's foreign minister, Ali Shamkhani, signed", "the agency's chief executive, Jane Doe, said": the role first, the
+# name in commas after it.
+_ROLE_COMMA_NAME = re.compile(
+    rf"(?:\b[Tt]he|\b[Ii]ts|\b[Hh]is|\b[Hh]er|\b[Tt]heir|{NAME_TOKEN}(?:'s|’s))[ \t]+"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})),[ \t]+(?P<name>{NAME})(?=,)"
+)
 _NAME_IS_ROLE = re.compile(
-    rf"(?P<name>{NAME})[ \t]+(?:is|was|became|has been|serves as|served as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
+    rf"(?P<name>{NAME})[ \t]+(?P<verb>is|was|became|has been|serves as|served as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:{_CAPITALISED_ROLE_TOKEN}|of|at|the)){{0,6}})?)"
 )
 _TRAILING_FUNCTION_WORDS = re.compile(r"(?:[ \t]+(?:of|at|the))+$")
@@ -248,13 +255,19 @@ PORTFOLIO_WORDS = frozenset(
 _ROLE_QUALIFIERS = PORTFOLIO_WORDS | frozenset("former deputy vice acting interim outgoing incoming".split())
 
 
+# Forms of address, no office: "Dr Vanessa Saliba" has no role yet.
+HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady".split())
+
+
 def _clean_role(role: str, role_start: int) -> tuple[str, int]:
     """Drop function words a title pattern swept up before the role (``by South Korean President``), up to
-    its first title word (``chairman and chief executive`` stays whole)."""
+    its first title word (``chairman and chief executive`` stays whole); a form of address alone is no role."""
     tokens = role.split(" ")
     while len(tokens) > 1 and not _belongs_to_role(tokens[0]):
         role_start += len(tokens[0]) + 1
         tokens = tokens[1:]
+    if all(token.lower() in HONORIFICS for token in tokens):
+        return "", role_start
     return " ".join(tokens), role_start
 
 
@@ -463,12 +476,14 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             role, role_start = _clean_role(match.group("role").strip(), match.start("role"))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     titled = dict(found)
-    for match in (*_NAME_IS_ROLE.finditer(text), *_NAME_COMMA_ROLE.finditer(text)):
+    for match in (*_ROLE_COMMA_NAME.finditer(text), *_NAME_IS_ROLE.finditer(text), *_NAME_COMMA_ROLE.finditer(text)):
         name, offset = name_without_titles(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset
-            role = _TRAILING_FUNCTION_WORDS.sub("", match.group("role").strip())
-            found[(start, start + len(name))] = Mention(start, start + len(name), name, role, match.start("role"), match.start("role") + len(role))
+            # "served as ambassador" keeps its verb: a role held once ("former", `attribution._PAST_ROLE`)
+            role_start = match.start("verb") if match.groupdict().get("verb") == "served as" else match.start("role")
+            role = _TRAILING_FUNCTION_WORDS.sub("", text[role_start:match.end("role")].strip())
+            found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     # "SPD chancellor candidate Olaf Scholz, Germany's finance minister, said": two roles, one mention each.
     also = [m for span, m in titled.items() if m.role and found[span].role != m.role]
     for p_start, doc in paragraph_docs:

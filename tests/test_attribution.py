@@ -314,6 +314,32 @@ def test_a_candidacy_on_record_is_a_role():
     assert [f.type for f in _flags("Olaf Scholz, the CDU's candidate for chancellor, said voters had spoken.", roster=roster)] == ["misattribution"]
 
 
+def test_a_role_written_before_the_name_in_commas_is_compared():
+    passages = [Passage("p1", "The statement was signed by Ali Shamkhani, secretary of Iran's Supreme National Security Council.")]
+    roster = roster_from_evidence(passages)
+    flags = _flags("It was signed by Iran's foreign minister, Ali Shamkhani, and a Saudi official.", roster=roster)
+    assert [(f.type, f.text) for f in flags] == [("misattribution", "foreign minister, Ali Shamkhani")]
+    # A secretary with a portfolio is still a minister.
+    passages = [Passage("p2", "Health Secretary Steve Barclay said the strike was disappointing.")]
+    assert _flags("The country's health minister, Steve Barclay, said the strike was disappointing.", roster=roster_from_evidence(passages)) == []
+
+
+def test_a_form_of_address_is_no_role():
+    passages = [Passage("p1", "“The risk is low,” said Dr Vanessa Saliba, consultant epidemiologist at UKHSA.", speaker="Vanessa Saliba")]
+    roster = roster_from_evidence(passages)
+    assert _flags("Dr Vanessa Saliba, a consultant epidemiologist at the agency, said the risk was low.", roster=roster) == []
+    flags = _flags("Dr Vanessa Saliba, the agency's chief executive, said the risk was low.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+
+
+def test_a_role_the_record_says_someone_served_in_is_a_past_role():
+    passages = [Passage("p1", "Hsiao Bi-khim served as Taiwan's de facto ambassador to the United States until late 2023.")]
+    roster = roster_from_evidence(passages)
+    assert _flags("Hsiao Bi-khim, a former ambassador to the United States, will become vice-president.", roster=roster) == []
+    flags = _flags("Hsiao Bi-khim, a former foreign minister, will become vice-president.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+
+
 def test_a_secretary_general_is_one_title():
     passages = [Passage("p1", "“Ozone action sets a precedent,” said WMO Secretary-General Petteri Taalas.", speaker="Petteri Taalas")]
     roster = roster_from_evidence(passages)
