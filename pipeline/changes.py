@@ -1199,13 +1199,19 @@ def _moved_numbers(source: Sequence[Token], article: Sequence[Token], edits: Seq
     moved = set()
     for edit in edits:
         s0, s1, a0, a1 = edit
-        stated, given = _number_keys(article[a0:a1]), _number_keys(source[s0:s1])
+        given = _number_keys(source[s0:s1])
+        stated = [i for i in range(a0, a1) if article[i].is_number]
         if not stated or any(number in article_numbers for number in given):
             continue
-        elsewhere = {n for o0, o1, _, _ in edits if (o0, o1) != (s0, s1) for n in _number_keys(source[o0:o1])}
-        if set(stated) <= elsewhere:
+        elsewhere = [j for o0, o1, _, _ in edits if (o0, o1) != (s0, s1) for j in range(o0, o1) if source[j].is_number]
+        if all(any(source[j].key == article[i].key and _neighbours(source, j) & _neighbours(article, i) for j in elsewhere) for i in stated):
             moved.add(edit)
     return moved
+
+
+def _neighbours(tokens: Sequence[Token], i: int, reach: int = 3) -> set[str]:
+    """The content words within ``reach`` of ``tokens[i]``: what a number is about ("52 for the KMT": KMT)."""
+    return {t.key for t in tokens[max(0, i - reach) : i + reach + 1] if not (t.is_function or t.is_number)}
 
 
 def _named_elsewhere(edited: Sequence[Token], rest: Sequence[Token]) -> bool:

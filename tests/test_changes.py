@@ -503,7 +503,11 @@ def test_a_capital_stands_for_its_country_but_not_after_in_and_no_other_city_doe
 
 def test_moving_a_number_is_no_change_but_swapping_two_is():
     source = "The DPP won 51 seats against 52 for the KMT; the TPP won eight."
-    assert _kinds(compare_sentences("The DPP won 52 seats to the KMT's 51.", source)) == [("number", "52", "51")]
+    swapped = _kinds(compare_sentences("The DPP won 52 seats to the KMT's 51.", source))
+    assert swapped[0] == ("number", "52", "51") and {kind for kind, _, _ in swapped} == {"number"}
+    # A number the source gives of someone else is no moved number: Haaland was second, Mbappé third.
+    source = "Erling Haaland finished second in the voting, with Paris St Germain forward Kylian Mbappé third."
+    assert _kinds(compare_sentences("Erling Haaland finished third in the voting.", source)) == [("number", "third", "second")]
 
 
 @pytest.mark.skipif(not Path("/usr/share/wordnet/data.noun").is_file(), reason="Debian's wordnet-base is not installed")
