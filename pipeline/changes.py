@@ -22,7 +22,9 @@ from typing import Sequence
 
 from rapidfuzz import fuzz
 
-from pipeline.lexicon import abbreviated_as, are_antonyms, capital_of, is_place, lies_within, places_of_demonym, same_given_name, same_place
+from pipeline.lexicon import (
+    abbreviated_as, are_antonyms, capital_of, is_place, lies_within, places_of_demonym, same_given_name, same_place, same_region,
+)
 from pipeline.segment import TITLE_WORDS
 from pipeline.types import Change, Passage, RetrievedPassage
 
@@ -759,10 +761,12 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
     A claim that gives a figure, or two or more name words, the evidence never mentions asserts
     more than the evidence covers; one whose names and figures are all there may be a paraphrase
     the NLI model missed. Small counts written as words ("three laureates") and a single extra
-    place name ("in London") are left out: evidence rarely spells out what they add.
+    name are left out: evidence rarely spells out what they add ("in London"), unless it is a
+    place far from every place the evidence names ("an award from the city of Seville" in a story
+    the evidence sets in Norway).
     """
-    figures, names = _absent_terms(text, sources)
-    return figures + (names if len(names) >= 2 else ())
+    figures, names, stray = _absent_terms(text, sources)
+    return figures + (names if len(names) >= 2 else stray)
 
 
 def passage_texts(passages: Sequence[Passage]) -> list[str]:
@@ -797,8 +801,9 @@ def days_of_weekdays(text: str, dated: str) -> str:
     return "; ".join(days)
 
 
-def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The figures and the proper-name words of ``text`` that none of ``sources`` mentions.
+def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The figures and the proper-name words of ``text`` that none of ``sources`` mentions, and of those names the
+    places that neither lie in nor hold one the sources name (none when the sources name no place).
 
     A name word is left out when another word of the same name is mentioned: "Balmoral Castle"
     where the sources say "Balmoral" names the same place; so is a place the sources name otherwise or name a part of.
@@ -818,10 +823,14 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
         if not _is_title_of(run, after) and not any(_same_word(token, t) for token in run for t in source_tokens)
     ]
     source_places = [name for tokens in per_source for name in _place_names(tokens)[0]] if absent_runs else []
+    stray = []
     for run in absent_runs:
-        if not _holds_a_place_of(" ".join(token.text for token in run), source_places):
+        name = " ".join(token.text for token in run)
+        if not _holds_a_place_of(name, source_places):
             names.extend(token.text for token in run)
-    return tuple(figures), tuple(names)
+            if source_places and is_place(name) and not any(same_region(name, place) for place in source_places):
+                stray.append(name)
+    return tuple(figures), tuple(names), tuple(stray)
 
 
 def _numbers_as_percentages(tokens: Sequence[Token]) -> list[str]:

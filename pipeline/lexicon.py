@@ -336,6 +336,31 @@ def capital_of(city: str, country: str) -> bool:
     return _inside([i for i in _places()[0].get(city.lower(), ()) if i in _capitals()], country)
 
 
+# WordNet's continents and the regions of continents it files with them: two places in one of these alone are far apart.
+_CONTINENTS = frozenset(f"{name}.n.01" for name in (
+    "africa antarctica asia australasia eurasia europe latin_america north_america south_america oceania".split())) | {"australia.n.02"}
+
+
+@lru_cache(maxsize=4096)
+def same_region(a: str, b: str) -> bool:
+    """Whether WordNet puts places named ``a`` and ``b`` in one country or region smaller than a continent, or one in
+    the other: "Scotland" and "Buckingham Palace" (the United Kingdom); not "Seville" and "Norway" (only Europe)."""
+    return not (_with_wholes(a) & _with_wholes(b)) <= _CONTINENTS
+
+
+def _with_wholes(name: str) -> set[str]:
+    """The place ids of ``name`` and of every place they lie in."""
+    wholes = _places()[1]
+    found: set[str] = set()
+    todo = list(_places()[0].get(name.lower(), ()))
+    while todo:
+        place = todo.pop()
+        if place not in found:
+            found.add(place)
+            todo.extend(wholes.get(place, ()))
+    return found
+
+
 def _inside(places: Iterable[str], outer: str) -> bool:
     """Whether any of the place ids ``places`` lies inside a place named ``outer``, at any depth."""
     ids, wholes = _places()

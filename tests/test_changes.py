@@ -11,7 +11,7 @@ from pipeline.changes import compare_sentences, corrected_text, covering_passage
 from pipeline.flags import verdict_flags
 from pipeline.lexicon import (
     WORDNET_ANTONYMS, WORDNET_CAPITALS, WORDNET_DEMONYMS, WORDNET_PLACES, are_antonyms, build_wordnet_antonyms, build_wordnet_capitals,
-    build_wordnet_demonyms, build_wordnet_places, capital_of, lies_within, same_place,
+    build_wordnet_demonyms, build_wordnet_places, capital_of, lies_within, same_place, same_region,
 )
 from pipeline.types import Claim, Passage, RetrievedPassage
 
@@ -514,6 +514,15 @@ def test_moving_a_number_is_no_change_but_swapping_two_is():
 def test_shipped_capital_table_is_what_wordnet_gives():
     rows = [line for line in WORDNET_CAPITALS.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert rows == build_wordnet_capitals("/usr/share/wordnet") and "moscow.n.01" in rows
+
+
+def test_a_single_place_far_from_every_place_the_evidence_names_is_a_missing_term():
+    sources = ["Jon Fosse, the Norwegian writer, won the Nobel Prize in Literature.", "Fosse was born in Haugesund, Norway, in 1959."]
+    assert terms_missing_from("Jon Fosse later received an honorary award from the city of Seville.", sources) == ("Seville",)
+    assert terms_missing_from("Jon Fosse later received an honorary award from the city of Bergen.", sources) == ()  # in Norway
+    assert same_region("Scotland", "Buckingham Palace") and not same_region("Seville", "Norway")
+    # Evidence that names no place leaves a single place to the NLI model.
+    assert terms_missing_from("Jon Fosse gave a reading in Seville.", ["Jon Fosse won the Nobel Prize in Literature."]) == ()
 
 
 def test_a_weekday_of_a_dated_passage_gives_its_day():
