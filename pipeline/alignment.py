@@ -189,10 +189,12 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
 
 
 def _mistyped(a: str, b: str) -> bool:
-    """Whether one figure is the other mistyped: written alike, with one digit changed or two neighbours swapped,
-    and three significant digits or more ("3,459" for "3,549", "64.5" for "46.5"; not "7" for "8")."""
-    if a == b or len(a) != len(b) or len(a.replace(".", "").lstrip("0")) < 3:
+    """Whether one figure is the other mistyped: written alike, with one digit changed or two neighbouring digits
+    swapped (across the point too), and three significant digits or more ("3,459" for "3,549", "64.5" for "46.5",
+    "93.7" for "97.3"; not "7" for "8")."""
+    if a == b or len(a) != len(b) or len(a.replace(".", "").lstrip("0")) < 3 or a.find(".") != b.find("."):
         return False
+    a, b = a.replace(".", ""), b.replace(".", "")  # "93.7" for "97.3": two digits swapped across the point
     diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
     if not all(a[i].isdigit() and b[i].isdigit() for i in diffs):
         return False

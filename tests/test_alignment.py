@@ -245,6 +245,10 @@ def test_a_figure_mistyped_in_a_paraphrase_is_contradicted():
     aramco = "Saudi Aramco reported net income of $161.1 billion for 2022, up 46.5% from $110.0 billion in 2021."
     assert _check("Aramco reported record profit of $161.1bn on Sunday, up 64.5% on the year before.", aramco) == "contradicted"
     assert _check("Aramco reported record profit of $161.1bn on Sunday, up 46.5% on the year before.", aramco) != "contradicted"
+    # Two digits swapped across the decimal point.
+    results = "The overall pass rate, grades A* to E, was 97.3% in 2023, compared with 98.4% in 2022."
+    assert _check("The overall pass rate, covering grades A* to E, slipped to 93.7% from 98.4%.", results) == "contradicted"
+    assert _check("The overall pass rate, covering grades A* to E, slipped to 97.3% from 98.4%.", results) != "contradicted"
 
 
 def test_figures_one_digit_apart_for_other_things_or_small_counts_are_no_typo():
