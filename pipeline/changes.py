@@ -769,6 +769,11 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
     return figures + (names if len(names) >= 2 else stray)
 
 
+def figures_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
+    """The figures of ``text`` that none of ``sources`` mentions (`terms_missing_from` without the names)."""
+    return _absent_terms(text, sources)[0]
+
+
 def passage_texts(passages: Sequence[Passage]) -> list[str]:
     """What the passages say for `terms_missing_from`: each one's text, and the title, source and speaker fields, which
     name things too ("... the Japan Aerospace Exploration Agency said", the agency being a passage's source), and the
@@ -828,7 +833,8 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
         name = " ".join(token.text for token in run)
         if not _holds_a_place_of(name, source_places):
             names.extend(token.text for token in run)
-            if source_places and is_place(name) and not any(same_region(name, place) for place in source_places):
+            possessive = text[run[-1].end:].startswith(("'s", "’s"))  # "Mexico's Baja California": it qualifies a place
+            if source_places and is_place(name) and not possessive and not any(same_region(name, place) for place in source_places):
                 stray.append(name)
     return tuple(figures), tuple(names), tuple(stray)
 
