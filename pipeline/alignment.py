@@ -20,7 +20,8 @@ from rapidfuzz import fuzz
 
 from pipeline.changes import (
     MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
-    Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, restatement_coverage, stated_figure, tokenize,
+    Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage, stated_figure,
+    tokenize,
 )
 from pipeline.lexicon import direction_of, same_action
 from pipeline.segment import PRONOUNS
@@ -226,6 +227,49 @@ def mistyped_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         for j, other in enumerate(sentence_tokens):
             if other[0].isdigit() and _mistyped(token, other) and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j)):
                 conflicts.append((other, token))
+                break
+    return tuple(conflicts)
+
+
+_NAME_ENTITIES = frozenset({"PERSON", "NORP", "ORG", "GPE", "LOC", "FAC"})
+
+
+def _name_slots(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """The names of ``tokens`` as (first, last + 1) runs: proper nouns and words spaCy tags as a person, nationality,
+    organisation or place ("Turkish" in "Turkish peacekeepers"); dates and numbers aside."""
+    runs: list[tuple[int, int]] = []
+    for i, token in enumerate(tokens):
+        if (token.pos == "PROPN" or token.entity in _NAME_ENTITIES) and not (token.is_date or token.is_number):
+            if runs and runs[-1][1] == i:
+                runs[-1] = (runs[-1][0], i + 1)
+            else:
+                runs.append((i, i + 1))
+    return runs
+
+
+def entity_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Names the claim puts where the sentence it paraphrases puts another: "a ceasefire brokered by Turkish
+    peacekeepers" against "brokered by Russian peacekeepers", "the village of Schuld in North Rhine-Westphalia on
+    18 July" against "Schuld in Rhineland-Palatinate on July 18". The sentence holds ``min_overlap`` of the claim's
+    content words, the words on both sides of the two names are the same, neither name is in the other sentence,
+    both are of one kind (spaCy's entity label, where it gives both) and they are no one actor (`one_actor`). Returns the (claim, sentence)
+    character spans of each pair of names."""
+    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
+        return ()
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    claim_keys, sentence_keys = {t.key for t in claim_tokens}, {t.key for t in sentence_tokens}
+    conflicts = []
+    for a0, a1 in _name_slots(claim_tokens):
+        if any(t.key in sentence_keys for t in claim_tokens[a0:a1]) or not (0 < a0 and a1 < len(claim_tokens)):
+            continue
+        for s0, s1 in _name_slots(sentence_tokens):
+            if any(t.key in claim_keys for t in sentence_tokens[s0:s1]) or not (0 < s0 and s1 < len(sentence_tokens)):
+                continue
+            same_sides = claim_tokens[a0 - 1].key == sentence_tokens[s0 - 1].key and claim_tokens[a1].key == sentence_tokens[s1].key
+            named, given = claim_tokens[a0:a1], sentence_tokens[s0:s1]
+            kinds = {named[-1].entity, given[-1].entity} - {""}  # spaCy leaves some names unlabelled ("Rhineland-Palatinate")
+            if same_sides and len(kinds) < 2 and not one_actor(given, named):
+                conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
                 break
     return tuple(conflicts)
 
@@ -570,6 +614,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                 changes += tuple(_action_change(claim, sentence, *spans) for spans in denied_action_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None

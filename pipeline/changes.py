@@ -716,7 +716,7 @@ def classify_edit(
     if article_names and any(t.key in _PERSONAL_PRONOUNS for t in source):
         return "content"  # "Mick Thomson" for "Born in Des Moines, Iowa, he": who "he" is, the words cannot tell
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
-        if _one_actor(source, article):
+        if one_actor(source, article):
             return "content"  # "Riyadh severed" for "Saudi Arabia cut": one actor, other words for what it did
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
@@ -1098,10 +1098,10 @@ def _swapped_names(source: Sequence[Token], article: Sequence[Token], edits: Seq
 
     sides = [(names(source[s0:s1]), names(article[a0:a1])) for s0, s1, a0, a1 in edits]
     return {edit for edit, (given, stated), (s0, s1, a0, a1) in zip(edits, sides, edits)
-            if given and stated and given != stated and (stated, given) in sides and not _one_actor(source[s0:s1], article[a0:a1])}
+            if given and stated and given != stated and (stated, given) in sides and not one_actor(source[s0:s1], article[a0:a1])}
 
 
-def _one_actor(source: Sequence[Token], article: Sequence[Token]) -> bool:
+def one_actor(source: Sequence[Token], article: Sequence[Token]) -> bool:
     """Whether the places both sides name are one actor: the same place, one inside the other, or a capital for its
     country ("Riyadh cut ties" for "Saudi Arabia severed ties", "Saudi Arabia's" for "Riyadh's")."""
     given, stated = _place_names(source)[0], _place_names(article)[0]

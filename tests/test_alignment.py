@@ -299,3 +299,18 @@ def test_a_bounded_day_or_a_day_of_another_event_is_no_date_change():
     assert _check("James Todd Spader died on December 5, 2013.", "James Todd Spader (born February 7, 1960) is an American actor.") != "contradicted"
     assert _check("Ecuador's borders were closed on 25 March 2020, and flights were cancelled until 5 April.",
                   "Effective 25 March 2020, Ecuador's borders are closed, flights to Ecuador are suspended until 5 April 2020.") != "contradicted"
+
+
+def test_another_name_in_the_place_of_the_paraphrased_sentence_s_is_an_entity_change():
+    evidence = "The following day, Karabakh Armenian forces agreed to disarm under a ceasefire brokered by Russian peacekeepers."
+    claim = "A day later Karabakh's Armenian forces agreed to disarm under a ceasefire brokered by Turkish peacekeepers."
+    verdict = _aligned(claim, evidence)
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("entity", "Turkish", "Russian")]
+    assert _check(claim.replace("Turkish", "Russian"), evidence) != "contradicted"
+    visit = "Chancellor Angela Merkel visited the village of Schuld in Rhineland-Palatinate on July 18."
+    assert _check("Angela Merkel toured the village of Schuld in North Rhine-Westphalia on 18 July.", visit) == "contradicted"
+    # A capital for its country, or a place in the source's, is no other name.
+    summit = "Leaders of the two countries met in Russia on Friday and signed a joint statement afterwards."
+    assert _check("Leaders of the two countries met in Moscow on Friday and signed a joint statement afterwards.", summit) != "contradicted"
+
