@@ -10,7 +10,6 @@ except for a number that conflicts with what the evidence counts.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -21,7 +20,7 @@ from rapidfuzz import fuzz
 from pipeline.changes import (
     MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
     Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage, stated_figure,
-    tokenize,
+    tokenize, worked_out,
 )
 from pipeline.lexicon import direction_of, same_action
 from pipeline.segment import PRONOUNS
@@ -134,16 +133,6 @@ def _shares_words(claim_tokens: Sequence[str], sentence_tokens: Sequence[str], m
     return bool(claim_content) and len(claim_content & _content(sentence_tokens)) / len(claim_content) >= min_overlap
 
 
-def _worked_out(number: str, given: Sequence[str]) -> bool:
-    """Whether ``number`` is the sum or difference of two numbers of ``given`` (a level before a move: 3.4 + 0.1)."""
-    try:
-        value, values = float(number), [float(n) for n in given]
-    except ValueError:
-        return False
-    return any(math.isclose(value, a + b, abs_tol=1e-9) or math.isclose(value, a - b, abs_tol=1e-9)
-               for k, a in enumerate(values) for b in values[k + 1:] + values[:k])
-
-
 def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.4) -> tuple[tuple[str, str], ...]:
     """Numbers the claim gives for something the evidence sentence counts differently.
 
@@ -161,7 +150,7 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or any(close_numbers(token, n) for n in sentence_numbers):
             continue
-        if i and claim_tokens[i - 1] == "from" and _worked_out(token, sentence_numbers):
+        if i and claim_tokens[i - 1] == "from" and worked_out(token, sentence_numbers):
             continue  # "fell to 3.4% from 3.5%" against "fell by 0.1 percentage points to 3.4%"
         anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
         if _gives_number(context_tokens, context_kinds, token, claim_kinds[i], anchors):

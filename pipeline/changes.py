@@ -174,7 +174,7 @@ def _normalise(word: str, lemma: str, pos: str) -> str:
     if lower[:1].isdigit():
         # "1·7": The Lancet's decimal point; "July 8th" is July 8.
         lower = _HALVES_AND_QUARTERS.sub(lambda m: str(int(m[1]) + _FRACTIONS[m[2]]), lower)  # "2½%": 2.5
-        lower = _DEGREES.sub("", lower)  # "0.5C", "0.5°C": 0.5 degrees Celsius, as "0.5°C" written apart
+        lower = _DEGREES.sub("", lower.rstrip("."))  # "0.5C", "0.5°C", "0.17C." ending a sentence: 0.5 degrees Celsius
         lower = clock_time(lower) or _NUMBER_PLURAL.sub("", lower)
         return _ORDINAL_SUFFIX.sub("", lower.replace(",", "").replace("·", ".")).rstrip("%") or lower
     if lower in NUMBER_WORDS:
@@ -845,7 +845,7 @@ def _numbers_as_percentages(tokens: Sequence[Token]) -> list[str]:
     keys = []
     for i, token in enumerate(tokens):
         if token.is_number:
-            keys.append(token.key)
+            keys.append(_AMOUNT.sub(lambda m: m[1] if m[2] in _SCALE_SUFFIXES else m[0], token.key))  # "£4bn": 4, as the claim's
             amount = _AMOUNT.fullmatch(token.key)
             if amount and i + 1 < len(tokens) and tokens[i + 1].key == "basis":
                 keys.append(f"{float(amount[1]) / 100:g}")
@@ -876,9 +876,21 @@ def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[li
     def gives(figures: list[Figure], numbers: list[str]) -> bool:
         if any(close_numbers(key, n) for n in numbers):
             return True
+        if i and claim[i - 1].key == "from" and worked_out(key, numbers):
+            return True  # "fell to 3.4% from 3.5%" where the source gives the fall, 0.1 points, and 3.4%
         return loose and any(_comparable(claimed, given) and figures_agree(claimed, given) is not False for given in figures)
 
     return any(gives(figures, numbers) and (not context or not context.isdisjoint(keys)) for figures, numbers, keys in sources)
+
+
+def worked_out(number: str, given: Sequence[str]) -> bool:
+    """Whether ``number`` is the sum or difference of two numbers of ``given`` (a level before a move: 3.4 + 0.1)."""
+    try:
+        value, values = float(number), [float(n) for n in given]
+    except ValueError:
+        return False
+    return any(math.isclose(value, a + b, abs_tol=1e-9) or math.isclose(value, a - b, abs_tol=1e-9)
+               for k, a in enumerate(values) for b in values[k + 1:] + values[:k])
 
 
 def _comparable(a: Figure, b: Figure) -> bool:

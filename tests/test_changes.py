@@ -528,6 +528,16 @@ def test_a_single_place_far_from_every_place_the_evidence_names_is_a_missing_ter
     assert terms_missing_from("Jon Fosse gave a reading in Seville.", ["Jon Fosse won the Nobel Prize in Literature."]) == ()
 
 
+def test_a_starting_level_worked_out_a_figure_ending_a_sentence_and_a_scale_suffix_on_both_sides_are_mentioned():
+    jobs = ["Australia's unemployment rate fell by 0.1 percentage points to 3.4% in July 2022, the lowest since August 1974."]
+    assert terms_missing_from("Australia's jobless rate fell to 3.4% in July from 3.5%, its lowest since August 1974.", jobs) == ()
+    assert terms_missing_from("Australia's jobless rate fell to 3.4% in July from 3.7%, its lowest since August 1974.", jobs) == ("3.7",)
+    record = ["The global average temperature in 2023 was 14.98°C, 0.17°C higher than the previous record."]
+    assert terms_missing_from("The average temperature was 14.98C, beating the record by 0.17C.", record) == ()
+    cuts = ["The Tories, after slashing £4bn of funding from National Rail, are preventing a settlement."]
+    assert terms_missing_from("The Tories slashed £4bn of funding from National Rail.", cuts) == ()
+
+
 def test_a_weekday_of_a_dated_passage_gives_its_day():
     assert days_of_weekdays("A judge in Boston on Tuesday blocked the deal.", "2024-01-16") == "16 January 2024"
     assert days_of_weekdays("Markets fell on Monday.", "2024-01-16") == "15 January 2024"
