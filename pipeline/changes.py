@@ -769,11 +769,6 @@ def terms_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
     return figures + (names if len(names) >= 2 else stray)
 
 
-def figures_missing_from(text: str, sources: Sequence[str]) -> tuple[str, ...]:
-    """The figures of ``text`` that none of ``sources`` mentions (`terms_missing_from` without the names)."""
-    return _absent_terms(text, sources)[0]
-
-
 def passage_texts(passages: Sequence[Passage]) -> list[str]:
     """What the passages say for `terms_missing_from`: each one's text, and the title, source and speaker fields, which
     name things too ("... the Japan Aerospace Exploration Agency said", the agency being a passage's source), and the

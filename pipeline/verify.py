@@ -15,7 +15,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from pipeline.changes import figures_missing_from, passage_texts, terms_missing_from
+from pipeline.changes import passage_texts, terms_missing_from
 from pipeline.errors import InputError
 from pipeline.settings import NliSettings, resolve_path
 from pipeline.types import Claim, EvidenceJudgement, RetrievedPassage, Verdict
@@ -269,12 +269,7 @@ class NliVerifier:
             claim_probs = probabilities[start:end]
             label, confidence, column = self.decide(claim_probs)
             retrieved = list(passages.get(claim.id, ()))
-            texts = passage_texts([item.passage for item in retrieved])
-            if label == "supported" and figures_missing_from(claim.text, texts):
-                # "tore away at about 24,000 feet", entailed at 0.82 by a passage that says 16,000: a figure no passage
-                # gives is not supported, whatever the model says of the rest of the sentence
-                label, confidence, column = "needs_review", 1.0 - confidence, None
-            if label == "needs_review" and terms_missing_from(claim.text, texts):
+            if label == "needs_review" and terms_missing_from(claim.text, passage_texts([item.passage for item in retrieved])):
                 label = "not_enough_evidence"
             if column is None:
                 decisiveness = np.maximum(claim_probs[:, ENTAILMENT], claim_probs[:, CONTRADICTION])
