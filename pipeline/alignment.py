@@ -10,6 +10,7 @@ except for a number that conflicts with what the evidence counts.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -408,6 +409,79 @@ def negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -
     return tuple(conflicts)
 
 
+_WORD_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
+
+
+def _word(token: Token) -> bool:
+    return token.pos in _WORD_POS and not (token.is_function or token.is_number or token.is_negation)
+
+
+def _stems_alike(a: str, b: str) -> bool:
+    """Whether two lemmas are one word's forms: equal, or sharing their first five letters or more, most of the
+    shorter one ("connect" and "connection")."""
+    shared = len(os.path.commonprefix([a, b]))
+    return a == b or (shared >= 5 and shared >= 0.7 * min(len(a), len(b)))
+
+
+def _followers(tokens: Sequence[Token], head: int) -> tuple[str | None, str | None]:
+    """What follows a word: the first content word and the first noun in the five words after it."""
+    after = [t for t in tokens[head + 1 : head + 6] if _word(t)]
+    return (after[0].key if after else None), next((t.key for t in after if t.pos in ("NOUN", "PROPN")), None)
+
+
+def _negated_heads(tokens: Sequence[Token]) -> list[tuple[int, int, tuple[str | None, str | None]]]:
+    """Each negation, the word it governs (the first content word in the three after it) and what follows that
+    (`_followers`): "did not appear to be any connection between" -> (not, appear, (connection, connection))."""
+    heads = []
+    for i, token in enumerate(tokens):
+        if not token.is_negation:
+            continue
+        head = next((j for j in range(i + 1, min(i + 4, len(tokens))) if _word(tokens[j])), None)
+        if head is not None:
+            heads.append((i, head, _followers(tokens, head)))
+    return heads
+
+
+def _asserts(tokens: Sequence[Token], head: str, followers: tuple[str | None, str | None]) -> int | None:
+    """Where ``tokens`` give a form of ``head``, no negation in the three words before it, followed by a form of the
+    same first content word or the same first noun (the same thing done: "attended a dinner" is not "did not attend
+    the summit")."""
+    for k, token in enumerate(tokens):
+        if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - 3) : k]):
+            if any(a is not None and b is not None and _stems_alike(a, b) for a, b in zip(_followers(tokens, k), followers)):
+                return k
+    return None
+
+
+def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A word one sentence negates and the other asserts, with what follows it said in other words: "Mauger said the
+    noises appeared to be connected to the spot" against "Mauger said there did not appear to be any connection
+    between the noises and the location"; "were mandated to carry out counter-terrorism operations" against "are not
+    mandated to conduct counter-terrorism operations". Only in a clause of the claim that shares ``min_overlap`` of
+    its content words (three or more) with the sentence, and not when the words before the two name different things
+    ("The ECB did not raise rates" against "The Fed raised rates"). Returns the (claim, sentence) character spans of
+    each word."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    sentence_words = {t.key for t in sentence_tokens if _word(t)}
+    conflicts = []
+    start = 0
+    for clause in [*_CLAUSE_BREAK.split(claim)]:
+        begin = claim.find(clause, start)
+        start = begin + len(clause)
+        own = [t for t in claim_tokens if begin <= t.start < begin + len(clause)]
+        words = {t.key for t in own if _word(t)}
+        if len(words) < 3 or len(words & sentence_words) < min_overlap * len(words):
+            continue
+        pairs = [(own, sentence_tokens, *negated) for negated in _negated_heads(sentence_tokens)]
+        pairs += [(sentence_tokens, own, *negated) for negated in _negated_heads(own)]
+        for asserting, negating, negation, head, followers in pairs:
+            k = _asserts(asserting, negating[head].key, followers)
+            if k is not None and not _other_subjects(asserting[:k], negating[:head]):  # "The ECB did not raise" / "The Fed raised"
+                asserted, negated = (asserting[k].start, asserting[k].end), (negating[negation].start, negating[head].end)
+                conflicts.append((asserted, negated) if asserting is own else (negated, asserted))
+    return tuple(conflicts)
+
+
 _OBJECT_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
 
 
@@ -600,7 +674,9 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             negations = negation_conflicts(claim.text, sentence)
             changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negations)
             if not negations:
-                changes += tuple(_action_change(claim, sentence, *spans) for spans in denied_action_conflicts(claim.text, sentence))
+                actions = tuple(_action_change(claim, sentence, *spans) for spans in denied_action_conflicts(claim.text, sentence))
+                changes += actions or tuple(
+                    _span_change("negation", claim, sentence, *spans) for spans in paraphrased_negation_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence))

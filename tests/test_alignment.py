@@ -314,3 +314,15 @@ def test_another_name_in_the_place_of_the_paraphrased_sentence_s_is_an_entity_ch
     summit = "Leaders of the two countries met in Russia on Friday and signed a joint statement afterwards."
     assert _check("Leaders of the two countries met in Moscow on Friday and signed a joint statement afterwards.", summit) != "contradicted"
 
+
+
+def test_a_word_one_sentence_negates_and_its_paraphrase_asserts_is_a_negation_change():
+    evidence = ("Mauger said there did not appear to be any connection between the banging noises detected by sonar "
+                "buoys during the search and the location of the debris on the sea floor.")
+    claim = "Mauger said the banging noises picked up by sonar buoys during the search appeared to be connected to the spot where the debris was found."
+    verdict = _aligned(claim, evidence)
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("negation", "appeared", "not appear")]
+    mandate = "UN peacekeepers in Mali are not mandated to conduct counter-terrorism operations, unlike the French forces."
+    assert _check("Its blue helmets were mandated to carry out counter-terrorism operations, work French troops also did.", mandate) == "contradicted"
+    assert _check("Its blue helmets were not mandated to carry out counter-terrorism operations, work French troops did.", mandate) != "contradicted"
