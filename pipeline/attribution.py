@@ -345,8 +345,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # 2: roles keep a portfolio, rank or "former" ("finance minister", "former U.S. Treasury Secretary") and two titles
 # joined by "and" ("chairman and chief executive officer"); 3: a title before the name and a role after it are two
 # roles ("SPD chancellor candidate Olaf Scholz, Germany's finance minister"); 4: "Secretary-General" is one title;
-# 5: "Dr" is no role, a role before the name in commas ("Iran's foreign minister, Ali Shamkhani,") and "served as"...
-NAMES_VERSION = 5
+# 5: "Dr" is no role, a role before the name in commas ("Iran's foreign minister, Ali Shamkhani,") and "served as"...;
+# 6: "premier" in lower case is a title, and a role after the name runs on to "of the state of North Rhine-Westphalia".
+NAMES_VERSION = 6
 
 
 @dataclass(frozen=True)

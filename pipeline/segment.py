@@ -29,7 +29,7 @@ TITLE_WORDS = (
     "Secretary-General|secretary-general|Director-General|director-general|Secretary General|secretary general|"
     "Chairman|Chairwoman|Chair|Chief Executive|CEO|Director|Commissioner|Judge|Justice|King|Queen|Prince|"
     "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
-    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Dr|Mr|Mrs|Ms|Prof\\.|Prof|Sir|Dame|Lord|Lady|Premier|Chief|Treasurer|treasurer|Attorney General|"
+    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Dr|Mr|Mrs|Ms|Prof\\.|Prof|Sir|Dame|Lord|Lady|Premier|premier|Chief|Treasurer|treasurer|Attorney General|"
     "president|minister|secretary|governor|senator|chancellor|chairman|chairwoman|chair|director|ambassador|commissioner|"
     "Professor|professor|founder|Founder|chief executive|executive|officer|head|Head|economist|adviser|advisor|"
     "epidemiologist|scientist|researcher|prosecutor|surgeon|physician|"
@@ -55,7 +55,8 @@ _TITLE_THEN_NAME = re.compile(
 _NAME_COMMA_ROLE = re.compile(
     rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b)"
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
-    rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}})?)"
+    # "of the state of North Rhine-Westphalia": up to two such phrases
+    rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}}){{0,2}})"
 )
 # "Iran's foreign minister, Ali Shamkhani, signed", "the agency's chief executive, Jane Doe, said": the role first, the
 # name in commas after it.

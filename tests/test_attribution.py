@@ -340,6 +340,13 @@ def test_a_role_the_record_says_someone_served_in_is_a_past_role():
     assert [f.type for f in flags] == ["misattribution"]
 
 
+def test_a_premier_of_another_state_is_a_misattribution():
+    passages = [Passage("p1", "The CDU/CSU was led into the election by Armin Laschet, the premier of the state of North Rhine-Westphalia.")]
+    roster = roster_from_evidence(passages)
+    assert _flags("Armin Laschet is the premier of North Rhine-Westphalia.", roster=roster) == []
+    assert [f.type for f in _flags("Armin Laschet is the premier of Bavaria.", roster=roster)] == ["misattribution"]
+
+
 def test_a_secretary_general_is_one_title():
     passages = [Passage("p1", "“Ozone action sets a precedent,” said WMO Secretary-General Petteri Taalas.", speaker="Petteri Taalas")]
     roster = roster_from_evidence(passages)
