@@ -23,7 +23,7 @@ from pipeline.changes import (
     Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage, stated_figure,
     tokenize, worked_out,
 )
-from pipeline.lexicon import direction_of, same_action
+from pipeline.lexicon import direction_of, is_place, same_action
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
@@ -237,6 +237,13 @@ def _name_slots(tokens: Sequence[Token]) -> list[tuple[int, int]]:
     return runs
 
 
+def _named_apart(name: Sequence[Token], other_keys: Collection[str]) -> bool:
+    """Whether the other sentence does not give ``name``: none of its words, or only the place it is named after ("AC
+    Milan" where the other says "Inter Milan"; "President Biden" shares "Biden" with "Joe Biden", the same person)."""
+    shared = [t for t in name if t.key in other_keys]
+    return len(shared) < len(name) and all(is_place(t.text) for t in shared)
+
+
 def entity_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """Names the claim puts where the sentence it paraphrases puts another: "a ceasefire brokered by Turkish
     peacekeepers" against "brokered by Russian peacekeepers", "the village of Schuld in North Rhine-Westphalia on
@@ -250,15 +257,16 @@ def entity_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> 
     claim_keys, sentence_keys = {t.key for t in claim_tokens}, {t.key for t in sentence_tokens}
     conflicts = []
     for a0, a1 in _name_slots(claim_tokens):
-        if any(t.key in sentence_keys for t in claim_tokens[a0:a1]) or not (0 < a0 and a1 < len(claim_tokens)):
+        if not _named_apart(claim_tokens[a0:a1], sentence_keys) or not (0 < a0 and a1 < len(claim_tokens)):
             continue
         for s0, s1 in _name_slots(sentence_tokens):
-            if any(t.key in claim_keys for t in sentence_tokens[s0:s1]) or not (0 < s0 and s1 < len(sentence_tokens)):
+            if not _named_apart(sentence_tokens[s0:s1], claim_keys) or not (0 < s0 and s1 < len(sentence_tokens)):
                 continue
             same_sides = claim_tokens[a0 - 1].key == sentence_tokens[s0 - 1].key and claim_tokens[a1].key == sentence_tokens[s1].key
             named, given = claim_tokens[a0:a1], sentence_tokens[s0:s1]
             kinds = {named[-1].entity, given[-1].entity} - {""}  # spaCy leaves some names unlabelled ("Rhineland-Palatinate")
-            if same_sides and len(kinds) < 2 and not one_actor(given, named):
+            own = [t for t in named if t.key not in {g.key for g in given}]  # "AC", not the "Milan" both clubs are named after
+            if same_sides and len(kinds) < 2 and not one_actor([g for g in given if g.key not in claim_keys], own):
                 conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
                 break
     return tuple(conflicts)

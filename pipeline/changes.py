@@ -718,6 +718,9 @@ def classify_edit(
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         if one_actor(source, article):
             return "content"  # "Riyadh severed" for "Saudi Arabia cut": one actor, other words for what it did
+        titles = [all(t.text.lower() in _TITLES for t in names) for names in (source_names, article_names)]
+        if any(titles):
+            return "role" if all(titles) else "content"  # "Senator Biden" for "President Biden"; "Joe Biden" for it
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
     added = [t for t in article if not t.is_function and t.lemma not in _SPEECH_VERBS and not (t.is_number and set(_number_keys([t])) <= set(source_numbers))]

@@ -326,3 +326,11 @@ def test_a_word_one_sentence_negates_and_its_paraphrase_asserts_is_a_negation_ch
     mandate = "UN peacekeepers in Mali are not mandated to conduct counter-terrorism operations, unlike the French forces."
     assert _check("Its blue helmets were mandated to carry out counter-terrorism operations, work French troops also did.", mandate) == "contradicted"
     assert _check("Its blue helmets were not mandated to carry out counter-terrorism operations, work French troops did.", mandate) != "contradicted"
+
+
+def test_two_clubs_named_after_one_city_are_two_names_but_a_title_and_a_first_name_are_one_person():
+    final = "Manchester City beat Inter Milan 1–0 in the Champions League final in Istanbul on 10 June 2023."
+    assert _check("Manchester City won the Champions League on Saturday, beating AC Milan 1–0 in Istanbul.", final) == "contradicted"
+    assert _check("Manchester City won the Champions League on Saturday, beating Inter Milan 1–0 in Istanbul.", final) != "contradicted"
+    talks = "President Biden said on Monday the talks were over and the deal was dead."
+    assert _check("Joe Biden said on Monday the talks were over and the deal was dead.", talks) != "contradicted"
