@@ -609,7 +609,12 @@ def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change 
 
 
 def _shares_surname(a: str, b: str) -> bool:
-    return a.split()[-1].lower() == b.split()[-1].lower()
+    """Whether two names end in one surname, a particle aside ("Ansari" and "Majed al-Ansari")."""
+    return _surname(a) == _surname(b)
+
+
+def _surname(name: str) -> str:
+    return re.sub(r"^(?:al|el|ad|ul)-", "", name.split()[-1].lower())
 
 
 class AlignmentChecker:

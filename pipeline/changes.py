@@ -1000,9 +1000,11 @@ def compare_sentences(
         if kind == "number" and _next_to_date(source, s0, s1) | _next_to_date(article, a0, a1):
             kind = "date"  # "12 June" against "14 June"
         if kind in ("entity", "speaker") and (s0, s1, a0, a1) not in swapped and (
-                _named_elsewhere(article[a0:a1], source[:s0] + source[s1:]) or _completes_name(source, article, s1, a1)):
+                _named_elsewhere(article[a0:a1], source[:s0] + source[s1:]) or _completes_name(source, article, s1, a1)
+                or (kind == "speaker" and _named_elsewhere(source[s0:s1], article[:a0] + article[a1:]))):
             # "Humphrey Bogart was" for "In 1999, the American Film Institute" (ranked Bogart): a moved name; "said Mick
-            # Lynch, the union's" for "RMT" (general secretary Mick Lynch said): the quotation's speaker is compared apart
+            # Lynch, the union's" for "RMT" (general secretary Mick Lynch said), "of the World Meteorological Organization"
+            # for "WMO Secretary-General Petteri Taalas" the article names earlier: the quotation's speaker is compared apart
             kind = "content"
         if kind in ("entity", "content") and _capital_for_country(source[s0:s1], article[a0:a1], article[a0 - 1] if a0 else None):
             kind = "harmless"  # "Moscow would return to the deal" for "Russia would return to the deal"

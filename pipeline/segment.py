@@ -43,8 +43,13 @@ _NAME_THEN_VERB = re.compile(
     rf"(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?\s+(?:{SPEECH_VERBS})\b"
 )
 _VERB_THEN_NAME = re.compile(rf"(?:{SPEECH_VERBS})\s+(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,.“”\"]{{3,90}}))?")
+# "said Maryland's governor, Wes Moore": the role first, owned by a place or body, then the name.
+_VERB_THEN_ROLE_THEN_NAME = re.compile(
+    rf"(?:{SPEECH_VERBS})\s+(?:the\s+)?(?P<role>(?:{NAME_TOKEN}(?:'s|’s)\s+)?(?:[a-z][\w-]*\s+){{0,3}}?(?:{TITLE_WORDS})),\s+(?P<name>{NAME})"
+)
 _PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+(?:{SPEECH_VERBS})\b")
 _ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS}))\s+(?:{SPEECH_VERBS})\b")
+_ROLE_REFERENCE = re.compile(rf"[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS})")
 _ACCORDING_TO = re.compile(rf"[Aa]ccording to (?:a statement from |a spokesperson for )?(?P<name>{NAME})")
 # Role words: "U.S." and "Nvidia's" yes, a sentence-final "Ukraine." no; roles never cross a line break.
 _CAPITALISED_ROLE_TOKEN = r"[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?"
@@ -191,7 +196,7 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
                 end = mark.pos if same_paragraph else _paragraph_end(text, open_at)
                 # A quotation runs on into the next paragraph only when that paragraph opens with the mark.
                 runs_on = not same_paragraph and mark.pos == _next_paragraph_start(text, open_at)
-                spans.append((open_at, _rstrip(text, open_at, end), False, not runs_on))
+                spans.append((open_at, _unclosed_end(text, open_at, end) if not runs_on else _rstrip(text, open_at, end), False, not runs_on))
             open_at = mark.pos + 1
         elif open_at is not None:
             if same_paragraph:
@@ -210,8 +215,20 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
                 spans.append((start, mark.pos, True, False))
             last_close = mark.pos
     if open_at is not None:
-        spans.append((open_at, _rstrip(text, open_at, _paragraph_end(text, open_at)), False, True))
+        spans.append((open_at, _unclosed_end(text, open_at, _paragraph_end(text, open_at)), False, True))
     return [s for s in spans if s[1] > s[0]]
+
+
+_ATTRIBUTION_AFTER_COMMA = re.compile(
+    rf",(?=\s+(?:{SPEECH_VERBS})\s+(?:the\s+)?[A-Z]|\s+[A-Z][\w’'\-]*(?:\s+[A-Za-z][\w’'\-]*){{0,3}}(?:\s*,[^,“”\"\n]{{3,90}},)?\s+(?:{SPEECH_VERBS})\b)"
+)  # ", said Professor Stephen Belcher", ", Majed al-Ansari, the spokesman for Qatar's foreign ministry, told reporters"
+
+
+def _unclosed_end(text: str, start: int, end: int) -> int:
+    """Where a quotation missing its closing mark ends: at the comma before its attribution when the paragraph goes on
+    to one ("… to reach 40C, said Professor Stephen Belcher"), else at the end of the paragraph."""
+    attribution = _ATTRIBUTION_AFTER_COMMA.search(text, start, end)
+    return attribution.end() if attribution else _rstrip(text, start, end)
 
 
 def _next_paragraph_start(text: str, pos: int) -> int:
@@ -303,7 +320,7 @@ class _Speaker:
 
 def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: bool) -> _Speaker | None:
     window = text[window_start:window_end]
-    patterns = (_NAME_THEN_VERB, _VERB_THEN_NAME, _PRONOUN_THEN_VERB, _ROLE_REF_THEN_VERB)
+    patterns = (_NAME_THEN_VERB, _VERB_THEN_ROLE_THEN_NAME, _VERB_THEN_NAME, _PRONOUN_THEN_VERB, _ROLE_REF_THEN_VERB)
     candidates = []
     for pattern in patterns:
         for match in pattern.finditer(window):
@@ -324,6 +341,10 @@ def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: b
             if role and _is_name(role) and not _TITLES_BEFORE_NAME.match(f"{role} X"):
                 # "at the White House, Trump said": the words after the comma are the speaker, not a role.
                 start, name, role = window_start + match.start("role"), role, None
+            elif match.re is _NAME_THEN_VERB and role and _ROLE_REFERENCE.fullmatch(role) and "," not in window[match.end("role"):match.end()]:
+                # "Speaking at the White House, the president said": no comma closes the role, so it is the subject.
+                start = window_start + match.start("role")
+                return _Speaker(role, start, start + len(role), None, "role")
             return _Speaker(name, start, start + len(name), role, "name")
         if groups.get("pronoun"):
             start = window_start + match.start("pronoun")

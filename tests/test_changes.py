@@ -668,3 +668,9 @@ def test_a_percentage_given_in_basis_points_is_no_missing_figure():
     evidence = ["The Board decided to increase the cash rate target by 25 basis points to 35 basis points."]
     assert terms_missing_from("The bank raised its cash rate target to 0.35%.", evidence) == ()
     assert terms_missing_from("The bank raised its cash rate target to 0.45%.", evidence) == ("0.45",)
+
+
+def test_a_speaker_the_article_names_elsewhere_in_the_sentence_is_no_other_speaker():
+    source = "“Our success shows us what must be done,” said WMO Secretary-General Petteri Taalas."
+    article = "“Our success shows us what must be done,” said Petteri Taalas, secretary-general of the World Meteorological Organization."
+    assert _kinds(compare_sentences(article, source, speaker_names=["Petteri Taalas"])) == []

@@ -134,3 +134,22 @@ def test_a_quotation_in_a_sentence_naming_someone_else_is_not_the_previous_speak
     assert quotes[1].speaker != "Meloni"
     text = "“We are ready,” Moon said on Monday.\n“The door is open,” the statement went on.\n"
     assert segment(Article(path="a.txt", text=text, title="t", sha256="0")).quotes[1].speaker == "Moon"
+
+
+def test_a_speaker_after_a_role_owned_by_a_place_or_a_role_as_subject_is_found():
+    text = "“These people are heroes,” said Maryland's governor, Wes Moore. “It is painful,” said England's captain, Harry Kane."
+    assert [(q.speaker, q.speaker_role) for q in _quotes(text)] == [("Wes Moore", "Maryland's governor"), ("Harry Kane", "England's captain")]
+    text = "Speaking at the White House, the president said the verdict “can be a giant step forward”."
+    assert [(q.speaker, q.speaker_kind) for q in _quotes(text)] == [("the president", "role")]
+    text = "“We will not stop,” Joe Biden, the president, said."
+    assert [q.speaker for q in _quotes(text)] == ["Joe Biden"]
+
+
+def test_a_quotation_missing_its_closing_mark_ends_before_its_attribution():
+    text = ("“It is virtually impossible to reach 40C, said Professor Stephen Belcher, the chief scientist.\n\n"
+            "He added that “a changing climate has made it possible.”")
+    quotes = _quotes(text)
+    assert quotes[0].text == "It is virtually impossible to reach 40C," and quotes[0].closing_mark_missing
+    assert [q.speaker for q in quotes] == ["Stephen Belcher", "Stephen Belcher"]
+    text = "“With this pause we hope for peace, Majed al-Ansari, the spokesman for the ministry, told reporters on Thursday.\n"
+    assert _quotes(text)[0].text == "With this pause we hope for peace,"
