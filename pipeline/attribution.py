@@ -346,8 +346,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # joined by "and" ("chairman and chief executive officer"); 3: a title before the name and a role after it are two
 # roles ("SPD chancellor candidate Olaf Scholz, Germany's finance minister"); 4: "Secretary-General" is one title;
 # 5: "Dr" is no role, a role before the name in commas ("Iran's foreign minister, Ali Shamkhani,") and "served as"...;
-# 6: "premier" in lower case is a title, and a role after the name runs on to "of the state of North Rhine-Westphalia".
-NAMES_VERSION = 6
+# 6: "premier" in lower case is a title, and a role after the name runs on to "of the state of North Rhine-Westphalia";
+# 7: speakers after a role owned by a place ("said Maryland's governor, Wes Moore") and before an unclosed quotation's end.
+NAMES_VERSION = 7
 
 
 @dataclass(frozen=True)
