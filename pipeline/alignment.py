@@ -437,15 +437,19 @@ def _followers(tokens: Sequence[Token], head: int) -> tuple[str | None, str | No
     return (after[0].key if after else None), next((t.key for t in after if t.pos in ("NOUN", "PROPN")), None)
 
 
+_NEGATORS = frozenset({"not", "never"})  # "n't" is keyed "not"; "without the guarantee", "no indication" negate no predicate
+_PREDICATE_POS = frozenset({"VERB", "ADJ"})
+
+
 def _negated_heads(tokens: Sequence[Token]) -> list[tuple[int, int, tuple[str | None, str | None]]]:
-    """Each negation, the word it governs (the first content word in the three after it) and what follows that
-    (`_followers`): "did not appear to be any connection between" -> (not, appear, (connection, connection))."""
+    """Each "not" or "never", the verb or adjective it governs (the first content word in the three after it) and what
+    follows that (`_followers`): "did not appear to be any connection between" -> (not, appear, (connection, connection))."""
     heads = []
     for i, token in enumerate(tokens):
-        if not token.is_negation:
+        if token.key not in _NEGATORS:
             continue
         head = next((j for j in range(i + 1, min(i + 4, len(tokens))) if _word(tokens[j])), None)
-        if head is not None:
+        if head is not None and tokens[head].pos in _PREDICATE_POS:
             heads.append((i, head, _followers(tokens, head)))
     return heads
 

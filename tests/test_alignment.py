@@ -334,3 +334,10 @@ def test_two_clubs_named_after_one_city_are_two_names_but_a_title_and_a_first_na
     assert _check("Manchester City won the Champions League on Saturday, beating Inter Milan 1–0 in Istanbul.", final) != "contradicted"
     talks = "President Biden said on Monday the talks were over and the deal was dead."
     assert _check("Joe Biden said on Monday the talks were over and the deal was dead.", talks) != "contradicted"
+
+
+def test_without_a_thing_negates_no_predicate_its_paraphrase_could_assert():
+    estimate = "The ONS estimated that without the Energy Price Guarantee, CPI inflation would have been around 13.8% in October 2022."
+    claim = "Without the government's Energy Price Guarantee, the statistics office estimated, inflation would have reached about 13.8%."
+    assert _check(claim, estimate) != "contradicted"
+    assert _check("Prices rose to a 40-year high, despite the Energy Price Guarantee, the ONS said.", estimate) != "contradicted"
