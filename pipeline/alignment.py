@@ -244,6 +244,15 @@ def _named_apart(name: Sequence[Token], other_keys: Collection[str]) -> bool:
     return len(shared) < len(name) and all(is_place(t.text) for t in shared)
 
 
+def _one_name(a: Sequence[Token], b: Sequence[Token]) -> bool:
+    """Whether two names are one written otherwise: spelt alike ("Expemdables", a typo of the evidence) or one the
+    initials of the other ("MLB" for "Major League Baseball")."""
+    first, second = " ".join(t.text for t in a), " ".join(t.text for t in b)
+    short, long = sorted((first, second), key=len)
+    initials = "".join(word[0] for word in long.split() if word[:1].isupper())
+    return fuzz.ratio(first.lower(), second.lower()) >= 80 or short.replace(".", "").upper() == initials.upper()
+
+
 def entity_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """Names the claim puts where the sentence it paraphrases puts another: "a ceasefire brokered by Turkish
     peacekeepers" against "brokered by Russian peacekeepers", "the village of Schuld in North Rhine-Westphalia on
@@ -266,7 +275,7 @@ def entity_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> 
             named, given = claim_tokens[a0:a1], sentence_tokens[s0:s1]
             kinds = {named[-1].entity, given[-1].entity} - {""}  # spaCy leaves some names unlabelled ("Rhineland-Palatinate")
             own = [t for t in named if t.key not in {g.key for g in given}]  # "AC", not the "Milan" both clubs are named after
-            if same_sides and len(kinds) < 2 and not one_actor([g for g in given if g.key not in claim_keys], own):
+            if same_sides and len(kinds) < 2 and not _one_name(named, given) and not one_actor([g for g in given if g.key not in claim_keys], own):
                 conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
                 break
     return tuple(conflicts)

@@ -332,6 +332,9 @@ def test_two_clubs_named_after_one_city_are_two_names_but_a_title_and_a_first_na
     final = "Manchester City beat Inter Milan 1–0 in the Champions League final in Istanbul on 10 June 2023."
     assert _check("Manchester City won the Champions League on Saturday, beating AC Milan 1–0 in Istanbul.", final) == "contradicted"
     assert _check("Manchester City won the Champions League on Saturday, beating Inter Milan 1–0 in Istanbul.", final) != "contradicted"
+    # A name's initials, or the name spelt alike (a typo of the evidence), are the same name.
+    season = "As of the end of the 2017 Major League Baseball season, Albert Pujols is the only active member of the club."
+    assert _check("By the end of the 2017 MLB season, Albert Pujols was the only active member of the club.", season) != "contradicted"
     talks = "President Biden said on Monday the talks were over and the deal was dead."
     assert _check("Joe Biden said on Monday the talks were over and the deal was dead.", talks) != "contradicted"
 
