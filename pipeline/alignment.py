@@ -253,12 +253,24 @@ def _one_name(a: Sequence[Token], b: Sequence[Token]) -> bool:
     return fuzz.ratio(first.lower(), second.lower()) >= 80 or short.replace(".", "").upper() == initials.upper()
 
 
-def entity_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+def _given_in_slot(name: Sequence[Token], before: str, after: str, context: str) -> bool:
+    """Whether ``context`` gives ``name`` between the same words as the claim: another passage stating the claim's
+    version ("symbol Mc and" where the sentence says "symbol Mv and")."""
+    tokens = tokenize(context)
+    keys = [t.key for t in name]
+    return any(
+        [t.key for t in tokens[i : i + len(keys)]] == keys and tokens[i - 1].key == before and tokens[i + len(keys)].key == after
+        for i in range(1, len(tokens) - len(keys))
+    )
+
+
+def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """Names the claim puts where the sentence it paraphrases puts another: "a ceasefire brokered by Turkish
     peacekeepers" against "brokered by Russian peacekeepers", "the village of Schuld in North Rhine-Westphalia on
     18 July" against "Schuld in Rhineland-Palatinate on July 18". The sentence holds ``min_overlap`` of the claim's
     content words, the words on both sides of the two names are the same, neither name is in the other sentence,
-    both are of one kind (spaCy's entity label, where it gives both) and they are no one actor (`one_actor`). Returns the (claim, sentence)
+    both are of one kind (spaCy's entity label, where it gives both), they are no one name or actor (`_one_name`,
+    `one_actor`), and no passage of ``context`` gives the claim's name between the same words. Returns the (claim, sentence)
     character spans of each pair of names."""
     if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
         return ()
@@ -276,6 +288,8 @@ def entity_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> 
             kinds = {named[-1].entity, given[-1].entity} - {""}  # spaCy leaves some names unlabelled ("Rhineland-Palatinate")
             own = [t for t in named if t.key not in {g.key for g in given}]  # "AC", not the "Milan" both clubs are named after
             if same_sides and len(kinds) < 2 and not _one_name(named, given) and not one_actor([g for g in given if g.key not in claim_keys], own):
+                if context and _given_in_slot(named, claim_tokens[a0 - 1].key, claim_tokens[a1].key, context):
+                    break
                 conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
                 break
     return tuple(conflicts)
@@ -705,7 +719,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                     _span_change("negation", claim, sentence, *spans) for spans in paraphrased_negation_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
-            changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence))
+            changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None

@@ -1,4 +1,4 @@
-from pipeline.alignment import AlignmentChecker, anchored_number_conflicts, merge_verdicts, split_evidence_sentences
+from pipeline.alignment import AlignmentChecker, anchored_number_conflicts, entity_conflicts, merge_verdicts, split_evidence_sentences
 from pipeline.types import Claim, Passage, RetrievedPassage, Verdict
 
 EVIDENCE = [RetrievedPassage(Passage("t1", "The Treasury said on Friday it had sanctioned 27 shipping companies and 28 vessels. Officials did not give details."), 0.5)]
@@ -344,3 +344,10 @@ def test_without_a_thing_negates_no_predicate_its_paraphrase_could_assert():
     claim = "Without the government's Energy Price Guarantee, the statistics office estimated, inflation would have reached about 13.8%."
     assert _check(claim, estimate) != "contradicted"
     assert _check("Prices rose to a 40-year high, despite the Energy Price Guarantee, the ONS said.", estimate) != "contradicted"
+
+
+def test_a_name_another_passage_gives_in_the_same_place_is_no_entity_change():
+    versions = ["Moscovium is a superheavy synthetic element with symbol Mv and atomic number 115.",
+                "Moscovium is a superheavy synthetic element with symbol Mc and atomic number 115."]
+    claim = "Moscovium is a superheavy synthetic element with symbol Mc and atomic weight 115."
+    assert entity_conflicts(claim, versions[0]) and not entity_conflicts(claim, versions[0], context="\n".join(versions))
