@@ -270,8 +270,8 @@ def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overla
     18 July" against "Schuld in Rhineland-Palatinate on July 18". The sentence holds ``min_overlap`` of the claim's
     content words, the words on both sides of the two names are the same, neither name is in the other sentence,
     both are of one kind (spaCy's entity label, where it gives both), they are no one name or actor (`_one_name`,
-    `one_actor`), and no passage of ``context`` gives the claim's name between the same words. Returns the (claim, sentence)
-    character spans of each pair of names."""
+    `one_actor`), and no passage of ``context`` gives the claim's name between the same words. Returns the (claim,
+    sentence) character spans of each pair of names."""
     if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
         return ()
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
@@ -288,9 +288,8 @@ def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overla
             kinds = {named[-1].entity, given[-1].entity} - {""}  # spaCy leaves some names unlabelled ("Rhineland-Palatinate")
             own = [t for t in named if t.key not in {g.key for g in given}]  # "AC", not the "Milan" both clubs are named after
             if same_sides and len(kinds) < 2 and not _one_name(named, given) and not one_actor([g for g in given if g.key not in claim_keys], own):
-                if context and _given_in_slot(named, claim_tokens[a0 - 1].key, claim_tokens[a1].key, context):
-                    break
-                conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
+                if not (context and _given_in_slot(named, claim_tokens[a0 - 1].key, claim_tokens[a1].key, context)):
+                    conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
                 break
     return tuple(conflicts)
 
@@ -500,7 +499,7 @@ def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: fl
     sentence_words = {t.key for t in sentence_tokens if _word(t)}
     conflicts = []
     start = 0
-    for clause in [*_CLAUSE_BREAK.split(claim)]:
+    for clause in _CLAUSE_BREAK.split(claim):
         begin = claim.find(clause, start)
         start = begin + len(clause)
         own = [t for t in claim_tokens if begin <= t.start < begin + len(clause)]

@@ -148,10 +148,10 @@ _DEGREES = re.compile(r"(?<=\d)°?c$")
 _NUMBER_PLURAL = re.compile(r"(?<=\d)(?<!0)s$")  # "Max 9s", "737s"; "1970s", "in their 20s" are decades
 _DOTTED = re.compile(r"(?:[a-z]\.){2,}")  # "u.s.", "p.m."
 _CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d\d))?(am|pm)?")
-MERIDIEM = frozenset({"am", "pm"})
+_MERIDIEM = frozenset({"am", "pm"})
 
 
-def clock_time(word: str, meridiem: str = "") -> str | None:
+def _clock_time(word: str, meridiem: str = "") -> str | None:
     """A time of day as 24-hour "H:MM" ("6.30pm", "6.30" before "p.m.", "18:30": "18:30"; "7am": "7:00"), or None
     for a word that is no time ("6.30" alone is a decimal)."""
     match = _CLOCK.fullmatch(word)
@@ -175,7 +175,7 @@ def _normalise(word: str, lemma: str, pos: str) -> str:
         # "1·7": The Lancet's decimal point; "July 8th" is July 8.
         lower = _HALVES_AND_QUARTERS.sub(lambda m: str(int(m[1]) + _FRACTIONS[m[2]]), lower)  # "2½%": 2.5
         lower = _DEGREES.sub("", lower.rstrip("."))  # "0.5C", "0.5°C", "0.17C." ending a sentence: 0.5 degrees Celsius
-        lower = clock_time(lower) or _NUMBER_PLURAL.sub("", lower)
+        lower = _clock_time(lower) or _NUMBER_PLURAL.sub("", lower)
         return _ORDINAL_SUFFIX.sub("", lower.replace(",", "").replace("·", ".")).rstrip("%") or lower
     if lower in NUMBER_WORDS:
         return NUMBER_WORDS[lower]
@@ -203,8 +203,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
     percent = [t.text.endswith("%") or (t.i + 1 < len(doc) and doc[t.i + 1].text == "%") for t in words]
     keys = ["one" if counts_nothing(lower, i) else _normalise(t.text, t.lemma_ or t.text, t.pos_) for i, t in enumerate(words)]
     for i in range(len(keys) - 1):
-        if keys[i + 1] in MERIDIEM:
-            keys[i] = clock_time(keys[i], keys[i + 1]) or keys[i]  # "11:59 p.m." is "23:59"
+        if keys[i + 1] in _MERIDIEM:
+            keys[i] = _clock_time(keys[i], keys[i + 1]) or keys[i]  # "11:59 p.m." is "23:59"
     return tuple(
         Token(t.text, t.idx, t.idx + len(t.text), key, (t.lemma_ or t.text).lower(), t.pos_, t.ent_type_, sign)
         for t, key, sign in zip(words, keys, percent)
@@ -785,6 +785,7 @@ def _with_days(passage: Passage) -> str:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 _WEEKDAY = re.compile(r"\b(?:on|last|this|since|until|from)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
 
 
@@ -800,13 +801,14 @@ def days_of_weekdays(text: str, dated: str) -> str:
     for match in _WEEKDAY.finditer(text):
         back = (day.weekday() - _WEEKDAYS.index(match[1].lower())) % 7
         meant = day - datetime.timedelta(days=back)
-        days.append(f"{meant.day} {meant.strftime('%B')} {meant.year}")
+        days.append(f"{meant.day} {_MONTH_NAMES[meant.month - 1]} {meant.year}")  # not strftime: its month follows the locale
     return "; ".join(days)
 
 
 def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The figures and the proper-name words of ``text`` that none of ``sources`` mentions, and of those names the
-    places that neither lie in nor hold one the sources name (none when the sources name no place).
+    places that share no country or region with any place the sources name (`lexicon.same_region`; none when the
+    sources name no place, or the place is in the possessive: "Mexico's Baja California").
 
     A name word is left out when another word of the same name is mentioned: "Balmoral Castle"
     where the sources say "Balmoral" names the same place; so is a place the sources name otherwise or name a part of.

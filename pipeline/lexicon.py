@@ -350,31 +350,26 @@ def same_region(a: str, b: str) -> bool:
 
 def _with_wholes(name: str) -> set[str]:
     """The place ids of ``name`` and of every place they lie in."""
-    wholes = _places()[1]
-    found: set[str] = set()
-    todo = list(_places()[0].get(name.lower(), ()))
-    while todo:
-        place = todo.pop()
-        if place not in found:
-            found.add(place)
-            todo.extend(wholes.get(place, ()))
-    return found
+    places = _places()[0].get(name.lower(), ())
+    return set(places) | _wholes_of(places)
 
 
 def _inside(places: Iterable[str], outer: str) -> bool:
     """Whether any of the place ids ``places`` lies inside a place named ``outer``, at any depth."""
-    ids, wholes = _places()
-    targets = set(ids.get(outer.lower(), ()))
-    seen: set[str] = set()
+    return not _wholes_of(places).isdisjoint(_places()[0].get(outer.lower(), ()))
+
+
+def _wholes_of(places: Iterable[str]) -> set[str]:
+    """The ids of every place the place ids ``places`` lie in, at any depth (themselves only where they lie in each other)."""
+    wholes = _places()[1]
+    found: set[str] = set()
     todo = list(places)
     while todo:
         for whole in wholes.get(todo.pop(), ()):
-            if whole in targets:
-                return True
-            if whole not in seen:
-                seen.add(whole)
+            if whole not in found:
+                found.add(whole)
                 todo.append(whole)
-    return False
+    return found
 
 
 if __name__ == "__main__":

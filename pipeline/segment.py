@@ -196,7 +196,8 @@ def find_quote_spans(text: str) -> list[tuple[int, int, bool, bool]]:
                 end = mark.pos if same_paragraph else _paragraph_end(text, open_at)
                 # A quotation runs on into the next paragraph only when that paragraph opens with the mark.
                 runs_on = not same_paragraph and mark.pos == _next_paragraph_start(text, open_at)
-                spans.append((open_at, _unclosed_end(text, open_at, end) if not runs_on else _rstrip(text, open_at, end), False, not runs_on))
+                end = _rstrip(text, open_at, end) if runs_on else _unclosed_end(text, open_at, end)
+                spans.append((open_at, end, False, not runs_on))
             open_at = mark.pos + 1
         elif open_at is not None:
             if same_paragraph:
@@ -274,7 +275,7 @@ _ROLE_QUALIFIERS = PORTFOLIO_WORDS | frozenset("former deputy vice acting interi
 
 
 # Forms of address, no office: "Dr Vanessa Saliba" has no role yet.
-HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady".split())
+_HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady".split())
 
 
 def _clean_role(role: str, role_start: int) -> tuple[str, int]:
@@ -284,7 +285,7 @@ def _clean_role(role: str, role_start: int) -> tuple[str, int]:
     while len(tokens) > 1 and not _belongs_to_role(tokens[0]):
         role_start += len(tokens[0]) + 1
         tokens = tokens[1:]
-    if all(token.lower() in HONORIFICS for token in tokens):
+    if all(token.lower() in _HONORIFICS for token in tokens):
         return "", role_start
     return " ".join(tokens), role_start
 
@@ -298,14 +299,14 @@ def _belongs_to_role(word: str) -> bool:
 
 
 # The last word of an institution's name, never of a person's: "Justice Department" is no Justice called Department.
-ORGANISATION_HEADS = frozenset(
+_ORGANISATION_HEADS = frozenset(
     "Department Ministry Office Court Committee Council Agency Commission Party Union Bank Board Service Authority "
     "Institute University Company Corporation Group Administration Government Senate Assembly Parliament Police".split())
 
 
 def _is_name(candidate: str) -> bool:
     tokens = candidate.split()
-    return (bool(tokens) and tokens[0] not in NON_NAME_WORDS and tokens[-1] not in ORGANISATION_HEADS
+    return (bool(tokens) and tokens[0] not in NON_NAME_WORDS and tokens[-1] not in _ORGANISATION_HEADS
             and all(t[:1].isupper() for t in tokens))
 
 
