@@ -1010,8 +1010,10 @@ def compare_sentences(
             kind = "content"
         if kind in ("entity", "content") and _capital_for_country(source[s0:s1], article[a0:a1], article[a0 - 1] if a0 else None):
             kind = "harmless"  # "Moscow would return to the deal" for "Russia would return to the deal"
-        if kind == "entity" and _before_same_title(source, article, s1, a1):
-            kind = "role"  # "Interior Minister Sergio Massa" for "Economy Minister Sergio Massa"
+        if kind == "entity" and (_before_same_title(source, article, s1, a1) or _in_a_persons_role(article, a0)):
+            # "Interior Minister Sergio Massa" for "Economy Minister Sergio Massa"; "Kim Budil, director of Los Alamos"
+            # for "director of Lawrence Livermore": whose office it is, a misattribution
+            kind = "role"
         if kind == "entity" and _credits_words(source, s0, s1) and _credits_words(article, a0, a1) and any(
                 t.entity == "PERSON" for t in source[s0:s1] + article[a0:a1]):
             kind = "speaker"  # "Lagarde said the bank would …" for "Powell said the bank would …": reported speech
@@ -1268,6 +1270,17 @@ def _before_same_title(source: Sequence[Token], article: Sequence[Token], source
         source_end < len(source) and article_end < len(article)
         and source[source_end].key == article[article_end].key and source[source_end].text.lower() in _TITLES
     )
+
+
+def _in_a_persons_role(tokens: Sequence[Token], start: int) -> bool:
+    """Whether ``tokens[start]`` begins the body or place of a named person's title: "Kim Budil, director of | Los
+    Alamos", "Henry Liu, chair of the | Federal Trade Commission" (a person's name just before the title)."""
+    i = start - 1
+    if i >= 0 and tokens[i].key == "the":
+        i -= 1
+    if i < 1 or tokens[i].key not in ("of", "at", "for") or tokens[i - 1].text.lower() not in _TITLES:
+        return False
+    return any(t.entity == "PERSON" for t in tokens[max(0, i - 4) : i - 1])
 
 
 def _next_to_date(tokens: Sequence[Token], first: int, last: int) -> bool:

@@ -105,6 +105,11 @@ MEANING_CHANGES = [
     # A time of day, on the 12-hour or the 24-hour clock; a share written as "one in N".
     ("Services stopped at 18:30 on strike days.", "Services stopped at 8.30pm on strike days.", "date", "8.30pm", "18:30"),
     ("Only around 20% of services ran on strike days.", "Only about one in four services ran on strike days.", "number", "about one in four", "around 20% of"),
+    # Another body or place in a named person's title is whose office it is: a role, flagged as a misattribution.
+    ("Kim Budil, director of Lawrence Livermore National Laboratory, called it a landmark.",
+     "Kim Budil, director of Los Alamos National Laboratory, called it a landmark.", "role", "Los Alamos", "Lawrence Livermore"),
+    ("The director of Lawrence Livermore National Laboratory called it a landmark.",
+     "The director of Los Alamos National Laboratory called it a landmark.", "entity", "Los Alamos", "Lawrence Livermore"),
     # A capital after "in" is a place, not its government.
     ("The summit was held in Paris in June.", "The summit was held in Berlin in June.", "entity", "Berlin", "Paris"),
 ]
