@@ -19,9 +19,9 @@ from typing import Collection, Mapping, Sequence
 from rapidfuzz import fuzz
 
 from pipeline.changes import (
-    MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS,
-    Token, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage, stated_figure,
-    tokenize, worked_out,
+    MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, Token,
+    abbreviates, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
+    stated_figure, tokenize, worked_out,
 )
 from pipeline.lexicon import direction_of, is_place, same_action
 from pipeline.segment import PRONOUNS
@@ -246,11 +246,9 @@ def _named_apart(name: Sequence[Token], other_keys: Collection[str]) -> bool:
 
 def _one_name(a: Sequence[Token], b: Sequence[Token]) -> bool:
     """Whether two names are one written otherwise: spelt alike ("Expemdables", a typo of the evidence) or one the
-    initials of the other ("MLB" for "Major League Baseball")."""
-    first, second = " ".join(t.text for t in a), " ".join(t.text for t in b)
-    short, long = sorted((first, second), key=len)
-    initials = "".join(word[0] for word in long.split() if word[:1].isupper())
-    return fuzz.ratio(first.lower(), second.lower()) >= 80 or short.replace(".", "").upper() == initials.upper()
+    acronym of the other ("MLB" for "Major League Baseball", `changes.abbreviates`)."""
+    spelt_alike = fuzz.ratio(" ".join(t.text for t in a).lower(), " ".join(t.text for t in b).lower()) >= 80
+    return spelt_alike or abbreviates(a, b) or abbreviates(b, a)
 
 
 def _given_in_slot(name: Sequence[Token], before: str, after: str, context: str) -> bool:

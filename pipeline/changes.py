@@ -425,7 +425,7 @@ def _place_nesting(source: Sequence[Token], article: Sequence[Token]) -> str | N
     says, for the NLI model), "entity" when both sides name only places and they are unrelated ("German" for
     "French"); None otherwise. A demonym stands for its place ("The French" for "France's")."""
     article_places, taken = _place_names(article)
-    if not article_places or any(not t.is_function for i, t in enumerate(article) if i not in taken):
+    if not article_places or not _nothing_but(article, taken):
         return None
     source_places, source_taken = _place_names(source)
     if source_places and all(any(same_place(s, a) or lies_within(s, a) for s in source_places) for a in article_places):
@@ -434,9 +434,14 @@ def _place_nesting(source: Sequence[Token], article: Sequence[Token]) -> str | N
     narrowest = [s for s in source_places if not any(lies_within(other, s) for other in source_places if other != s)]  # Soviet Russia lay in "Russia"
     if narrowest and all(any(lies_within(a, s) for s in narrowest) for a in article_places):
         return "content"
-    if source_places and all(t.is_function for i, t in enumerate(source) if i not in source_taken):
+    if source_places and _nothing_but(source, source_taken):
         return "entity"
     return None
+
+
+def _nothing_but(tokens: Sequence[Token], taken: set[int]) -> bool:
+    """Whether every word of ``tokens`` but those at ``taken`` (a place's, `_place_names`) is a function word."""
+    return all(t.is_function for i, t in enumerate(tokens) if i not in taken)
 
 
 _SCALE_SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12, "trn": 1e12}  # "10k", "$2.5m", "$69bn"
@@ -708,7 +713,7 @@ def classify_edit(
     if source_names and article_names and all(
             any(_misspelt(a, s) or _initial_of(a, s) or _short_name_for(a, s) for s in source_names) for a in article_names):
         return "harmless"  # "Haang" for "Huang": the name checker flags the spelling; "B." for "Bakari": an initial; "Joe" for "Joseph R."
-    if _abbreviates(source, article) or _abbreviates(article, source):
+    if abbreviates(source, article) or abbreviates(article, source):
         return "harmless"  # "ESA" for "the European Space Agency"
     nesting = _place_nesting(source, article)
     if nesting:
@@ -740,7 +745,7 @@ def _swaps_direction(source: Sequence[Token], article: Sequence[Token], *, bound
     return any(are_antonyms(x, y) for a, s in pairs for x in a.forms for y in s.forms)
 
 
-def _abbreviates(short: Sequence[Token], long: Sequence[Token]) -> bool:
+def abbreviates(short: Sequence[Token], long: Sequence[Token]) -> bool:
     """Whether ``short`` is one acronym of the capitalised words of ``long``: "MIT" of "the Massachusetts Institute of Technology"."""
     acronym = short[0].text.replace(".", "") if len(short) == 1 else ""  # "F.C." for "Football Club"
     if not acronym.isupper() or len(acronym) < 2 or not long:
@@ -1136,8 +1141,7 @@ def _capital_for_country(source: Sequence[Token], article: Sequence[Token], befo
     source_places, source_taken = _place_names(source)
     if not article_places or not source_places or (before is not None and before.key in _LOCATIVES):
         return False
-    if any(not t.is_function for i, t in enumerate(article) if i not in taken) or any(
-            not t.is_function for i, t in enumerate(source) if i not in source_taken):
+    if not (_nothing_but(article, taken) and _nothing_but(source, source_taken)):
         return False
     return all(any(capital_of(a, s) for s in source_places) for a in article_places)
 

@@ -48,8 +48,8 @@ _VERB_THEN_ROLE_THEN_NAME = re.compile(
     rf"(?:{SPEECH_VERBS})\s+(?:the\s+)?(?P<role>(?:{NAME_TOKEN}(?:'s|’s)\s+)?(?:[a-z][\w-]*\s+){{0,3}}?(?:{TITLE_WORDS})),\s+(?P<name>{NAME})"
 )
 _PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+(?:{SPEECH_VERBS})\b")
-_ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS}))\s+(?:{SPEECH_VERBS})\b")
-_ROLE_REFERENCE = re.compile(rf"[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS})")
+_ROLE_REFERENCE = re.compile(rf"[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS})")  # "the president", "the chief executive"
+_ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b{_ROLE_REFERENCE.pattern})\s+(?:{SPEECH_VERBS})\b")
 _ACCORDING_TO = re.compile(rf"[Aa]ccording to (?:a statement from |a spokesperson for )?(?P<name>{NAME})")
 # Role words: "U.S." and "Nvidia's" yes, a sentence-final "Ukraine." no; roles never cross a line break.
 _CAPITALISED_ROLE_TOKEN = r"[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?"
