@@ -64,6 +64,7 @@ _TIME_UNITS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1
                "fortnight": 14, "month": 30.44, "monthly": 30.44, "quarterly": 91.3, "year": 365.25, "annual": 365.25,
                "yearly": 365.25, "annually": 365.25, "decade": 3652.5, "century": 36525,
                "morning": None, "afternoon": None, "evening": None, "night": None, "overnight": None}
+_TIME_ABBREVIATIONS = {"sec": "second", "secs": "second", "min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour", "yr": "year", "yrs": "year"}
 # Words before a title that change whose title it is: "former president" is not the president.
 _ROLE_MODIFIERS = {"former": "former", "ex": "former", "deputy": "deputy", "vice": "vice", "acting": "acting",
                    "interim": "interim", "assistant": "assistant", "outgoing": "outgoing", "incoming": "incoming", "shadow": "shadow"}
@@ -552,6 +553,11 @@ def _words_but_role_modifiers(tokens: Sequence[Token]) -> set[str]:
     return {t.key for t in tokens if not t.is_function and t.key not in _ROLE_MODIFIERS}
 
 
+def _names_a_place(tokens: Sequence[Token], i: int) -> bool:
+    """Whether the ``i``-th of ``tokens`` is a place's name ("Soviet" of "the former Soviet Union")."""
+    return i < len(tokens) and tokens[i].entity in ("GPE", "LOC")
+
+
 def _time_units(tokens: Sequence[Token]) -> set[str]:
     """The units of time and times of day ``tokens`` name ("years", "quarterly", "evening")."""
     return {t.key for t in tokens if t.key in _TIME_UNITS}
@@ -824,8 +830,17 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     figures, names = [], []
     text = abbreviated_as(text, " ".join(sources))  # "Federal Open Market Committee" is the sources' "FOMC"
     claim = tokenize(text)
+    source_days = [days for tokens in per_source for _, _, days in _durations(tokens)]
+    spans_years = any(_spans_years(tokens) for tokens in per_source)
+    given_lengths = set()  # "12 months" where a source says "a year"
+    for start, end, days in _durations(claim):
+        bound = _bound_before([t.text.lower() for t in claim], start)
+        if any(_length_bears_out(days, bound, given) for given in source_days):
+            given_lengths.update(range(start, end))
+        elif _lasts(claim, start) and not (spans_years and days >= 360):  # "for two decades" against "since 2001"
+            figures.append(text[claim[start].start:claim[end - 1].end])  # "for at least a year": how long, a figure
     for i, token in enumerate(claim):
-        if token.is_number and token.text[:1].isdigit() and not _figure_mentioned(claim, i, source_figures):
+        if token.is_number and token.text[:1].isdigit() and i not in given_lengths and not _figure_mentioned(claim, i, source_figures):
             figures.append(token.text)
     runs = _name_runs(text)
     absent_runs = [
@@ -842,6 +857,40 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
             if source_places and is_place(name) and not possessive and not any(same_region(name, place) for place in source_places):
                 stray.append(name)
     return tuple(figures), tuple(names), tuple(stray)
+
+
+def _durations(tokens: Sequence[Token]) -> list[tuple[int, int, float]]:
+    """The lengths of time ``tokens`` give, each as (first token, end token, days): "a year", "two decades", "12 months"."""
+    found = []
+    for i, token in enumerate(tokens[1:], 1):
+        unit = _TIME_UNITS.get(_TIME_ABBREVIATIONS.get(token.key, token.key))
+        count = 1.0 if tokens[i - 1].key in ("a", "an") else (_amounts(tokens[i - 1:i]) or [None])[0]
+        if unit is not None and count is not None:
+            found.append((i - 1, i + 1, count * unit))
+    return found
+
+
+def _length_bears_out(days: float, bound: str | None, given: float) -> bool:
+    """Whether a source's length of time, ``given`` days, bears out a claim's ``days`` under its ``bound`` (`_BOUNDS`):
+    "over a month" against 37 days, "more than a decade" against "more than a century"."""
+    if bound in (">", ">="):
+        return given >= days * 0.97
+    if bound in ("<", "<="):
+        return given <= days * 1.03
+    return math.isclose(days, given, rel_tol=ESTIMATE_TOLERANCE if bound == "~" else 0.03)
+
+
+def _spans_years(tokens: Sequence[Token]) -> bool:
+    """Whether ``tokens`` name two different years, or a time since a year: a span some years long."""
+    years = {t.key for t in tokens if is_year(t.key)}
+    return len(years) > 1 or any(t.key == "since" and is_year(after.key) for t, after in zip(tokens, tokens[1:]))
+
+
+def _lasts(tokens: Sequence[Token], start: int) -> bool:
+    """Whether the length of time at ``tokens[start]`` is how long something lasts: "for a year", "for at least a year"."""
+    words = [t.key for t in tokens[:start]]
+    bound = next((phrase for phrase in _BOUNDS if tuple(words[len(words) - len(phrase):]) == phrase), ())
+    return len(words) > len(bound) and words[len(words) - len(bound) - 1] == "for"
 
 
 def _numbers_as_percentages(tokens: Sequence[Token]) -> list[str]:
@@ -1022,6 +1071,8 @@ def compare_sentences(
         if kind == "entity" and _credits_words(source, s0, s1) and _credits_words(article, a0, a1) and any(
                 t.entity == "PERSON" for t in source[s0:s1] + article[a0:a1]):
             kind = "speaker"  # "Lagarde said the bank would …" for "Powell said the bank would …": reported speech
+        if kind == "role" and _names_a_place(source, s1) and _names_a_place(article, a1):
+            kind = "harmless"  # "the former Soviet Union" for "the Soviet Union": a state's name, no one's title
         if kind in MEANING_KINDS:
             s0, s1, a0, a1 = _widen_to_inflections(source, article, s0, s1, a0, a1)
         a_start, a_end = _span(article, a0, a1)

@@ -465,6 +465,9 @@ def test_a_role_word_or_unit_of_time_in_a_reworded_stretch_or_under_a_bound_is_l
         ("Ronaldinho is one of the best players of his generation.",
          "Often considered one of the best players of his generation, Ronaldinho won two FIFA World Player of the Year awards."),
         ("Lex Luthor sees the alien as a threat to his city.", "Billionaire Lex Luthor considers the alien a threat to his city."),
+        # eval_cases 016: "former" before a state's name is part of the name, no one's title.
+        ("Only the former Soviet Union, the United States and China had landed on the moon.",
+         "Only the Soviet Union, the United States and China had soft-landed on the moon."),
     ]:
         assert _kinds(compare_sentences(article, source)) == [], article
 
@@ -531,6 +534,21 @@ def test_a_single_place_far_from_every_place_the_evidence_names_is_a_missing_ter
     assert terms_missing_from("Orion splashed down in the Pacific off Mexico's Baja California on Sunday.", splashdown) == ()
     # Evidence that names no place leaves a single place to the NLI model.
     assert terms_missing_from("Jon Fosse gave a reading in Seville.", ["Jon Fosse won the Nobel Prize in Literature."]) == ()
+
+
+def test_how_long_something_lasts_is_a_figure_the_evidence_must_give():
+    # eval_cases 016: an invented sentence whose only new term is a length of time.
+    slim = ["JAXA said SLIM's solar cells were not generating electricity and the lander was operating on its battery.",
+            "Japan's SLIM lander touched down on the moon on 20 January 2024."]
+    assert terms_missing_from("JAXA said the lander would keep operating for at least a year.", slim) == ("a year",)
+    # The same length another way, a bound the evidence bears out, or years the evidence spans are given.
+    assert terms_missing_from("The lander will operate for 12 months.", ["The lander will operate for a year."]) == ()
+    assert terms_missing_from("The virus can be detected for over a month.", ["Shedding lasted 37 days."]) == ()
+    assert terms_missing_from("Guides have been published for more than a decade.", ["Guides have been published for more than a century."]) == ()
+    assert terms_missing_from("Droplets linger in the air for at least eight minutes.", ["They disappear in 8 to 14 min."]) == ()
+    assert terms_missing_from("She starred in the show for two years.", ["From April 2011 to May 2013, she starred in the show."]) == ()
+    # A length that is no duration ("a year ago") is left to the NLI model.
+    assert terms_missing_from("A year ago the lander touched down.", slim) == ()
 
 
 def test_a_starting_level_worked_out_a_figure_ending_a_sentence_and_a_scale_suffix_on_both_sides_are_mentioned():
