@@ -541,6 +541,8 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
     if not known:
         return None
     claimed = _role_words(article_role)
+    if _exchequer(claimed, known) or _exchequer(known, claimed):
+        return None
     titles_claimed = claimed & _TITLE_KEYWORDS
     titles_known = known & _TITLE_KEYWORDS
     if titles_claimed and titles_known and not titles_claimed & titles_known:
@@ -569,6 +571,13 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
         if len(word) > 2 and word not in _ROLE_STOPWORDS and not _word_matches(word, known):
             return word
     return None
+
+
+def _exchequer(chancellor: set[str], minister: set[str]) -> bool:
+    """Whether role words ``chancellor`` are Britain's "Chancellor" (of the Exchequer) and ``minister`` a finance
+    minister's: one office ("Chancellor Rishi Sunak", "finance minister Rishi Sunak"); a German chancellor is none."""
+    return chancellor & _TITLE_KEYWORDS == {"chancellor"} and chancellor <= {"chancellor", "finance", "britain"} and (
+        minister & _TITLE_KEYWORDS == {"minister"} and "finance" in minister)
 
 
 def _one_title(role: str) -> bool:

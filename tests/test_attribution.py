@@ -148,6 +148,13 @@ def test_a_role_in_other_words_is_the_same_role():
     assert _flags("French President Emmanuel Macron said talks would resume.", roster=roster) == []
     assert _flags("Ned Price, spokesman for the U.S. State Department, said talks would resume.", roster=roster) == []
     assert [f.type for f in _flags("German Chancellor Emmanuel Macron said talks would resume.", roster=roster)] == ["misattribution"]
+    # eval_cases_dev 118: Britain's finance minister is the Chancellor (of the Exchequer); Germany's chancellor is not.
+    sunak = Roster([Person("Rishi Sunak", (), "finance minister")])
+    assert _flags("Chancellor Rishi Sunak resigned on Tuesday.", roster=sunak) == []
+    assert _flags("Rishi Sunak, the Chancellor of the Exchequer, resigned.", roster=sunak) == []
+    assert [f.type for f in _flags("German Chancellor Rishi Sunak resigned on Tuesday.", roster=sunak)] == ["misattribution"]
+    assert [f.type for f in _flags("Health Secretary Rishi Sunak resigned on Tuesday.", roster=sunak)] == ["misattribution"]
+    assert _flags("Finance minister Rishi Sunak resigned.", roster=Roster([Person("Rishi Sunak", (), "Chancellor of the Exchequer")])) == []
 
 
 def test_an_organisation_spelt_out_is_its_acronym():
