@@ -36,11 +36,14 @@ TITLE_WORDS = (
     "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper|candidate|nominee"
 )
 NAME_TOKEN = r"[A-Z][\w’'\-]*[\w]"
-NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|de|van|von|bin|al|da|del|la|le)){{0,3}})"
+# Lower-case words inside a name: "Ursula von der Leyen", "Alexandre de Moraes", "Mohammed bin Salman".
+NAME_PARTICLES = frozenset("de van von der den bin ibn al da del della dos das du la le di ter".split())
+_PARTICLE = rf"(?:{'|'.join(sorted(NAME_PARTICLES))})(?=\s+(?:(?:{'|'.join(sorted(NAME_PARTICLES))})\s+)?[A-Z])"
+NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{_PARTICLE})){{0,3}})"
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
 _NAME_THEN_VERB = re.compile(
-    rf"(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?\s+(?:{SPEECH_VERBS})\b"
+    rf"(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+(?:{SPEECH_VERBS})\b"
 )
 _VERB_THEN_NAME = re.compile(rf"(?:{SPEECH_VERBS})\s+(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,.“”\"]{{3,90}}))?")
 # "said Maryland's governor, Wes Moore": the role first, owned by a place or body, then the name.
@@ -307,7 +310,7 @@ _ORGANISATION_HEADS = frozenset(
 def _is_name(candidate: str) -> bool:
     tokens = candidate.split()
     return (bool(tokens) and tokens[0] not in NON_NAME_WORDS and tokens[-1] not in _ORGANISATION_HEADS
-            and all(t[:1].isupper() for t in tokens))
+            and tokens[0][:1].isupper() and tokens[-1][:1].isupper() and all(t[:1].isupper() or t in NAME_PARTICLES for t in tokens))
 
 
 @dataclass(frozen=True)

@@ -153,3 +153,19 @@ def test_a_quotation_missing_its_closing_mark_ends_before_its_attribution():
     assert [q.speaker for q in quotes] == ["Stephen Belcher", "Stephen Belcher"]
     text = "“With this pause we hope for peace, Majed al-Ansari, the spokesman for the ministry, told reporters on Thursday.\n"
     assert _quotes(text)[0].text == "With this pause we hope for peace,"
+
+
+def test_a_name_with_lower_case_particles_is_one_name():
+    text = ("European Commission President Ursula von der Leyen told a news conference. "
+            "The court's president, Alexandre de Moraes, cast the final vote. Crown Prince Mohammed bin Salman met him.")
+    mentions = {m.text: m.role for m in find_mentions(text)}
+    assert mentions["Ursula von der Leyen"] == "European Commission President"
+    assert mentions["Alexandre de Moraes"] == "court's president"
+    assert mentions["Mohammed bin Salman"] == "Crown Prince"
+    # A particle ends no name: "de facto" after a name is no part of it.
+    assert [m.text for m in find_mentions("President Jair Bolsonaro de facto ran the party.")] == ["Jair Bolsonaro"]
+
+
+def test_a_speaker_whose_role_comes_first_in_commas_before_a_colon_is_found():
+    text = "In Brussels, the EU's chief negotiator, Michel Barnier, told reporters: “It was a long and winding road.”"
+    assert [q.speaker for q in _quotes(text)] == ["Michel Barnier"]
