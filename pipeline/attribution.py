@@ -348,8 +348,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # 5: "Dr" is no role, a role before the name in commas ("Iran's foreign minister, Ali Shamkhani,") and "served as"...;
 # 6: "premier" in lower case is a title, and a role after the name runs on to "of the state of North Rhine-Westphalia";
 # 7: speakers after a role owned by a place ("said Maryland's governor, Wes Moore") and before an unclosed quotation's end;
-# 8: names with lower-case particles ("Ursula von der Leyen"), a speaker in commas before "told reporters:".
-NAMES_VERSION = 8
+# 8: names with lower-case particles ("Ursula von der Leyen"), a speaker in commas before "told reporters:"; 9: a role
+# stops before "of X's" ("chief executive of Constellation's one-time parent").
+NAMES_VERSION = 9
 
 
 @dataclass(frozen=True)

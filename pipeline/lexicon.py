@@ -271,10 +271,11 @@ def same_given_name(a: str, b: str) -> bool:
 
 
 def abbreviated_as(text: str, other: str) -> str:
-    """``text`` with each run of capitalised words that ``other`` writes as an acronym replaced by it:
-    "President of the European Central Bank" against "ECB President" -> "President of the ECB"."""
+    """``text`` with each run of capitalised words that ``other`` writes as an acronym replaced by it, up to two
+    lower-case words between them: "President of the European Central Bank" against "ECB President" -> "President of
+    the ECB"; "Medicines and Healthcare products Regulatory Agency" is the "MHRA"."""
     for acronym in set(_ACRONYM.findall(other)):
-        words = r"[ \t]+(?:(?:of|the|for|and|on)[ \t]+)*".join(rf"{letter}[a-z]+" for letter in acronym)
+        words = r"[ \t]+(?:[a-z]+[ \t]+){0,2}".join(rf"{letter}[a-z]+" for letter in acronym)  # "Healthcare products Regulatory"
         text = re.sub(rf"\b{words}\b", acronym, text)
     return text
 

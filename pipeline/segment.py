@@ -77,6 +77,9 @@ _NAME_IS_ROLE = re.compile(
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:{_CAPITALISED_ROLE_TOKEN}|of|at|the)){{0,6}})?)"
 )
 _TRAILING_FUNCTION_WORDS = re.compile(r"(?:[ \t]+(?:of|at|the))+$")
+# "chief executive of Constellation's one-time parent Exelon": the role is of what the possessive owns, which the
+# role pattern stops before; the possessive alone would name the wrong body.
+_TRAILING_POSSESSIVE = re.compile(r"[ \t]+(?:of|for|at)[ \t]+(?:the[ \t]+)?\S+(?:'s|’s)$")
 _OPENING_MARK = re.compile(r"[“\"]")
 _QUOTE_ENDS_SENTENCE = re.compile(r"\.\s*[”\"’']*\s*$")
 # Everything up to the last title word that a name follows: "South Korean President Moon Jae-in" -> "Moon Jae-in".
@@ -508,7 +511,7 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             start = match.start("name") + offset
             # "served as ambassador" keeps its verb: a role held once ("former", `attribution._PAST_ROLE`)
             role_start = match.start("verb") if match.groupdict().get("verb") == "served as" else match.start("role")
-            role = _TRAILING_FUNCTION_WORDS.sub("", text[role_start:match.end("role")].strip())
+            role = _TRAILING_POSSESSIVE.sub("", _TRAILING_FUNCTION_WORDS.sub("", text[role_start:match.end("role")].strip()))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     # "SPD chancellor candidate Olaf Scholz, Germany's finance minister, said": two roles, one mention each.
     also = [m for span, m in titled.items() if m.role and found[span].role != m.role]

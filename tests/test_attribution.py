@@ -162,6 +162,10 @@ def test_an_organisation_spelt_out_is_its_acronym():
     assert _flags("Christine Lagarde is the President of the European Central Bank. Euro area inflation rose.", roster=roster) == []
     flags = _flags("Christine Lagarde is the President of the Bank of England.", roster=roster)
     assert [f.type for f in flags] == ["misattribution"]
+    # eval_cases_dev 205: a lower-case word inside the name ("products") has no letter in the acronym.
+    beach = Roster([Person("Julian Beach", (), "interim executive director", "Medicines and Healthcare products Regulatory Agency")])
+    assert _flags("Julian Beach, the MHRA's interim executive director, said the approval was a first.", roster=beach) == []
+    assert [f.type for f in _flags("Julian Beach, the FDA's interim executive director, said so.", roster=beach)] == ["misattribution"]
 
 
 def test_a_surname_is_the_one_person_who_has_it_and_nobody_when_several_do():

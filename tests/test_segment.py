@@ -85,6 +85,14 @@ def test_mentions_keep_the_role_the_text_gives():
     assert mentions["Steven Mnuchin"] == "Treasury Secretary"
 
 
+def test_a_role_of_a_possessive_stops_before_it():
+    # eval_cases_dev 182: the role is of what "Constellation's" owns, Exelon, not of Constellation.
+    text = "It is named after Chris Crane, the former chief executive of Constellation's one-time parent Exelon, who died in April."
+    assert {m.text: m.role for m in find_mentions(text)}["Chris Crane"] == "former chief executive"
+    text = "Chris Crane, the former chief executive of Exelon, died in April."
+    assert {m.text: m.role for m in find_mentions(text)}["Chris Crane"] == "former chief executive of Exelon"
+
+
 def test_a_role_stops_at_the_end_of_its_sentence():
     text = "Christine Lagarde is the President of the European Central Bank. Euro area inflation rose."
     assert {m.text: m.role for m in find_mentions(text)}["Christine Lagarde"] == "President of the European Central Bank"
