@@ -19,11 +19,11 @@ from typing import Collection, Mapping, Sequence
 from rapidfuzz import fuzz
 
 from pipeline.changes import (
-    MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, Token,
-    abbreviates, close_numbers, compare_sentences, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
+    COMPOUND_NUMBER, MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, Token,
+    abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
     stated_figure, tokenize, worked_out,
 )
-from pipeline.lexicon import direction_of, is_place, same_action
+from pipeline.lexicon import direction_of, is_place, lies_within, same_action, same_place
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
@@ -46,6 +46,7 @@ _DECIMAL_DOT = re.compile(r"(?<=\d)·(?=\d)")  # "1·7 billion": a decimal point
 
 def _raw_tokens(text: str) -> list[str]:
     """Lower-case word and number tokens; thousands separators dropped, month abbreviations spelled out."""
+    text = COMPOUND_NUMBER.sub(lambda m: compound_number(m[1], m[2]), text)  # "thirty-eight": 38
     tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
@@ -289,6 +290,26 @@ def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overla
                 if not (context and _given_in_slot(named, claim_tokens[a0 - 1].key, claim_tokens[a1].key, context)):
                     conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
                 break
+    return tuple(conflicts)
+
+
+_PLACE_AND_REGION = re.compile(r"\b([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*),[ \t]+([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*)")
+
+
+def region_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A place the claim puts in another region than the sentence does: "from Madison, Wisconsin" against "from
+    Madison, Illinois". Both regions are places (`lexicon.is_place`), neither is the other or holds it, and no passage
+    of ``context`` puts the place in the claim's region. Returns the (claim, sentence) character spans of each pair."""
+    given = {match[1]: match for match in _PLACE_AND_REGION.finditer(sentence)}
+    conflicts = []
+    for match in _PLACE_AND_REGION.finditer(claim):
+        other = given.get(match[1])
+        if other is None or other[2] == match[2] or not (is_place(match[2]) and is_place(other[2])):
+            continue
+        if same_place(match[2], other[2]) or lies_within(match[2], other[2]) or lies_within(other[2], match[2]):
+            continue
+        if f"{match[1]}, {match[2]}" not in context:
+            conflicts.append((match.span(2), other.span(2)))
     return tuple(conflicts)
 
 
@@ -577,10 +598,17 @@ def denied_action_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int,
 
 
 def _gives_number(tokens: Sequence[str], kinds: Sequence[str | None], number: str, kind: str | None, anchors: set[str]) -> bool:
-    """Whether ``tokens`` give ``number`` as the same kind of number next to one of ``anchors``: for the same thing."""
+    """Whether ``tokens`` give ``number`` as the same kind of number next to one of ``anchors`` or a compound ending in
+    one ("38 railcars" for "38 cars"): for the same thing."""
     return any(
-        t[0].isdigit() and kinds[k] == kind and close_numbers(t, number) and anchors & _anchors(tokens, k) for k, t in enumerate(tokens)
+        t[0].isdigit() and kinds[k] == kind and close_numbers(t, number) and _alike_words(anchors, _anchors(tokens, k))
+        for k, t in enumerate(tokens)
     )
+
+
+def _alike_words(words: set[str], others: set[str]) -> bool:
+    """Whether a word of ``words`` is one of ``others`` or ends one ("cars" of "railcars"), or the reverse."""
+    return any(a == b or (len(a) > 2 and len(b) > 2 and (a.endswith(b) or b.endswith(a))) for a in words for b in others)
 
 
 def split_evidence_sentences(text: str) -> list[str]:
@@ -717,6 +745,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in region_conflicts(claim.text, sentence, context=context))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None

@@ -351,3 +351,25 @@ def test_a_name_another_passage_gives_in_the_same_place_is_no_entity_change():
                 "Moscovium is a superheavy synthetic element with symbol Mc and atomic number 115."]
     claim = "Moscovium is a superheavy synthetic element with symbol Mc and atomic weight 115."
     assert entity_conflicts(claim, versions[0]) and not entity_conflicts(claim, versions[0], context="\n".join(versions))
+
+
+def test_a_number_written_in_two_words_or_given_for_a_compound_of_the_same_noun_is_no_conflict():
+    # eval_cases_dev 186: "Thirty-eight cars" is 38, and "38 railcars" gives it.
+    claim = Claim("c", "Thirty-eight cars left the tracks, 11 of them tank cars carrying hazardous materials.", 0, 84, 0.9, "s")
+    derailed = RetrievedPassage(Passage("a", "The eastbound freight train derailed 38 railcars in East Palestine, Ohio."), 0.6)
+    tanks = RetrievedPassage(Passage("b", "Eleven of the derailed cars were tank cars carrying hazardous materials."), 0.5)
+    verdict = AlignmentChecker().run([claim], {"c": [tanks, derailed]}).get("c")
+    assert verdict is None or verdict.label != "contradicted"
+    wrong = Claim("c", "Forty-eight cars left the tracks, 11 of them tank cars carrying hazardous materials.", 0, 83, 0.9, "s")
+    assert AlignmentChecker().run([wrong], {"c": [tanks, derailed]})["c"].label == "contradicted"
+
+
+def test_a_place_put_in_another_region_is_an_entity_change():
+    # eval_cases_dev 186: the sentence merges two passages, so it restates neither.
+    evidence = "The train, carrying 149 railcars, was travelling from Madison, Illinois, to Conway, Pennsylvania."
+    claim = "Bound for Conway, Pennsylvania, from Madison, Wisconsin, the eastbound train of 149 cars derailed at about 8.54pm."
+    verdict = _aligned(claim, evidence)
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("entity", "Wisconsin", "Illinois")]
+    assert _check(claim.replace("Wisconsin", "Illinois"), evidence) != "contradicted"
+    assert _check("He was born in Glasgow, Scotland, in 1950.", "He was born in Glasgow, Britain, in 1950.") != "contradicted"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.alignment import AlignmentChecker
-from pipeline.changes import compare_sentences, corrected_text, covering_passages, days_of_weekdays, passage_texts, terms_missing_from
+from pipeline.changes import compare_sentences, corrected_text, covering_passages, days_of_weekdays, passage_texts, terms_missing_from, tokenize
 from pipeline.flags import verdict_flags
 from pipeline.lexicon import (
     WORDNET_ANTONYMS, WORDNET_CAPITALS, WORDNET_DEMONYMS, WORDNET_PLACES, are_antonyms, build_wordnet_antonyms, build_wordnet_capitals,
@@ -534,6 +534,16 @@ def test_a_single_place_far_from_every_place_the_evidence_names_is_a_missing_ter
     assert terms_missing_from("Orion splashed down in the Pacific off Mexico's Baja California on Sunday.", splashdown) == ()
     # Evidence that names no place leaves a single place to the NLI model.
     assert terms_missing_from("Jon Fosse gave a reading in Seville.", ["Jon Fosse won the Nobel Prize in Literature."]) == ()
+
+
+def test_a_number_in_two_words_is_one_number_and_a_day_counted_from_an_event_is_left_to_the_nli_model():
+    assert [(t.text, t.key) for t in tokenize("Thirty-eight cars and twenty one trucks")] == [
+        ("Thirty-eight", "38"), ("cars", "car"), ("and", "and"), ("twenty one", "21"), ("trucks", "truck")]
+    assert _kinds(compare_sentences("Forty-eight cars derailed.", "Thirty-eight cars derailed.")) == [("number", "Forty-eight", "Thirty-eight")]
+    # eval_cases_dev 186: "three days after the crash" may be 6 February; a calendar day against another is a date change.
+    burn = "On February 6, officials burned vinyl chloride from five tank cars."
+    assert _kinds(compare_sentences("Three days after the crash, officials burned vinyl chloride from five tank cars.", burn)) == []
+    assert _kinds(compare_sentences("On February 9, officials burned vinyl chloride from five tank cars.", burn)) == [("date", "9", "6")]
 
 
 def test_how_long_something_lasts_is_a_figure_the_evidence_must_give():
