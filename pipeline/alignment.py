@@ -19,7 +19,7 @@ from typing import Collection, Mapping, Sequence
 from rapidfuzz import fuzz
 
 from pipeline.changes import (
-    COMPOUND_NUMBER, MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, Token,
+    COMPOUND_NUMBER, MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
     abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
     stated_figure, tokenize, worked_out,
 )
@@ -253,12 +253,13 @@ def _one_name(a: Sequence[Token], b: Sequence[Token]) -> bool:
 
 
 def _given_in_slot(name: Sequence[Token], before: str, after: str, context: str) -> bool:
-    """Whether ``context`` gives ``name`` between the same words as the claim: another passage stating the claim's
-    version ("symbol Mc and" where the sentence says "symbol Mv and")."""
+    """Whether ``context`` gives ``name`` beside one of the words the claim gives it between: another passage stating
+    the claim's version ("symbol Mc and" where the sentence says "symbol Mv and"; "European Facebook users" for the
+    claim's "of Facebook users" where the sentence says "of EU users")."""
     tokens = tokenize(context)
     keys = [t.key for t in name]
     return any(
-        [t.key for t in tokens[i : i + len(keys)]] == keys and tokens[i - 1].key == before and tokens[i + len(keys)].key == after
+        [t.key for t in tokens[i : i + len(keys)]] == keys and (tokens[i - 1].key == before or tokens[i + len(keys)].key == after)
         for i in range(1, len(tokens) - len(keys))
     )
 
@@ -500,10 +501,15 @@ def _asserts(tokens: Sequence[Token], head: str, followers: tuple[str | None, st
     same first content word or the same first noun (the same thing done: "attended a dinner" is not "did not attend
     the summit")."""
     for k, token in enumerate(tokens):
-        if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - 3) : k]):
+        if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - 3) : k]) and not _prevented(tokens, k):
             if any(a is not None and b is not None and _stems_alike(a, b) for a, b in zip(_followers(tokens, k), followers)):
                 return k
     return None
+
+
+def _prevented(tokens: Sequence[Token], k: int) -> bool:
+    """Whether ``tokens[k]`` is what a verb before it prevents: "bars Le Pen from standing"."""
+    return k > 0 and tokens[k - 1].key == "from" and any(t.key in PREVENTING_VERBS for t in tokens[max(0, k - 6) : k - 1])
 
 
 def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:

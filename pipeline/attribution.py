@@ -349,8 +349,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # 6: "premier" in lower case is a title, and a role after the name runs on to "of the state of North Rhine-Westphalia";
 # 7: speakers after a role owned by a place ("said Maryland's governor, Wes Moore") and before an unclosed quotation's end;
 # 8: names with lower-case particles ("Ursula von der Leyen"), a speaker in commas before "told reporters:"; 9: a role
-# stops before "of X's" ("chief executive of Constellation's one-time parent").
-NAMES_VERSION = 9
+# stops before "of X's" ("chief executive of Constellation's one-time parent"); 10: a surname alone after the full name
+# is a mention ("Le Pen, who called the ruling ...").
+NAMES_VERSION = 10
 
 
 @dataclass(frozen=True)

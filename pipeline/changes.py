@@ -394,13 +394,23 @@ def _modals(tokens: Sequence[Token]) -> set[str]:
 
 
 _IMPLICIT_NEGATIONS = frozenset({"fail", "refuse", "decline", "neglect"})  # "failed to pass" did not pass
+# "bars Le Pen from standing": she cannot stand
+PREVENTING_VERBS = frozenset({"bar", "ban", "prevent", "prohibit", "stop", "block", "forbid", "preclude", "disqualify"})
 
 
 def _negations(tokens: Sequence[Token]) -> int:
     """The negations of an edit's words; a "non" deleted or added with the word it prefixes ("non-fiction") is none;
-    "failed to", "refused to", "declined to" are one each."""
+    "failed to", "refused to", "declined to" are one each, and so is a verb that prevents with "from" after it
+    ("bars Le Pen from standing")."""
     stated = sum(t.is_negation and not (t.key == "non" and i + 1 < len(tokens)) for i, t in enumerate(tokens))
-    return stated + sum(t.key in _IMPLICIT_NEGATIONS and then.key == "to" for t, then in zip(tokens, tokens[1:]))
+    return stated + _preventions(tokens) + sum(t.key in _IMPLICIT_NEGATIONS and then.key == "to" for t, then in zip(tokens, tokens[1:]))
+
+
+def _preventions(tokens: Sequence[Token]) -> int:
+    """How many verbs of ``tokens`` prevent something, "from" after them: "bars Le Pen from" (standing)."""
+    return sum(t.key in PREVENTING_VERBS and any(  # the "-ing" after "from" may be a word both sides share
+        tokens[j].key == "from" and (j + 1 == len(tokens) or tokens[j + 1].text.endswith("ing")) for j in range(i + 1, min(i + 5, len(tokens))))
+        for i, t in enumerate(tokens))
 
 
 def _same_word(a: Token, b: Token) -> bool:
@@ -704,8 +714,9 @@ def classify_edit(
     if reworded:
         return "content"
     if _modals(source) != _modals(article) and not own_clause:
-        # "ran" for "will run": the plan told as done, a tense the NLI model weighs, no hedge
-        return "content" if _modals(source) ^ _modals(article) == {"will"} else "hedge"
+        # "ran" for "will run": the plan told as done, a tense the NLI model weighs, no hedge; "cannot stand" for "bars
+        # her from standing": the "can" of a negation another verb gives
+        return "content" if _modals(source) ^ _modals(article) == {"will"} or _preventions(source) or _preventions(article) else "hedge"
     if _role_modifiers(source) != _role_modifiers(article) and _words_but_role_modifiers(source) == _words_but_role_modifiers(article):
         return "role"  # "President Obama" for "Former president Obama"; "the deputy minister" for "the minister"
     if _swaps_direction(source, article, bounds_other_figures=bounds_other_figures):
@@ -1103,6 +1114,8 @@ def compare_sentences(
         if kind == "entity" and _credits_words(source, s0, s1) and _credits_words(article, a0, a1) and any(
                 t.entity == "PERSON" for t in source[s0:s1] + article[a0:a1]):
             kind = "speaker"  # "Lagarde said the bank would …" for "Powell said the bank would …": reported speech
+        if kind == "entity" and (_legislature_for_its_name(article[a0:a1], source[s0:s1]) or _legislature_for_its_name(source[s0:s1], article[a0:a1])):
+            kind = "harmless"  # "Parliament impeached him" for "The National Assembly impeached him"
         if kind == "role" and _names_a_place(source, s1) and _names_a_place(article, a1):
             kind = "harmless"  # "the former Soviet Union" for "the Soviet Union": a state's name, no one's title
         if kind in MEANING_KINDS:
@@ -1211,6 +1224,21 @@ def one_actor(source: Sequence[Token], article: Sequence[Token]) -> bool:
     given, stated = _place_names(source)[0], _place_names(article)[0]
     return bool(given and stated) and all(
         any(same_place(a, s) or lies_within(a, s) or lies_within(s, a) or capital_of(a, s) for s in given) for a in stated)
+
+
+# A country's legislature called by what it is ("parliament", "lawmakers") and by its name ("the National Assembly").
+_LEGISLATURE_WORDS = frozenset("parliament legislature congress assembly lawmaker legislator mp".split())
+_LEGISLATURE_NAMES = frozenset(
+    "assembly parliament congress diet duma knesset bundestag senate sejm riksdag storting rada sabha majlis cortes "
+    "folketing oireachtas dail commons legislature yuan".split())
+
+
+def _legislature_for_its_name(generic: Sequence[Token], named: Sequence[Token]) -> bool:
+    """Whether ``generic`` calls a legislature what it is ("Parliament", "lawmakers") where ``named`` names one ("The
+    National Assembly", "the Knesset")."""
+    generic_words = [t.key for t in generic if not t.is_function]
+    named_words = [t.key for t in named if not t.is_function]
+    return bool(generic_words and named_words) and all(w in _LEGISLATURE_WORDS for w in generic_words) and named_words[-1] in _LEGISLATURE_NAMES
 
 
 _LOCATIVES = frozenset("in at near from to into outside inside across around across through within".split())

@@ -524,7 +524,21 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             end = start + len(name)
             if _is_name(name) and not any(s <= start and end <= e for s, e in found):
                 found[(start, end)] = Mention(start, end, name)
+    found |= _surnames_again(text, found)
     return tuple(sorted((*found.values(), *also), key=lambda m: (m.start, m.role_start or 0)))
+
+
+def _surnames_again(text: str, found: dict[tuple[int, int], Mention]) -> dict[tuple[int, int], Mention]:
+    """The later mentions by surname of people ``found`` names in full that nothing else found: "Le Pen, who called
+    the ruling a political decision, told TF1" after "Marine Le Pen" (the entity recogniser misses some)."""
+    surnames = {m.text.split(" ", 1)[1] for m in found.values() if " " in m.text}
+    more: dict[tuple[int, int], Mention] = {}
+    for surname in sorted(surnames, key=len, reverse=True):
+        for match in re.finditer(rf"(?<![\w’'-]){re.escape(surname)}(?![\w-]|[ \t]+[A-Z])", text):
+            span = match.span()
+            if not any(s < span[1] and span[0] < e for s, e in (*found, *more)):
+                more[span] = Mention(span[0], span[1], surname)
+    return more
 
 
 def segment(article: Article) -> Segmentation:

@@ -373,3 +373,17 @@ def test_a_place_put_in_another_region_is_an_entity_change():
     assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("entity", "Wisconsin", "Illinois")]
     assert _check(claim.replace("Wisconsin", "Illinois"), evidence) != "contradicted"
     assert _check("He was born in Glasgow, Scotland, in 1950.", "He was born in Glasgow, Britain, in 1950.") != "contradicted"
+
+
+def test_a_verb_that_prevents_is_a_negation_and_a_name_another_passage_gives_beside_it_is_no_entity_change():
+    # eval_cases_dev 194: "bars Le Pen from standing" is "she cannot stand".
+    ruling = "Unless it is overturned on appeal in time, the ruling bars Le Pen from standing in the 2027 presidential election."
+    assert _check("Unless an appeal court overturns the ruling in time, she cannot stand in the 2027 presidential election.", ruling) != "contradicted"
+    assert _check("Unless it is overturned on appeal in time, the ruling lets Le Pen stand in the 2027 presidential election.", ruling) == "contradicted"
+    # eval_cases_dev 193: another passage says "European Facebook users", so "of Facebook users" is no swap for "of EU users".
+    claim = Claim("c", "The regulator fined Meta for sending the personal data of Facebook users in Europe to the United States.", 0, 102, 0.9, "s")
+    fined = RetrievedPassage(Passage("a", "The commission fined Meta for transferring personal data of European Facebook users to the United States."), 0.6)
+    ordered = RetrievedPassage(Passage("b", "The regulator ordered Meta to suspend transfers of personal data of EU users to the United States."), 0.5)
+    verdict = AlignmentChecker().run([claim], {"c": [ordered, fined]}).get("c")
+    assert verdict is None or verdict.label != "contradicted"
+    assert AlignmentChecker().run([claim], {"c": [ordered]})["c"].label == "contradicted"

@@ -546,6 +546,14 @@ def test_a_number_in_two_words_is_one_number_and_a_day_counted_from_an_event_is_
     assert _kinds(compare_sentences("On February 9, officials burned vinyl chloride from five tank cars.", burn)) == [("date", "9", "6")]
 
 
+def test_a_legislature_called_parliament_is_the_one_the_source_names():
+    # eval_cases_dev 200: South Korea's National Assembly is its parliament; another named body is another.
+    source = "The National Assembly impeached him on December 14."
+    assert _kinds(compare_sentences("Parliament impeached him on 14 December.", source)) == []
+    assert _kinds(compare_sentences("Lawmakers impeached him on 14 December.", source)) == []
+    assert _kinds(compare_sentences("The Senate impeached him on 14 December.", source)) == [("entity", "Senate", "National Assembly")]
+
+
 def test_how_long_something_lasts_is_a_figure_the_evidence_must_give():
     # eval_cases 016: an invented sentence whose only new term is a length of time.
     slim = ["JAXA said SLIM's solar cells were not generating electricity and the lander was operating on its battery.",

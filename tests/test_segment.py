@@ -177,3 +177,12 @@ def test_a_name_with_lower_case_particles_is_one_name():
 def test_a_speaker_whose_role_comes_first_in_commas_before_a_colon_is_found():
     text = "In Brussels, the EU's chief negotiator, Michel Barnier, told reporters: “It was a long and winding road.”"
     assert [q.speaker for q in _quotes(text)] == ["Michel Barnier"]
+
+
+def test_a_surname_alone_after_the_full_name_is_a_mention_a_pronoun_can_stand_for():
+    # eval_cases_dev 194: the entity recogniser misses "Le Pen, who ..."; "she" is Le Pen, not the judge quoted before.
+    text = ("Marine Le Pen was convicted on Monday.\n\nThe presiding judge, Bénédicte de Perthuis, said the court had weighed "
+            "the “major disturbance to democratic public order”.\n\nLe Pen, who called the ruling a political decision, told "
+            "TF1 that evening she would appeal. “I will not allow myself to be eliminated in this way,” she said.")
+    assert [m.text for m in find_mentions(text)].count("Le Pen") == 1
+    assert [q.speaker for q in segment(Article("a", text, "", "")).quotes] == ["Bénédicte de Perthuis", "Le Pen"]
