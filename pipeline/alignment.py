@@ -368,27 +368,41 @@ _DAY_MONTH = re.compile(
 )
 
 
+# A month given alone, after "in": "having flown the MAX himself in October" (day 0: any day of it).
+_IN_MONTH = re.compile(rf"\b(?:in|during)\s+(?:early\s+|mid-|late\s+)?(?P<month>{_MONTH_NAMES})\b(?!\.?\s+\d{{1,2}}\b)", re.IGNORECASE)
 _DATE_BOUNDS = frozenset("before after until till by since from between through".split())
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\n]|\s-+\s|[.!?]\s")
 
 
 @lru_cache(maxsize=256)
 def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], frozenset[str], tuple[int, int]], ...]:
-    """Each day of the year ``text`` gives as such ("on 6 February", "Feb. 6"; not under a bound: "before 9 April"):
-    (day, month), the content words of its clause before it (of its last 15 words, months aside: what the date is
-    of), those of them written in lower case, and its character span."""
+    """Each day of the year ``text`` gives as such ("on 6 February", "Feb. 6"; not under a bound: "before 9 April"),
+    and each month it gives alone ("in October", as day 0): (day, month), the content words of its clause around it
+    (of its last 15 words before it, months aside: what the date is of; and of the six after it: "set down on 12 June
+    in the Apollo basin"), those of them written in lower case, and its character span."""
     text = re.sub(r"\b(" + "|".join(MONTH_ABBREVIATIONS) + r")\b\.?", lambda m: MONTH_ABBREVIATIONS[m[1].lower()] + " " * (len(m[0]) - len(m[1])), text, flags=re.IGNORECASE)
     found = []
-    for match in _DAY_MONTH.finditer(text):
+    for match in sorted([*_DAY_MONTH.finditer(text), *_IN_MONTH.finditer(text)], key=lambda m: m.start()):
         clause = _CLAUSE_BREAK.split(text[:match.start()])[-1]
+        after = _CLAUSE_BREAK.split(text[match.end():])[0]
         words = _raw_tokens(clause)
         if words and (words[-1] in _DATE_BOUNDS or (len(words) > 1 and words[-1] == "the" and words[-2] in _DATE_BOUNDS)):
             continue  # "before 9 April", "before the 8th of May": a bound, not the day
-        day, month = match["day"] or match["day2"], (match["month"] or match["month2"]).lower()
-        before = frozenset(_content(words[-15:]) - MONTHS)
-        lower = frozenset(w for w in before if re.search(rf"\b{re.escape(w)}\b", clause))
-        found.append(((int(day), month), before, lower, match.span()))
+        if (words[-1:] == ["and"] and "between" in words[-5:]) or re.match(r"\s*(?:or|to|and)\b", after):
+            continue  # "between January 18 and February 9", "in late January or early February": a stretch of days
+        day = match.groupdict().get("day") or match.groupdict().get("day2") or 0
+        month = (match["month"] or match["month2"]).lower() if "month2" in match.groupdict() else match["month"].lower()
+        # lemmas, so "flown" and "flew" are one word
+        near = [t for t in tokenize(clause)][-15:] + [t for t in tokenize(after)][:6]
+        around = frozenset(t.key for t in near if len(t.key) > 2 and not t.key[0].isdigit() and t.key not in _STOPWORDS) - MONTHS
+        lower = frozenset(t.key for t in near if t.key in around and t.text[:1].islower())
+        found.append(((int(day), month), around, lower, match.span()))
     return tuple(found)
+
+
+def _same_day(a: tuple[int, str], b: tuple[int, str]) -> bool:
+    """Whether two (day, month) give one day, or one month where either gives only its month (day 0)."""
+    return a[1] == b[1] and (a[0] == b[0] or 0 in (a[0], b[0]))
 
 
 def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.25) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
@@ -407,11 +421,11 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     given = _days_and_months(context) + in_sentence
     conflicts = []
     for date, words, lower, span in _days_and_months(claim):
-        if any(other == date and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _ in given):
+        if any(_same_day(other, date) and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _ in given):
             continue
         dated_otherwise = [
             (len(words & other_words), other_span) for other, other_words, _, other_span in in_sentence
-            if other != date and lower & other_words
+            if not _same_day(other, date) and lower & other_words
         ]
         shared, other_span = max(dated_otherwise, default=(0, None))
         if shared >= 2:

@@ -387,3 +387,19 @@ def test_a_verb_that_prevents_is_a_negation_and_a_name_another_passage_gives_bes
     verdict = AlignmentChecker().run([claim], {"c": [ordered, fined]}).get("c")
     assert verdict is None or verdict.label != "contradicted"
     assert AlignmentChecker().run([claim], {"c": [ordered]})["c"].label == "contradicted"
+
+
+def test_a_month_given_alone_or_a_day_dated_by_the_words_after_it_is_compared_in_a_paraphrase():
+    # eval_cases_dev 185: "in October" against "on September 30", the verb a lemma apart ("flown", "flew").
+    flight = "FAA Administrator Steve Dickson, a former airline pilot who signed the order on Wednesday, flew the 737 MAX himself on September 30 during an evaluation flight."
+    claim = "Steve Dickson, the FAA administrator and a former airline pilot, signed the order on 18 November, having flown the MAX himself in October."
+    assert _check(claim, flight) == "contradicted"
+    assert _check(claim.replace("October", "September"), flight) != "contradicted"
+    # eval_cases_dev 207: the words after the day say what it is of ("in the Apollo basin").
+    landing = "The lander touched down on June 2 in the Apollo basin within the South Pole-Aitken Basin on the far side of the moon."
+    claim = "Launched from Wenchang on 3 May aboard a Long March-5 rocket, the probe set down on 12 June in the Apollo basin."
+    assert _check(claim, landing) == "contradicted"
+    assert _check(claim.replace("12 June", "2 June"), landing) != "contradicted"
+    # A stretch of days is no day.
+    spread = "A single lineage began circulating in the United States between January 18 and February 9."
+    assert _check("The virus began circulating in the United States in late January or early February.", spread) != "contradicted"
