@@ -23,7 +23,7 @@ from pipeline.changes import (
     abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
     stated_figure, tokenize, worked_out,
 )
-from pipeline.lexicon import direction_of, is_place, lies_within, same_action, same_place
+from pipeline.lexicon import are_antonyms, direction_of, is_place, lies_within, same_action, same_place
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
@@ -358,6 +358,72 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
                 a, b = claim_tokens[k], sentence_tokens[m]
                 conflicts.append(((a.start, a.end), (b.start, b.end)))
                 break
+    return tuple(conflicts)
+
+
+def _compared_with(tokens: Sequence[Token], than: int) -> set[str]:
+    """The content words of what ``tokens[than]`` ("than") compares with, in the four words after it."""
+    return {t.key for t in tokens[than + 1 : than + 5] if not (t.is_function or t.is_number) and len(t.key) > 2}
+
+
+def comparison_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Opposite comparisons with the same thing: "The move was bigger than economists had expected" against "The
+    increase was smaller than economists had expected". The words before "than" are opposites (`lexicon.are_antonyms`
+    of their lemmas, or "more"/"less" before one adjective) and the two "than"s compare with two or more of the same
+    content words. Returns the (claim, sentence) character spans of the two comparatives."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    conflicts = []
+    for i in range(1, len(claim_tokens) - 1):
+        if claim_tokens[i].key != "than":
+            continue
+        if any(t.is_number for t in claim_tokens[i + 1 : i + 3]):
+            continue  # "less than 670 million": a bound, for the figure rules
+        for j in range(1, len(sentence_tokens) - 1):
+            if sentence_tokens[j].key != "than" or len(_compared_with(claim_tokens, i) & _compared_with(sentence_tokens, j)) < 2:
+                continue
+            a, b = claim_tokens[i - 1], sentence_tokens[j - 1]
+            if a.key == b.key and i > 1 and j > 1:  # "more expensive than" against "less expensive than"
+                a, b = claim_tokens[i - 2], sentence_tokens[j - 2]
+            if are_antonyms(a.key, b.key) or are_antonyms(a.lemma, b.lemma):
+                conflicts.append(((a.start, a.end), (b.start, b.end)))
+    return tuple(conflicts)
+
+
+def _is_ordinal(token: Token) -> bool:
+    return token.text.lower() in _ORDINALS or bool(re.fullmatch(r"\d+(?:st|nd|rd|th)", token.text.lower()))
+
+
+def _ranks_by_figure(tokens: Sequence[Token]) -> dict[str, tuple[Token, int]]:
+    """Each figure of ``tokens`` (no year or ordinal) with the ordinal nearest it, four words away at most, and how far."""
+    ranks: dict[str, tuple[Token, int]] = {}
+    for i, token in enumerate(tokens):
+        if not token.is_number or _is_ordinal(token) or is_year(token.key) or _day_of_month(tokens, i):
+            continue
+        if not (token.percent or "." in token.key) and (not token.key.isdigit() or int(token.key) < 10):
+            continue  # a small count ("a seventh ordinance in 4 regions") is rarely what a rank is given with
+        near = [(abs(k - i), tokens[k]) for k in range(max(0, i - 4), min(len(tokens), i + 5)) if k != i and _is_ordinal(tokens[k])]
+        if near:
+            distance, ordinal = min(near, key=lambda pair: pair[0])
+            ranks[token.key] = (ordinal, distance)
+    return ranks
+
+
+def _day_of_month(tokens: Sequence[Token], i: int) -> bool:
+    """Whether ``tokens[i]`` is a day beside its month ("April 4", "4 April")."""
+    return any(0 <= k < len(tokens) and tokens[k].key in MONTHS for k in (i - 1, i + 1))
+
+
+def rank_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A figure the claim ranks otherwise than the sentence: "pushing the Economic Freedom Fighters into third place on
+    9.5%" against "the Economic Freedom Fighters fourth with 9.5%". The same figure (not a year) in both, each with an
+    ordinal within four words, the two ordinals different. Returns the (claim, sentence) character spans of the two
+    ordinals."""
+    given = _ranks_by_figure(tokenize(sentence))
+    conflicts = []
+    for figure, (ordinal, _) in _ranks_by_figure(tokenize(claim)).items():
+        other = next((o for key, (o, _) in given.items() if close_numbers(key, figure)), None)
+        if other is not None and other.key != ordinal.key:
+            conflicts.append(((ordinal.start, ordinal.end), (other.start, other.end)))
     return tuple(conflicts)
 
 
@@ -763,6 +829,8 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                 changes += actions or tuple(
                     _span_change("negation", claim, sentence, *spans) for spans in paraphrased_negation_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
+            changes += tuple(_direction_change(claim, sentence, *spans) for spans in comparison_conflicts(claim.text, sentence))
+            changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in region_conflicts(claim.text, sentence, context=context))

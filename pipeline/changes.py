@@ -1057,7 +1057,7 @@ def _looks_like_year(numbers: Sequence[str]) -> bool:
 
 def is_year(word: str) -> bool:
     """Whether ``word`` is written as a year: digits from 1800 to 2100."""
-    return word.isdigit() and 1800 <= int(word) <= 2100
+    return word.isascii() and word.isdigit() and 1800 <= int(word) <= 2100  # "²" is a digit to str.isdigit
 
 
 def compare_sentences(

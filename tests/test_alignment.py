@@ -403,3 +403,29 @@ def test_a_month_given_alone_or_a_day_dated_by_the_words_after_it_is_compared_in
     # A stretch of days is no day.
     spread = "A single lineage began circulating in the United States between January 18 and February 9."
     assert _check("The virus began circulating in the United States in late January or early February.", spread) != "contradicted"
+
+
+def test_an_opposite_comparison_with_the_same_thing_is_a_direction_change():
+    # eval_cases_dev 215: the sentence merges two passages; the comparison is the error.
+    hike = "The increase was smaller than economists had expected; the median forecast in a Reuters poll was for a rise to 21%."
+    claim = "The move was bigger than economists had expected, and the lira slid to a record low against the dollar."
+    verdict = _aligned(claim, hike)
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("direction", "bigger", "smaller")]
+    assert _check(claim.replace("bigger", "smaller"), hike) != "contradicted"
+    # A bound ("less than 670 million") is the figure rules' to compare.
+    views = "The video has garnered more than 600 million views on YouTube."
+    assert _check("The video has less than 670 million views on YouTube.", views) != "contradicted"
+
+
+def test_a_figure_ranked_otherwise_is_a_number_change():
+    # eval_cases_dev 216: "third" against "fourth", both beside 9.5%.
+    results = ("The Democratic Alliance came second with 21.8%, Jacob Zuma's MK party was third with 14.6% and the "
+               "Economic Freedom Fighters fourth with 9.5%.")
+    claim = "Jacob Zuma's MK took 14.6%, pushing the Economic Freedom Fighters into third place on 9.5%."
+    verdict = _aligned(claim, results)
+    assert verdict.label == "contradicted"
+    assert ("number", "third", "fourth") in [(c.kind, c.article, c.source) for c in verdict.changes]
+    assert _check(claim.replace("third", "fourth"), results) != "contradicted"
+    # A day of the month is no figure a rank is given with.
+    assert _check("The town was quarantined for a second time on April 4.", "On April 4, a seventh ordinance was issued.") != "contradicted"
