@@ -880,8 +880,9 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
             given_lengths.update(range(start, end))
         elif _lasts(claim, start) and not (spans_years and days >= 360):  # "for two decades" against "since 2001"
             figures.append(text[claim[start].start:claim[end - 1].end])  # "for at least a year": how long, a figure
+    given_dates = _dates_given(claim, per_source)
     for i, token in enumerate(claim):
-        if token.is_number and token.text[:1].isdigit() and i not in given_lengths and not _figure_mentioned(claim, i, source_figures):
+        if token.is_number and token.text[:1].isdigit() and i not in given_lengths | given_dates and not _figure_mentioned(claim, i, source_figures):
             figures.append(token.text)
     runs = _name_runs(text)
     absent_runs = [
@@ -898,6 +899,33 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
             if source_places and is_place(name) and not possessive and not any(same_region(name, place) for place in source_places):
                 stray.append(name)
     return tuple(figures), tuple(names), tuple(stray)
+
+
+def _days(tokens: Sequence[Token]) -> dict[tuple[str, str], list[int]]:
+    """Each day of the year ``tokens`` give ("1 January", "January 1"): (day, month) -> the indices of its day, month
+    and the year right after it, if any."""
+    days: dict[tuple[str, str], list[int]] = {}
+    for i, token in enumerate(tokens):
+        if token.key not in MONTHS:
+            continue
+        for day in (i - 1, i + 1):
+            if 0 <= day < len(tokens) and tokens[day].key.isdigit() and 1 <= int(tokens[day].key) <= 31:
+                year = max(i, day) + 1
+                days[(tokens[day].key, token.key)] = [day, i] + ([year] if year < len(tokens) and is_year(tokens[year].key) else [])
+                break
+    return days
+
+
+def _dates_given(claim: Sequence[Token], per_source: Sequence[Sequence[Token]]) -> set[int]:
+    """The indices of the claim's days of the year (day and month, and the year after them) some source gives as a day
+    with the same year, or with none: "1 January 2024" against "January 1, 2024" in a passage about something else."""
+    given = set()
+    for day, indices in _days(claim).items():
+        for tokens in per_source:
+            other = _days(tokens).get(day)
+            if other is not None and (len(indices) < 3 or len(other) < 3 or tokens[other[2]].key == claim[indices[2]].key):
+                given.update(indices)
+    return given
 
 
 def _durations(tokens: Sequence[Token]) -> list[tuple[int, int, float]]:

@@ -554,6 +554,15 @@ def test_a_legislature_called_parliament_is_the_one_the_source_names():
     assert _kinds(compare_sentences("The Senate impeached him on 14 December.", source)) == [("entity", "Senate", "National Assembly")]
 
 
+def test_a_day_of_the_year_a_passage_about_something_else_gives_is_no_missing_figure():
+    # eval_cases_dev 217: the date's passage shares no other word with the claim ("membership", "members").
+    sources = ["Their membership will take effect on January 1, 2024.", "The bloc comprises Brazil, Russia, India, China and South Africa."]
+    claim = "The six will become members on 1 January 2024, joining Brazil, Russia, India, China and South Africa."
+    assert terms_missing_from(claim, sources) == ()
+    assert terms_missing_from(claim.replace("1 January 2024", "2 January 2024"), sources) == ("2", "2024")
+    assert terms_missing_from(claim.replace("2024", "2025"), sources) == ("1", "2025")
+
+
 def test_how_long_something_lasts_is_a_figure_the_evidence_must_give():
     # eval_cases 016: an invented sentence whose only new term is a length of time.
     slim = ["JAXA said SLIM's solar cells were not generating electricity and the lander was operating on its battery.",
