@@ -350,8 +350,8 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # 7: speakers after a role owned by a place ("said Maryland's governor, Wes Moore") and before an unclosed quotation's end;
 # 8: names with lower-case particles ("Ursula von der Leyen"), a speaker in commas before "told reporters:"; 9: a role
 # stops before "of X's" ("chief executive of Constellation's one-time parent"); 10: a surname alone after the full name
-# is a mention ("Le Pen, who called the ruling ...").
-NAMES_VERSION = 10
+# is a mention ("Le Pen, who called the ruling ..."); 11: "Prince" alone is a form of address, no role.
+NAMES_VERSION = 11
 
 
 @dataclass(frozen=True)

@@ -280,8 +280,9 @@ PORTFOLIO_WORDS = frozenset(
 _ROLE_QUALIFIERS = PORTFOLIO_WORDS | frozenset("former deputy vice acting interim outgoing incoming".split())
 
 
-# Forms of address, no office: "Dr Vanessa Saliba" has no role yet.
-_HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady".split())
+# Forms of address, no office: "Dr Vanessa Saliba" has no role yet, nor has "Prince Abdulaziz bin Salman", a minister
+# ("Crown Prince" is an office).
+_HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady prince princess sheikh sheikha".split())
 
 
 def _clean_role(role: str, role_start: int) -> tuple[str, int]:

@@ -341,6 +341,11 @@ def test_a_form_of_address_is_no_role():
     assert _flags("Dr Vanessa Saliba, a consultant epidemiologist at the agency, said the risk was low.", roster=roster) == []
     flags = _flags("Dr Vanessa Saliba, the agency's chief executive, said the risk was low.", roster=roster)
     assert [f.type for f in flags] == ["misattribution"]
+    # eval_cases_dev 105: a prince by birth is Saudi Arabia's energy minister.
+    prince = Roster([Person("Abdulaziz bin Salman", ("Prince Abdulaziz bin Salman",), "Energy Minister", "Saudi Arabia")])
+    assert _flags("Saudi Energy Minister Prince Abdulaziz bin Salman said the cut was needed.", roster=prince) == []
+    assert _flags("Prince Abdulaziz bin Salman said the cut was needed.", roster=prince) == []
+    assert [f.type for f in _flags("Saudi Foreign Minister Prince Abdulaziz bin Salman said so.", roster=prince)] == ["misattribution"]
 
 
 def test_a_role_the_record_says_someone_served_in_is_a_past_role():
