@@ -44,9 +44,23 @@ _SENTENCE_END = re.compile(
 _DECIMAL_DOT = re.compile(r"(?<=\d)·(?=\d)")  # "1·7 billion": a decimal point, as The Lancet prints it
 
 
+_PARTS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_FRACTION_OF = re.compile(
+    r"\b(a|an|one|two|three|four|five|six|seven|eight|nine)[- ](half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)(?=[ \t]+of\b)",
+    re.IGNORECASE)
+
+
+def _as_percentage(match: re.Match) -> str:
+    """A fraction of something as a percentage: "two-fifths" (of) -> "40%"."""
+    count = 1 if match[1].lower() in ("a", "an") else int(NUMBER_WORDS[match[1].lower()])
+    part = _PARTS[match[2].lower().removesuffix("s").replace("halve", "half")]
+    return f"{100 * count / part:.3g}%"
+
+
 def _raw_tokens(text: str) -> list[str]:
     """Lower-case word and number tokens; thousands separators dropped, month abbreviations spelled out."""
     text = COMPOUND_NUMBER.sub(lambda m: compound_number(m[1], m[2]), text)  # "thirty-eight": 38
+    text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
     tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
@@ -105,6 +119,13 @@ def _anchors(tokens: Sequence[str], index: int, per_side: int = 2, reach: int = 
     return found
 
 
+def _shared_anchors(anchors: set[str], others: set[str]) -> set[str]:
+    """The words two numbers' anchors share, and a direction both give in other words ("almost 25% higher" and "an
+    increase of nearly 15%": up, `lexicon.direction_of`)."""
+    directions = {direction_of(word) for word in anchors} & {direction_of(word) for word in others} - {None}
+    return (anchors & others) | {f"direction {d}" for d in directions}
+
+
 def _unit(tokens: Sequence[str], index: int) -> str | None:
     """The word right after a number when it names what is counted ("11 hours", "86 centimetres"), else None."""
     after = tokens[index + 1] if index + 1 < len(tokens) else ""
@@ -158,7 +179,7 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         if _gives_number(context_tokens, context_kinds, token, claim_kinds[i], anchors):
             continue
         shared = {
-            j: anchors & _anchors(sentence_tokens, j) for j, other in enumerate(sentence_tokens)
+            j: _shared_anchors(anchors, _anchors(sentence_tokens, j)) for j, other in enumerate(sentence_tokens)
             if other[0].isdigit() and not close_numbers(other, token)
         }
         same = [j for j, words in shared.items() if words and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))]
@@ -399,7 +420,7 @@ def _ranks_by_figure(tokens: Sequence[Token]) -> dict[str, tuple[Token, int]]:
     for i, token in enumerate(tokens):
         if not token.is_number or _is_ordinal(token) or is_year(token.key) or _day_of_month(tokens, i):
             continue
-        if not (token.percent or "." in token.key) and (not token.key.isdigit() or int(token.key) < 10):
+        if not (token.percent or "." in token.key) and (not (token.key.isascii() and token.key.isdigit()) or int(token.key) < 10):
             continue  # a small count ("a seventh ordinance in 4 regions") is rarely what a rank is given with
         near = [(abs(k - i), tokens[k]) for k in range(max(0, i - 4), min(len(tokens), i + 5)) if k != i and _is_ordinal(tokens[k])]
         if near:

@@ -909,7 +909,7 @@ def _days(tokens: Sequence[Token]) -> dict[tuple[str, str], list[int]]:
         if token.key not in MONTHS:
             continue
         for day in (i - 1, i + 1):
-            if 0 <= day < len(tokens) and tokens[day].key.isdigit() and 1 <= int(tokens[day].key) <= 31:
+            if 0 <= day < len(tokens) and tokens[day].key.isascii() and tokens[day].key.isdigit() and 1 <= int(tokens[day].key) <= 31:
                 year = max(i, day) + 1
                 days[(tokens[day].key, token.key)] = [day, i] + ([year] if year < len(tokens) and is_year(tokens[year].key) else [])
                 break

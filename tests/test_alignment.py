@@ -429,3 +429,15 @@ def test_a_figure_ranked_otherwise_is_a_number_change():
     assert _check(claim.replace("third", "fourth"), results) != "contradicted"
     # A day of the month is no figure a rank is given with.
     assert _check("The town was quarantined for a second time on April 4.", "On April 4, a seventh ordinance was issued.") != "contradicted"
+
+
+def test_a_fraction_of_something_is_its_percentage_and_a_direction_in_other_words_anchors_a_figure():
+    # eval_cases_dev 181: "roughly two-fifths of the country's demand" against "about 60% of the country's demand".
+    lost = "Sánchez said 15 gigawatts of generation, equivalent to about 60% of the country's demand at the time, had been lost."
+    claim = "Some 15 gigawatts of generation, roughly two-fifths of the country's demand at the time, vanished, Sánchez said."
+    assert ("60", "40") in anchored_number_conflicts(claim, lost)
+    assert anchored_number_conflicts(claim.replace("two-fifths", "three-fifths"), lost) == ()
+    # eval_cases_dev 208: "almost 25% higher" against "an increase of nearly 15%", the same rise in other words.
+    deaths = "There were an estimated 107,622 overdose deaths during 2021, an increase of nearly 15% from the 93,655 deaths estimated in 2020."
+    assert ("15", "25") in anchored_number_conflicts("The toll was almost 25% higher than the 93,655 deaths estimated for 2020.", deaths)
+    assert anchored_number_conflicts("The toll was almost 15% higher than the 93,655 deaths estimated for 2020.", deaths) == ()
