@@ -429,6 +429,37 @@ def _ranks_by_figure(tokens: Sequence[Token]) -> dict[str, tuple[Token, int]]:
     return ranks
 
 
+def _superlatives(tokens: Sequence[Token]) -> list[tuple[int, str, set[str]]]:
+    """Each superlative of ``tokens`` ("largest", "second-biggest"; not "one of the largest") with its rank (the ordinal
+    before it, else "1") and the content words of the eight after it: what it is the most of."""
+    found = []
+    for i, token in enumerate(tokens):
+        if not (token.pos in ("ADJ", "ADV") and token.text.lower().endswith("est") and token.key != token.text.lower()):
+            continue
+        before = [t.key for t in tokens[max(0, i - 3):i]]
+        if before == ["one", "of", "the"] or "for" in before:
+            continue  # "one of the largest"; "ranked behind X for highest earning": a category, no rank
+        rank = tokens[i - 1].key if i and _is_ordinal(tokens[i - 1]) else "1"
+        found.append((i, rank, {t.key for t in tokens[i + 1 : i + 9] if not t.is_function and len(t.key) > 2}))
+    return found
+
+
+def superlative_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A superlative ranked otherwise for the same thing: "the second-biggest handed out since the European Union's
+    GDPR rules took effect in 2018" against "the largest fine imposed since the European Union's General Data
+    Protection Regulation came into force in 2018". The words after the two share two or more. Returns the (claim,
+    sentence) character spans of the two superlatives (and the claim's rank)."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    conflicts = []
+    for i, rank, after in _superlatives(claim_tokens):
+        for j, other_rank, other_after in _superlatives(sentence_tokens):
+            if rank != other_rank and len(after & other_after) >= 2:
+                first = i - 1 if rank != "1" else i
+                conflicts.append(((claim_tokens[first].start, claim_tokens[i].end), (sentence_tokens[j].start, sentence_tokens[j].end)))
+                break
+    return tuple(conflicts)
+
+
 def _day_of_month(tokens: Sequence[Token], i: int) -> bool:
     """Whether ``tokens[i]`` is a day beside its month ("April 4", "4 April")."""
     return any(0 <= k < len(tokens) and tokens[k].key in MONTHS for k in (i - 1, i + 1))
@@ -852,6 +883,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in comparison_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
+            changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in region_conflicts(claim.text, sentence, context=context))

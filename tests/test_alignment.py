@@ -441,3 +441,15 @@ def test_a_fraction_of_something_is_its_percentage_and_a_direction_in_other_word
     deaths = "There were an estimated 107,622 overdose deaths during 2021, an increase of nearly 15% from the 93,655 deaths estimated in 2020."
     assert ("15", "25") in anchored_number_conflicts("The toll was almost 25% higher than the 93,655 deaths estimated for 2020.", deaths)
     assert anchored_number_conflicts("The toll was almost 15% higher than the 93,655 deaths estimated for 2020.", deaths) == ()
+
+
+def test_a_superlative_ranked_otherwise_for_the_same_thing_is_a_number_change():
+    # eval_cases_dev 193: "the second-biggest ... since the EU's GDPR ... in 2018" against "the largest fine imposed since ...".
+    record = "It is the largest fine imposed since the European Union's General Data Protection Regulation came into force in 2018."
+    claim = "The penalty is the second-biggest handed out since the European Union's GDPR privacy rules took effect in 2018."
+    assert _check(claim, record) == "contradicted"
+    assert _check(claim.replace("second-biggest", "biggest"), record) != "contradicted"
+    # "one of the largest" and a category ("for highest earning") rank nothing.
+    ranked = "She was ranked as the second highest earning actress in Israel, behind Bar Refaeli."
+    assert _check("She was ranked ahead of Esti Ginzburg for Israel's highest earning actress.", ranked) != "contradicted"
+    assert _check("It is one of the largest fines imposed since the GDPR came into force in 2018.", record) != "contradicted"
