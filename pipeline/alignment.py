@@ -415,14 +415,16 @@ def _is_ordinal(token: Token) -> bool:
 
 
 def _ranks_by_figure(tokens: Sequence[Token]) -> dict[str, tuple[Token, int]]:
-    """Each figure of ``tokens`` (no year or ordinal) with the ordinal nearest it, four words away at most, and how far."""
+    """Each figure of ``tokens`` (no year or ordinal) with the ordinal nearest it, four words away at most, and how far;
+    an ordinal before a period ("the fourth quarter") ranks nothing."""
     ranks: dict[str, tuple[Token, int]] = {}
     for i, token in enumerate(tokens):
         if not token.is_number or _is_ordinal(token) or is_year(token.key) or _day_of_month(tokens, i):
             continue
         if not (token.percent or "." in token.key) and (not (token.key.isascii() and token.key.isdigit()) or int(token.key) < 10):
             continue  # a small count ("a seventh ordinance in 4 regions") is rarely what a rank is given with
-        near = [(abs(k - i), tokens[k]) for k in range(max(0, i - 4), min(len(tokens), i + 5)) if k != i and _is_ordinal(tokens[k])]
+        near = [(abs(k - i), tokens[k]) for k in range(max(0, i - 4), min(len(tokens), i + 5))
+                if k != i and _is_ordinal(tokens[k]) and not (k + 1 < len(tokens) and tokens[k + 1].key in _PERIODS)]
         if near:
             distance, ordinal = min(near, key=lambda pair: pair[0])
             ranks[token.key] = (ordinal, distance)
@@ -460,6 +462,9 @@ def superlative_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, i
     return tuple(conflicts)
 
 
+_PERIODS = frozenset("quarter half week month year day time term round season century decade".split())
+
+
 def _day_of_month(tokens: Sequence[Token], i: int) -> bool:
     """Whether ``tokens[i]`` is a day beside its month ("April 4", "4 April")."""
     return any(0 <= k < len(tokens) and tokens[k].key in MONTHS for k in (i - 1, i + 1))
@@ -470,11 +475,15 @@ def rank_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tu
     9.5%" against "the Economic Freedom Fighters fourth with 9.5%". The same figure (not a year) in both, each with an
     ordinal within four words, the two ordinals different. Returns the (claim, sentence) character spans of the two
     ordinals."""
-    given = _ranks_by_figure(tokenize(sentence))
+    sentence_tokens = tokenize(sentence)
+    given = _ranks_by_figure(sentence_tokens)
+    attached = {o.start for o, _ in given.values()}
+    unattached = {t.key for t in sentence_tokens if _is_ordinal(t) and t.start not in attached}
     conflicts = []
     for figure, (ordinal, _) in _ranks_by_figure(tokenize(claim)).items():
         other = next((o for key, (o, _) in given.items() if close_numbers(key, figure)), None)
-        if other is not None and other.key != ordinal.key:
+        # "its third quarterly decline" where the sentence gives "a third straight" decline to no figure
+        if other is not None and other.key != ordinal.key and ordinal.key not in unattached:
             conflicts.append(((ordinal.start, ordinal.end), (other.start, other.end)))
     return tuple(conflicts)
 
@@ -512,8 +521,9 @@ def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], 
         month = (match["month"] or match["month2"]).lower() if "month2" in match.groupdict() else match["month"].lower()
         # lemmas, so "flown" and "flew" are one word
         near = [t for t in tokenize(clause)][-15:] + [t for t in tokenize(after)][:6]
-        around = frozenset(t.key for t in near if len(t.key) > 2 and not t.key[0].isdigit() and t.key not in _STOPWORDS) - MONTHS
-        lower = frozenset(t.key for t in near if t.key in around and t.text[:1].islower())
+        keys = [(t.text.lower() if t.text.isalpha() else t.key, t) for t in near]  # "second" stays a word
+        around = frozenset(k for k, _ in keys if len(k) > 2 and not k[0].isdigit() and k not in _STOPWORDS) - MONTHS
+        lower = frozenset(k for k, t in keys if k in around and t.text[:1].islower())
         found.append(((int(day), month), around, lower, match.span()))
     return tuple(found)
 

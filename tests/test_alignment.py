@@ -400,6 +400,10 @@ def test_a_month_given_alone_or_a_day_dated_by_the_words_after_it_is_compared_in
     claim = "Launched from Wenchang on 3 May aboard a Long March-5 rocket, the probe set down on 12 June in the Apollo basin."
     assert _check(claim, landing) == "contradicted"
     assert _check(claim.replace("12 June", "2 June"), landing) != "contradicted"
+    # eval_cases_dev 168: "second" is a word of the clause the day is of ("a second offer ... on 23 October").
+    offers = ("Union members had rejected two earlier offers: the first was voted down by 94.6% on September 12, and a "
+              "second offer of 35% was rejected by 64% on October 23.")
+    assert _check("They turned down a first deal on 12 September, and a second offer of 35% was voted down by 64% on 23 October.", offers) != "contradicted"
     # A stretch of days is no day.
     spread = "A single lineage began circulating in the United States between January 18 and February 9."
     assert _check("The virus began circulating in the United States in late January or early February.", spread) != "contradicted"
@@ -427,8 +431,10 @@ def test_a_figure_ranked_otherwise_is_a_number_change():
     assert verdict.label == "contradicted"
     assert ("number", "third", "fourth") in [(c.kind, c.article, c.source) for c in verdict.changes]
     assert _check(claim.replace("third", "fourth"), results) != "contradicted"
-    # A day of the month is no figure a rank is given with.
+    # A day of the month is no figure a rank is given with, nor is "the fourth quarter" a rank (eval_cases_dev 148).
     assert _check("The town was quarantined for a second time on April 4.", "On April 4, a seventh ordinance was issued.") != "contradicted"
+    gdp = "Private consumption, which accounts for more than half of Japan's economy, fell 0.2% in the fourth quarter, a third straight quarterly decline."
+    assert _check("Private consumption, which makes up more than half of the economy, fell 0.2%, its third quarterly decline in a row.", gdp) != "contradicted"
 
 
 def test_a_fraction_of_something_is_its_percentage_and_a_direction_in_other_words_anchors_a_figure():
