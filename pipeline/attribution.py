@@ -350,8 +350,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # 7: speakers after a role owned by a place ("said Maryland's governor, Wes Moore") and before an unclosed quotation's end;
 # 8: names with lower-case particles ("Ursula von der Leyen"), a speaker in commas before "told reporters:"; 9: a role
 # stops before "of X's" ("chief executive of Constellation's one-time parent"); 10: a surname alone after the full name
-# is a mention ("Le Pen, who called the ruling ..."); 11: "Prince" alone is a form of address, no role.
-NAMES_VERSION = 11
+# is a mention ("Le Pen, who called the ruling ..."); 11: "Prince" alone is a form of address, no role; 12: "X, who as
+# social services minister took ..." records a past role.
+NAMES_VERSION = 12
 
 
 @dataclass(frozen=True)
@@ -518,7 +519,7 @@ def relevant_evidence(
     return roster_from_names(passages, names, standalone), quotes
 
 
-_PAST_ROLE = re.compile(r"\b(?:former|formerly|then|ex|served as)\b", re.IGNORECASE)
+_PAST_ROLE = re.compile(r"\b(?:former|formerly|then|ex|served as|who as)\b", re.IGNORECASE)
 def _role_conflict(article_role: str, person: Person) -> str | None:
     """The first word of the article's role that the roster's role and organisation rule out, when every role on
     record rules it out (the evidence may call one person "captain" in one passage and "flanker" in another). A past

@@ -73,7 +73,7 @@ _ROLE_COMMA_NAME = re.compile(
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})),[ \t]+(?P<name>{NAME})(?=,)"
 )
 _NAME_IS_ROLE = re.compile(
-    rf"(?P<name>{NAME})[ \t]+(?P<verb>is|was|became|has been|serves as|served as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
+    rf"(?P<name>{NAME})(?:[ \t]+|,[ \t]+(?=who))(?P<verb>is|was|became|has been|serves as|served as|who as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?(?:{TITLE_WORDS})\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:{_CAPITALISED_ROLE_TOKEN}|of|at|the)){{0,6}})?)"
 )
 _TRAILING_FUNCTION_WORDS = re.compile(r"(?:[ \t]+(?:of|at|the))+$")
@@ -510,8 +510,9 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
         name, offset = name_without_titles(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset
-            # "served as ambassador" keeps its verb: a role held once ("former", `attribution._PAST_ROLE`)
-            role_start = match.start("verb") if match.groupdict().get("verb") == "served as" else match.start("role")
+            # "served as ambassador", "who as social services minister took ..." keep their verb: a role held once
+            # ("former", `attribution._PAST_ROLE`)
+            role_start = match.start("verb") if match.groupdict().get("verb") in ("served as", "who as") else match.start("role")
             role = _TRAILING_POSSESSIVE.sub("", _TRAILING_FUNCTION_WORDS.sub("", text[role_start:match.end("role")].strip()))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     # "SPD chancellor candidate Olaf Scholz, Germany's finance minister, said": two roles, one mention each.

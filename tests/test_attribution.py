@@ -354,6 +354,12 @@ def test_a_role_the_record_says_someone_served_in_is_a_past_role():
     assert _flags("Hsiao Bi-khim, a former ambassador to the United States, will become vice-president.", roster=roster) == []
     flags = _flags("Hsiao Bi-khim, a former foreign minister, will become vice-president.", roster=roster)
     assert [f.type for f in flags] == ["misattribution"]
+    # eval_cases_dev 196: "who as social services minister took the scheme to cabinet" is a role held then.
+    passages = [Passage("p1", "Holmes found that Scott Morrison, who as social services minister took the scheme to cabinet in 2015, had allowed cabinet to be misled.")]
+    roster = roster_from_evidence(passages)
+    assert _flags("Holmes found that Scott Morrison, then the social services minister, had allowed cabinet to be misled.", roster=roster) == []
+    flags = _flags("Holmes found that Scott Morrison, then the treasurer, had allowed cabinet to be misled.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
 
 
 def test_a_premier_of_another_state_is_a_misattribution():
