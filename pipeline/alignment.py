@@ -335,6 +335,42 @@ def region_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[t
     return tuple(conflicts)
 
 
+_LIST_ITEM = r"(?:the[ \t]+)?[A-Z][\w.'’-]*(?:[ \t]+(?:of[ \t]+)?[A-Z][\w.'’-]*)*"
+_NAME_LIST = re.compile(rf"{_LIST_ITEM}(?:,[ \t]+{_LIST_ITEM}){{2,}},?[ \t]+(?:and|or)[ \t]+{_LIST_ITEM}")
+
+
+def _name_lists(text: str) -> list[list[tuple[str, tuple[int, int]]]]:
+    """Each list of three or more names in ``text`` ("Argentina, Egypt, Iran and the United Arab Emirates"): its
+    items without "the", with their character spans."""
+    lists = []
+    for match in _NAME_LIST.finditer(text):
+        items = []
+        for item in re.finditer(_LIST_ITEM, match[0]):
+            name = re.sub(r"^the[ \t]+", "", item[0])
+            start = match.start() + item.start() + (len(item[0]) - len(name))
+            items.append((name, (start, start + len(name))))
+        lists.append(items)
+    return lists
+
+
+def list_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A name the claim puts in a list where the sentence's list of as many names has another, the rest the same in any
+    order: "Argentina, Egypt, Algeria, Iran, Saudi Arabia and the United Arab Emirates" against "Saudi Arabia, Iran,
+    Egypt, Argentina, Ethiopia and the United Arab Emirates". The claim's name is in no passage of ``context``.
+    Returns the (claim, sentence) character spans of the two names."""
+    conflicts = []
+    for items in _name_lists(claim):
+        names = {name for name, _ in items}
+        for other in _name_lists(sentence):
+            other_names = {name for name, _ in other}
+            if len(other) != len(items) or len(names - other_names) != 1 or len(other_names - names) != 1:
+                continue
+            (odd, span), (given, given_span) = next(i for i in items if i[0] not in other_names), next(i for i in other if i[0] not in names)
+            if odd not in context and not same_place(odd, given):
+                conflicts.append((span, given_span))
+    return tuple(conflicts)
+
+
 def _direction_before(tokens: Sequence[Token], index: int, reach: int = 3) -> int | None:
     """The index of the nearest direction word ("rose", "shed", "down") among the ``reach`` words before ``index``."""
     for k in range(index - 1, max(-1, index - reach - 1), -1):
@@ -897,6 +933,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in region_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in list_conflicts(claim.text, sentence, context=context))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None

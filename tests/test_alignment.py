@@ -459,3 +459,13 @@ def test_a_superlative_ranked_otherwise_for_the_same_thing_is_a_number_change():
     ranked = "She was ranked as the second highest earning actress in Israel, behind Bar Refaeli."
     assert _check("She was ranked ahead of Esti Ginzburg for Israel's highest earning actress.", ranked) != "contradicted"
     assert _check("It is one of the largest fines imposed since the GDPR came into force in 2018.", record) != "contradicted"
+
+
+def test_another_name_in_a_list_of_the_same_names_is_an_entity_change():
+    # eval_cases_dev 217: the list reordered, Algeria for Ethiopia.
+    invited = "BRICS leaders agreed on Thursday to invite Saudi Arabia, Iran, Egypt, Argentina, Ethiopia and the United Arab Emirates to join."
+    claim = "Argentina, Egypt, Algeria, Iran, Saudi Arabia and the United Arab Emirates have been invited to join the BRICS group."
+    verdict = _aligned(claim, invited)
+    assert verdict.label == "contradicted"
+    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("entity", "Algeria", "Ethiopia")]
+    assert _check(claim.replace("Algeria", "Ethiopia"), invited) != "contradicted"
