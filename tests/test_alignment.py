@@ -45,6 +45,13 @@ def _aligned(claim_text, evidence_text):
     return AlignmentChecker().run([claim], {"c": [RetrievedPassage(Passage("e", evidence_text), 0.5)]}).get("c")
 
 
+def _contradicted_with(claim_text, evidence_text):
+    """The changes that make the claim contradicted, as (kind, article, source); fails if it is not contradicted."""
+    verdict = _aligned(claim_text, evidence_text)
+    assert verdict is not None and verdict.label == "contradicted", verdict
+    return [(c.kind, c.article, c.source) for c in verdict.changes]
+
+
 def _check(claim_text, evidence_text):
     verdict = _aligned(claim_text, evidence_text)
     return verdict.label if verdict else None
@@ -239,9 +246,7 @@ def test_a_denied_action_is_no_conflict_with_another_subject_object_or_opposite_
 def test_a_figure_mistyped_in_a_paraphrase_is_contradicted():
     evidence = "Erdogan said the death toll in Turkey had risen to 3,549. In Syria, more than 1,700 people were killed."
     claim = "Speaking at the disaster coordination centre in Ankara, Erdogan said the number of people killed in Turkey had climbed to 3,459."
-    verdict = _aligned(claim, evidence)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("number", "3,459", "3,549")]
+    assert _contradicted_with(claim, evidence) == [("number", "3,459", "3,549")]
     aramco = "Saudi Aramco reported net income of $161.1 billion for 2022, up 46.5% from $110.0 billion in 2021."
     assert _check("Aramco reported record profit of $161.1bn on Sunday, up 64.5% on the year before.", aramco) == "contradicted"
     assert _check("Aramco reported record profit of $161.1bn on Sunday, up 46.5% on the year before.", aramco) != "contradicted"
@@ -260,9 +265,7 @@ def test_figures_one_digit_apart_for_other_things_or_small_counts_are_no_typo():
 def test_a_figure_moving_the_other_way_in_a_paraphrase_is_a_direction_change():
     evidence = "Seasonally adjusted employment decreased by 41,000 people (0.3%) in July 2022, the first fall since October 2021."
     claim = "Employment rose by 41,000 people, or 0.3%, during the month."
-    verdict = _aligned(claim, evidence)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("direction", "rose", "decreased")]
+    assert _contradicted_with(claim, evidence) == [("direction", "rose", "decreased")]
     assert _check("Employment fell by 41,000 people, or 0.3%, during the month.", evidence) != "contradicted"
     assert _check("Exports rose 5% in May, the agency said.", "Imports fell 5% in May while exports were flat, the agency said.") != "contradicted"
 
@@ -285,9 +288,7 @@ def test_a_starting_level_worked_out_from_the_move_is_no_conflict():
 def test_a_day_of_the_year_dated_otherwise_in_a_paraphrase_is_a_date_change():
     evidence = "The FDA converted Leqembi to traditional approval on 6 July 2023. Leqembi was approved under the accelerated approval pathway on 6 January 2023."
     claim = "The Food and Drug Administration had cleared the drug under its accelerated approval pathway on 6 February."
-    verdict = _aligned(claim, evidence)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("date", "6 February", "6 January")]
+    assert _contradicted_with(claim, evidence) == [("date", "6 February", "6 January")]
     assert _check(claim.replace("6 February", "6 January"), evidence) != "contradicted"
     truss = ("Truss won the Conservative Party leadership contest on 5 September 2022, defeating Rishi Sunak, and was appointed "
              "prime minister by Queen Elizabeth II at Balmoral Castle in Scotland on 6 September.")
@@ -304,9 +305,7 @@ def test_a_bounded_day_or_a_day_of_another_event_is_no_date_change():
 def test_another_name_in_the_place_of_the_paraphrased_sentence_s_is_an_entity_change():
     evidence = "The following day, Karabakh Armenian forces agreed to disarm under a ceasefire brokered by Russian peacekeepers."
     claim = "A day later Karabakh's Armenian forces agreed to disarm under a ceasefire brokered by Turkish peacekeepers."
-    verdict = _aligned(claim, evidence)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("entity", "Turkish", "Russian")]
+    assert _contradicted_with(claim, evidence) == [("entity", "Turkish", "Russian")]
     assert _check(claim.replace("Turkish", "Russian"), evidence) != "contradicted"
     visit = "Chancellor Angela Merkel visited the village of Schuld in Rhineland-Palatinate on July 18."
     assert _check("Angela Merkel toured the village of Schuld in North Rhine-Westphalia on 18 July.", visit) == "contradicted"
@@ -320,9 +319,7 @@ def test_a_word_one_sentence_negates_and_its_paraphrase_asserts_is_a_negation_ch
     evidence = ("Mauger said there did not appear to be any connection between the banging noises detected by sonar "
                 "buoys during the search and the location of the debris on the sea floor.")
     claim = "Mauger said the banging noises picked up by sonar buoys during the search appeared to be connected to the spot where the debris was found."
-    verdict = _aligned(claim, evidence)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("negation", "appeared", "not appear")]
+    assert _contradicted_with(claim, evidence) == [("negation", "appeared", "not appear")]
     mandate = "UN peacekeepers in Mali are not mandated to conduct counter-terrorism operations, unlike the French forces."
     assert _check("Its blue helmets were mandated to carry out counter-terrorism operations, work French troops also did.", mandate) == "contradicted"
     assert _check("Its blue helmets were not mandated to carry out counter-terrorism operations, work French troops did.", mandate) != "contradicted"
@@ -368,9 +365,7 @@ def test_a_place_put_in_another_region_is_an_entity_change():
     # eval_cases_dev 186: the sentence merges two passages, so it restates neither.
     evidence = "The train, carrying 149 railcars, was travelling from Madison, Illinois, to Conway, Pennsylvania."
     claim = "Bound for Conway, Pennsylvania, from Madison, Wisconsin, the eastbound train of 149 cars derailed at about 8.54pm."
-    verdict = _aligned(claim, evidence)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("entity", "Wisconsin", "Illinois")]
+    assert _contradicted_with(claim, evidence) == [("entity", "Wisconsin", "Illinois")]
     assert _check(claim.replace("Wisconsin", "Illinois"), evidence) != "contradicted"
     assert _check("He was born in Glasgow, Scotland, in 1950.", "He was born in Glasgow, Britain, in 1950.") != "contradicted"
 
@@ -413,9 +408,7 @@ def test_an_opposite_comparison_with_the_same_thing_is_a_direction_change():
     # eval_cases_dev 215: the sentence merges two passages; the comparison is the error.
     hike = "The increase was smaller than economists had expected; the median forecast in a Reuters poll was for a rise to 21%."
     claim = "The move was bigger than economists had expected, and the lira slid to a record low against the dollar."
-    verdict = _aligned(claim, hike)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("direction", "bigger", "smaller")]
+    assert _contradicted_with(claim, hike) == [("direction", "bigger", "smaller")]
     assert _check(claim.replace("bigger", "smaller"), hike) != "contradicted"
     # A bound ("less than 670 million") is the figure rules' to compare.
     views = "The video has garnered more than 600 million views on YouTube."
@@ -427,9 +420,7 @@ def test_a_figure_ranked_otherwise_is_a_number_change():
     results = ("The Democratic Alliance came second with 21.8%, Jacob Zuma's MK party was third with 14.6% and the "
                "Economic Freedom Fighters fourth with 9.5%.")
     claim = "Jacob Zuma's MK took 14.6%, pushing the Economic Freedom Fighters into third place on 9.5%."
-    verdict = _aligned(claim, results)
-    assert verdict.label == "contradicted"
-    assert ("number", "third", "fourth") in [(c.kind, c.article, c.source) for c in verdict.changes]
+    assert ("number", "third", "fourth") in _contradicted_with(claim, results)
     assert _check(claim.replace("third", "fourth"), results) != "contradicted"
     # A day of the month is no figure a rank is given with, nor is "the fourth quarter" a rank (eval_cases_dev 148).
     assert _check("The town was quarantined for a second time on April 4.", "On April 4, a seventh ordinance was issued.") != "contradicted"
@@ -465,7 +456,5 @@ def test_another_name_in_a_list_of_the_same_names_is_an_entity_change():
     # eval_cases_dev 217: the list reordered, Algeria for Ethiopia.
     invited = "BRICS leaders agreed on Thursday to invite Saudi Arabia, Iran, Egypt, Argentina, Ethiopia and the United Arab Emirates to join."
     claim = "Argentina, Egypt, Algeria, Iran, Saudi Arabia and the United Arab Emirates have been invited to join the BRICS group."
-    verdict = _aligned(claim, invited)
-    assert verdict.label == "contradicted"
-    assert [(c.kind, c.article, c.source) for c in verdict.changes] == [("entity", "Algeria", "Ethiopia")]
+    assert _contradicted_with(claim, invited) == [("entity", "Algeria", "Ethiopia")]
     assert _check(claim.replace("Algeria", "Ethiopia"), invited) != "contradicted"
