@@ -956,10 +956,11 @@ def _spans_years(tokens: Sequence[Token]) -> bool:
 
 
 def _lasts(tokens: Sequence[Token], start: int) -> bool:
-    """Whether the length of time at ``tokens[start]`` is how long something lasts: "for a year", "for at least a year"."""
+    """Whether the length of time at ``tokens[start]`` is how long something lasts or takes: "for a year", "for at least
+    a year", "within two weeks"."""
     words = [t.key for t in tokens[:start]]
     bound = next((phrase for phrase in _BOUNDS if tuple(words[len(words) - len(phrase):]) == phrase), ())
-    return len(words) > len(bound) and words[len(words) - len(bound) - 1] == "for"
+    return len(words) > len(bound) and words[len(words) - len(bound) - 1] in ("for", "within")
 
 
 def _numbers_as_percentages(tokens: Sequence[Token]) -> list[str]:

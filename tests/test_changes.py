@@ -568,6 +568,8 @@ def test_how_long_something_lasts_is_a_figure_the_evidence_must_give():
     slim = ["JAXA said SLIM's solar cells were not generating electricity and the lander was operating on its battery.",
             "Japan's SLIM lander touched down on the moon on 20 January 2024."]
     assert terms_missing_from("JAXA said the lander would keep operating for at least a year.", slim) == ("a year",)
+    # eval_cases_dev 187: how long something takes, too.
+    assert terms_missing_from("JAXA said engineers would restore power within two weeks.", slim) == ("two weeks",)
     # The same length another way, a bound the evidence bears out, or years the evidence spans are given.
     assert terms_missing_from("The lander will operate for 12 months.", ["The lander will operate for a year."]) == ()
     assert terms_missing_from("The virus can be detected for over a month.", ["Shedding lasted 37 days."]) == ()
