@@ -23,7 +23,7 @@ from pipeline.changes import (
     abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
     stated_figure, tokenize, worked_out,
 )
-from pipeline.lexicon import are_antonyms, direction_of, is_place, lies_within, same_action, same_place
+from pipeline.lexicon import are_antonyms, direction_of, is_place, lies_within, places_of_demonym, same_action, same_place
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
@@ -332,6 +332,41 @@ def region_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[t
             continue
         if f"{match[1]}, {match[2]}" not in context:
             conflicts.append((match.span(2), other.span(2)))
+    return tuple(conflicts)
+
+
+# Bodies a country or bloc has one of: "the French parliament" is not "the European Parliament".
+_INSTITUTIONS = frozenset("parliament government army navy police senate congress cabinet court commission council".split())
+
+
+def _qualified_institutions(tokens: Sequence[Token]) -> list[tuple[str, str, Token]]:
+    """Each institution of ``tokens`` with the capitalised word before it that says whose it is ("French parliament",
+    "European Parliament"): (qualifier key, institution key, qualifier token)."""
+    return [(tokens[i - 1].key, t.key, tokens[i - 1]) for i, t in enumerate(tokens)
+            if i and t.key in _INSTITUTIONS and tokens[i - 1].text[:1].isupper() and tokens[i - 1].pos in ("ADJ", "PROPN")]
+
+
+def institution_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """An institution the claim gives to another country or bloc than the sentence does, in a clause about the same
+    thing: "embezzling funds from the French parliament" against "embezzling European Parliament funds". The two
+    share a verb or noun besides, and no passage of ``context`` names the claim's institution. Returns the (claim,
+    sentence) character spans of the two qualifiers."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    shared = {t.key for t in claim_tokens if t.pos in ("VERB", "NOUN") and t.key not in _INSTITUTIONS} & {
+        t.key for t in sentence_tokens if t.pos in ("VERB", "NOUN")}
+    if not shared:
+        return ()
+    conflicts = []
+    for qualifier, institution, token in _qualified_institutions(claim_tokens):
+        for other, other_institution, other_token in _qualified_institutions(sentence_tokens):
+            if institution != other_institution or qualifier == other:
+                continue
+            places = places_of_demonym(token.text) or (token.text,)
+            other_places = places_of_demonym(other_token.text) or (other_token.text,)
+            if any(same_place(a, b) for a in places for b in other_places):
+                continue
+            if f"{token.text} {institution}".lower() not in context.lower():
+                conflicts.append(((token.start, token.end), (other_token.start, other_token.end)))
     return tuple(conflicts)
 
 
@@ -934,19 +969,22 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in region_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in list_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in institution_conflicts(claim.text, sentence, context=context))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None
 
 
 def _about_other_people(claim: str, sentence: str) -> bool:
-    """Whether both name people and the sentence names none of the claim's (surnames compared, spelling aside)."""
-    def surnames(text: str) -> list[str]:
+    """Whether both name people and the sentence names none of the claim's: neither side's surnames are among the
+    other's name words, spelling aside (the entity recogniser may end a name early: "Marine Le" for "Marine Le Pen")."""
+    def names(text: str) -> tuple[list[str], list[str]]:
         tokens = tokenize(text)
-        return [t.key for i, t in enumerate(tokens) if t.entity == "PERSON" and (i + 1 == len(tokens) or tokens[i + 1].entity != "PERSON")]
+        words = [t.key for t in tokens if t.entity == "PERSON"]
+        return [t.key for i, t in enumerate(tokens) if t.entity == "PERSON" and (i + 1 == len(tokens) or tokens[i + 1].entity != "PERSON")], words
 
-    claimed, named = surnames(claim), surnames(sentence)
-    return _no_name_alike(claimed, named)
+    (claimed, claim_words), (named, sentence_words) = names(claim), names(sentence)
+    return _no_name_alike(claimed, sentence_words) and _no_name_alike(named, claim_words)
 
 
 def _negation_change(claim: Claim, sentence: str, pair: str, negated_in: str) -> Change:

@@ -458,3 +458,13 @@ def test_another_name_in_a_list_of_the_same_names_is_an_entity_change():
     claim = "Argentina, Egypt, Algeria, Iran, Saudi Arabia and the United Arab Emirates have been invited to join the BRICS group."
     assert _contradicted_with(claim, invited) == [("entity", "Algeria", "Ethiopia")]
     assert _check(claim.replace("Algeria", "Ethiopia"), invited) != "contradicted"
+
+
+def test_an_institution_given_to_another_country_or_bloc_is_an_entity_change():
+    # eval_cases_dev 194: the entity recogniser reads "Marine Le" in the source, still the claim's "Marine Le Pen".
+    ruling = ("A Paris court on Monday found French far-right leader Marine Le Pen guilty of embezzling European Parliament funds "
+              "and banned her from running for public office for five years.")
+    claim = ("Marine Le Pen, the leader of France's far right, was convicted on Monday of embezzling funds from the French "
+             "parliament and barred from seeking public office for five years.")
+    assert ("entity", "French", "European") in _contradicted_with(claim, ruling)
+    assert _check(claim.replace("the French parliament", "the European Parliament"), ruling) != "contradicted"
