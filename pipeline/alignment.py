@@ -19,7 +19,7 @@ from typing import Collection, Mapping, Sequence
 from rapidfuzz import fuzz
 
 from pipeline.changes import (
-    COMPOUND_NUMBER, MEANING_KINDS, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
+    COMPOUND_NUMBER, MEANING_KINDS, MEASURES, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
     abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
     stated_figure, tokenize, worked_out,
 )
@@ -559,6 +559,33 @@ def rank_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tu
     return tuple(conflicts)
 
 
+def _verbs_near(tokens: Sequence[Token], index: int, reach: int) -> list[Token]:
+    """The verbs within ``reach`` words of ``tokens[index]``."""
+    return [t for t in tokens[max(0, index - reach) : index + reach + 1] if t.pos == "VERB"]
+
+
+def opposite_verb_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """One figure both give, done the opposite way: "the collision lengthened that orbit by 32 minutes" against
+    "altered the orbit by 32 minutes, shortening it". A verb within four words before the claim's figure and one
+    within six words of the sentence's are opposites (`lexicon.are_antonyms`; the desk's direction words are
+    `direction_conflicts`'), the figure a measure ("32 minutes", "5%"). Returns the (claim, sentence) character spans of the two verbs."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    conflicts = []
+    for i, token in enumerate(claim_tokens):
+        if not (token.is_number and (token.percent or (i + 1 < len(claim_tokens) and claim_tokens[i + 1].key in MEASURES))):
+            continue  # a measure ("32 minutes", "5%"), not a year, a day or a score
+        verbs = [t for t in claim_tokens[max(0, i - 4) : i] if t.pos == "VERB"]
+        for j, other in enumerate(sentence_tokens):
+            if not (other.is_number and close_numbers(token.key, other.key)):
+                continue
+            pair = next(((a, b) for a in verbs for b in _verbs_near(sentence_tokens, j, 6)
+                         if are_antonyms(a.key, b.key) and _direction(a) is None and _direction(b) is None), None)
+            if pair:
+                conflicts.append(((pair[0].start, pair[0].end), (pair[1].start, pair[1].end)))
+                break
+    return tuple(conflicts)
+
+
 _MONTH_NAMES = "|".join(sorted(MONTHS))
 _DAY_MONTH = re.compile(
     rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH_NAMES})|(?P<month2>{_MONTH_NAMES})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b",
@@ -963,6 +990,8 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                     _span_change("negation", claim, sentence, *spans) for spans in paraphrased_negation_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in comparison_conflicts(claim.text, sentence))
+            if not any(c.kind == "direction" for c in changes):
+                changes += tuple(_direction_change(claim, sentence, *spans) for spans in opposite_verb_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))

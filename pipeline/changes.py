@@ -92,6 +92,8 @@ _UNITS = {
     **dict.fromkeys(["kg", "kilogram", "kilo"], "kg"), **dict.fromkeys(["tonne", "ton"], "tonne"),
     **dict.fromkeys(["lb", "ounce", "gram", "litre", "liter", "gallon", "barrel", "acre", "hectare"], None),
 }
+# The words after a figure that say it measures something: a unit of time, a currency or unit of measure, a percentage.
+MEASURES = frozenset(_TIME_UNITS) | frozenset(_UNITS) | _PERCENT_WORDS
 _ENTITY_POS = frozenset({"PROPN"})
 _CONTEXT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})  # what a figure is about ("since", "also": not)
 _DIGITS = re.compile(r"\d+")

@@ -468,3 +468,14 @@ def test_an_institution_given_to_another_country_or_bloc_is_an_entity_change():
              "parliament and barred from seeking public office for five years.")
     assert ("entity", "French", "European") in _contradicted_with(claim, ruling)
     assert _check(claim.replace("the French parliament", "the European Parliament"), ruling) != "contradicted"
+
+
+def test_a_measure_changed_the_opposite_way_is_a_direction_change():
+    # eval_cases_dev 202: "lengthened that orbit by 32 minutes" against "altered the orbit by 32 minutes, shortening it".
+    orbit = "The investigation team has confirmed the impact altered Dimorphos' orbit by 32 minutes, shortening the orbit to 11 hours and 23 minutes."
+    claim = "Data show that the collision lengthened that orbit by 32 minutes, give or take about two minutes."
+    assert ("direction", "lengthened", "shortening") in _contradicted_with(claim, orbit)
+    assert _check(claim.replace("lengthened", "shortened"), orbit) != "contradicted"
+    # A score or a year is no measure ("won ... in 2012" against "defeated ... 4-1 in 2012").
+    assert _check("Chris Bosh won his first NBA title against the Toronto Raptors in 2012.",
+                  "Bosh won his first NBA title after Miami defeated the Toronto Raptors 4-1 in the 2012 NBA Finals.") != "contradicted"
