@@ -169,9 +169,10 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
         return ()
     sentence_numbers = [t for t in sentence_tokens if t[0].isdigit()]
     context_tokens, context_kinds = _tokens_and_kinds(context)
+    ages = set(_AGE.findall(claim))  # "Chow, 66, a former city councillor": her age, no count
     conflicts = []
     for i, token in enumerate(claim_tokens):
-        if not token[0].isdigit() or any(close_numbers(token, n) for n in sentence_numbers):
+        if not token[0].isdigit() or any(close_numbers(token, n) for n in sentence_numbers) or token in ages:
             continue
         if i and claim_tokens[i - 1] == "from" and worked_out(token, sentence_numbers):
             continue  # "fell to 3.4% from 3.5%" against "fell by 0.1 percentage points to 3.4%"
@@ -199,6 +200,9 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
             same = same[:1]
         conflicts.append((sentence_tokens[same[0]], token))
     return tuple(conflicts)
+
+
+_AGE = re.compile(r"[A-Z][\w'’-]+,[ \t]+(\d{1,3}),")
 
 
 def _mistyped(a: str, b: str) -> bool:
@@ -381,7 +385,7 @@ def _name_lists(text: str) -> list[list[tuple[str, tuple[int, int]]]]:
     for match in _NAME_LIST.finditer(text):
         items = []
         for item in re.finditer(_LIST_ITEM, match[0]):
-            name = re.sub(r"^the[ \t]+", "", item[0])
+            name = re.sub(r"^the[ \t]+", "", item[0]).rstrip(".")  # "... and Real Madrid." ends its sentence
             start = match.start() + item.start() + (len(item[0]) - len(name))
             items.append((name, (start, start + len(name))))
         lists.append(items)

@@ -351,8 +351,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # 8: names with lower-case particles ("Ursula von der Leyen"), a speaker in commas before "told reporters:"; 9: a role
 # stops before "of X's" ("chief executive of Constellation's one-time parent"); 10: a surname alone after the full name
 # is a mention ("Le Pen, who called the ruling ..."); 11: "Prince" alone is a form of address, no role; 12: "X, who as
-# social services minister took ..." records a past role.
-NAMES_VERSION = 12
+# social services minister took ..." records a past role; 13: a role before a name starts after "by" or "from"
+# ("outside City Hall by Mayor Eric Garcetti").
+NAMES_VERSION = 13
 
 
 @dataclass(frozen=True)

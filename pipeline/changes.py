@@ -388,11 +388,14 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
 def _modals(tokens: Sequence[Token]) -> set[str]:
     """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month, "Will Smith" a name, and
     "due" is "will" only after "be" ("is due to visit"; "cancelled due to rain" gives a cause)."""
-    return {
+    found = {
         _MODAL_GROUPS.get(t.key, t.key) for i, t in enumerate(tokens)
         if (t.key in _MODAL_GROUPS or t.key in _HEDGES or t.text.lower() in _HEDGES) and t.text != "May" and t.pos != "PROPN"
         and not (t.key == "due" and (i == 0 or tokens[i - 1].lemma != "be"))
     }
+    if any(t.key in ("have", "need") and after.key == "to" for t, after in zip(tokens, tokens[1:])):
+        found.add("must")  # "will have to suppress" is "must suppress"
+    return found
 
 
 _IMPLICIT_NEGATIONS = frozenset({"fail", "refuse", "decline", "neglect"})  # "failed to pass" did not pass
@@ -718,7 +721,10 @@ def classify_edit(
     if _modals(source) != _modals(article) and not own_clause:
         # "ran" for "will run": the plan told as done, a tense the NLI model weighs, no hedge; "cannot stand" for "bars
         # her from standing": the "can" of a negation another verb gives
-        return "content" if _modals(source) ^ _modals(article) == {"will"} or _preventions(source) or _preventions(article) else "hedge"
+        differ = _modals(source) ^ _modals(article)
+        # "might be setting fires" for "could be setting fires": "could" says what may be as well as what can
+        maybe = differ == {"can", "may"} and any(t.key == "could" for t in [*source, *article])
+        return "content" if differ == {"will"} or maybe or _preventions(source) or _preventions(article) else "hedge"
     if _role_modifiers(source) != _role_modifiers(article) and _words_but_role_modifiers(source) == _words_but_role_modifiers(article):
         return "role"  # "President Obama" for "Former president Obama"; "the deputy minister" for "the minister"
     if _swaps_direction(source, article, bounds_other_figures=bounds_other_figures):

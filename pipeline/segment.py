@@ -285,10 +285,17 @@ _ROLE_QUALIFIERS = PORTFOLIO_WORDS | frozenset("former deputy vice acting interi
 _HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady prince princess sheikh sheikha".split())
 
 
+# Words no role runs across: what comes before them belongs to the sentence ("outside City Hall by Mayor Eric Garcetti").
+_ROLE_BREAKS = frozenset("by from with said says when while but".split())
+
+
 def _clean_role(role: str, role_start: int) -> tuple[str, int]:
     """Drop function words a title pattern swept up before the role (``by South Korean President``), up to
     its first title word (``chairman and chief executive`` stays whole); a form of address alone is no role."""
     tokens = role.split(" ")
+    cut = max((i for i, token in enumerate(tokens[:-1]) if token in _ROLE_BREAKS), default=-1)
+    role_start += sum(len(token) + 1 for token in tokens[:cut + 1])  # "City Hall by Mayor": "Mayor"
+    tokens = tokens[cut + 1:]
     while len(tokens) > 1 and not _belongs_to_role(tokens[0]):
         role_start += len(tokens[0]) + 1
         tokens = tokens[1:]

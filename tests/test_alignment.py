@@ -479,3 +479,10 @@ def test_a_measure_changed_the_opposite_way_is_a_direction_change():
     # A score or a year is no measure ("won ... in 2012" against "defeated ... 4-1 in 2012").
     assert _check("Chris Bosh won his first NBA title against the Toronto Raptors in 2012.",
                   "Bosh won his first NBA title after Miami defeated the Toronto Raptors 4-1 in the 2012 NBA Finals.") != "contradicted"
+
+
+def test_an_age_is_no_count_and_a_name_ending_a_sentence_is_the_same_name():
+    # eval_cases_dev 255: "Chow, 66," is her age; 229: "Real Madrid." ends the list and its sentence.
+    assert anchored_number_conflicts("Chow, 66, a former city councillor, took 37% of the vote.", "Chow won 37 per cent of the vote, while Bailao was second with 32 per cent.") == ()
+    clubs = "The founding clubs were Arsenal, Chelsea, Liverpool, Juventus, Barcelona and Real Madrid, the statement said."
+    assert _check("The project was launched with Arsenal, Chelsea, Liverpool, Juventus, Barcelona and Real Madrid.", clubs) != "contradicted"

@@ -546,6 +546,13 @@ def test_a_number_in_two_words_is_one_number_and_a_day_counted_from_an_event_is_
     assert _kinds(compare_sentences("On February 9, officials burned vinyl chloride from five tank cars.", burn)) == [("date", "9", "6")]
 
 
+def test_have_to_is_must_and_might_is_could():
+    # eval_cases_dev 226, 250: the same modality in other words; another one is still a hedge.
+    assert _kinds(compare_sentences("Athletes will have to suppress their testosterone.", "Athletes must suppress their testosterone.")) == []
+    assert _kinds(compare_sentences("He said NGOs might be setting fires.", "He said NGOs could be setting fires.")) == []
+    assert _kinds(compare_sentences("He said NGOs may set fires.", "He said NGOs will set fires.")) == [("hedge", "may", "will")]
+
+
 def test_a_legislature_called_parliament_is_the_one_the_source_names():
     # eval_cases_dev 200: South Korea's National Assembly is its parliament; another named body is another.
     source = "The National Assembly impeached him on December 14."

@@ -186,3 +186,10 @@ def test_a_surname_alone_after_the_full_name_is_a_mention_a_pronoun_can_stand_fo
             "TF1 that evening she would appeal. “I will not allow myself to be eliminated in this way,” she said.")
     assert [m.text for m in find_mentions(text)].count("Le Pen") == 1
     assert [q.speaker for q in segment(Article("a", text, "", "")).quotes] == ["Bénédicte de Perthuis", "Le Pen"]
+
+
+def test_a_role_before_a_name_starts_after_by_or_from():
+    # eval_cases_dev 258: "outside City Hall by Mayor Eric Garcetti" gives him the role "Mayor".
+    mentions = {m.text: m.role for m in find_mentions("The deal was announced outside City Hall by Mayor Eric Garcetti on Tuesday.")}
+    assert mentions["Eric Garcetti"] == "Mayor"
+    assert {m.text: m.role for m in find_mentions("Bank of England Governor Andrew Bailey spoke.")}["Andrew Bailey"] == "Bank of England Governor"
