@@ -928,9 +928,11 @@ def _dates_given(claim: Sequence[Token], per_source: Sequence[Sequence[Token]]) 
     """The indices of the claim's days of the year (day and month, and the year after them) some source gives as a day
     with the same year, or with none: "1 January 2024" against "January 1, 2024" in a passage about something else."""
     given = set()
-    for day, indices in _days(claim).items():
-        for tokens in per_source:
-            other = _days(tokens).get(day)
+    claimed = _days(claim)
+    source_days = [(tokens, _days(tokens)) for tokens in per_source] if claimed else []
+    for day, indices in claimed.items():
+        for tokens, days in source_days:
+            other = days.get(day)
             if other is not None and (len(indices) < 3 or len(other) < 3 or tokens[other[2]].key == claim[indices[2]].key):
                 given.update(indices)
     return given
