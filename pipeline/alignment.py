@@ -57,9 +57,22 @@ def _as_percentage(match: re.Match) -> str:
     return f"{100 * count / part:.3g}%"
 
 
+_SCALE_WORDS = {"bn": "billion", "tn": "trillion", "trn": "trillion", "mn": "million", "m": "million"}
+# "A$3.6bn", "$2.5m", "€4 bn": the scale spelled out ("m" only after a currency: "the 100m" is metres).
+_SCALED_AMOUNT = re.compile(r"(?:\b[A-Z]{1,2}(?=\$))?([$£€]\s?\d+(?:[.,]\d+)*)\s?(bn|tn|trn|mn|m)\b|(?<=\d)\s?(bn|tn|trn|mn)\b")
+
+
+def _spelled_scale(match: re.Match) -> str:
+    if match[1]:
+        return f"{match[1]} {_SCALE_WORDS[match[2]]}"
+    return f" {_SCALE_WORDS[match[3]]}"
+
+
 def _raw_tokens(text: str) -> list[str]:
-    """Lower-case word and number tokens; thousands separators dropped, month abbreviations spelled out."""
+    """Lower-case word and number tokens; thousands separators dropped, month abbreviations and scales ("bn")
+    spelled out."""
     text = COMPOUND_NUMBER.sub(lambda m: compound_number(m[1], m[2]), text)  # "thirty-eight": 38
+    text = _SCALED_AMOUNT.sub(_spelled_scale, text)  # "A$3.6bn": $3.6 billion
     text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
     tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
@@ -90,8 +103,8 @@ def _number_kinds(text: str) -> list[str | None]:
             kinds.append(None)
         elif after in ("%", "percent"):
             kinds.append("percent")
-        elif is_year(token):
-            kinds.append("year")
+        elif is_year(token) or (len(token) == 2 and token.isdigit() and is_year(before) and int(token) == (int(before) + 1) % 100):
+            kinds.append("year")  # "the 2018-19 season": two years
         elif (before in MONTHS or after in MONTHS) and token.isdigit() and 1 <= int(token) <= 31:
             kinds.append("day")  # "by early April, 50-85-fold": a count after a month
         else:
@@ -164,12 +177,32 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     evidence sentence nor next to the same words in ``context`` (all of the claim's evidence).
     Returns (evidence number, claim number) for each conflict, or () when none.
     """
-    (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
-    if not _shares_words(claim_tokens, sentence_tokens, min_overlap):
+    claim_tokens, sentence_tokens = _tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0]
+    if _shares_words(claim_tokens, sentence_tokens, min_overlap):
+        return _number_conflicts(claim, sentence, context, ages=set(_AGE.findall(claim)))
+    if not _shares_words(claim_tokens, sentence_tokens, _MERGED_OVERLAP[0]):
         return ()
+    # A claim merged from several passages: a figure beside two of the words beside the sentence's ("Khan, first
+    # elected in May 2012, had fought a campaign …" against "Mr Khan, who was first elected in May 2016, is …"), or
+    # a clause of it on the sentence's subject ("rather than the A$3.6bn set aside in the state budget" against
+    # "allocated A$2.6 billion to the Games in the 2022-23 state budget")
+    conflicts = list(_number_conflicts(claim, sentence, context, ages=set(_AGE.findall(claim)), min_shared=2))
+    if not _shares_words(claim_tokens, sentence_tokens, _MERGED_OVERLAP[1]):
+        return tuple(conflicts)
+    for clause in _NUMBER_CLAUSE_BREAK.split(claim):
+        clause_tokens = _tokens_and_kinds(clause)[0]
+        if len(_content(clause_tokens)) >= 4 and _shares_words(clause_tokens, sentence_tokens, min_overlap):
+            conflicts += [c for c in _number_conflicts(clause, sentence, context, ages=set(_AGE.findall(claim))) if c not in conflicts]
+    return tuple(conflicts)
+
+
+def _number_conflicts(claim: str, sentence: str, context: str, *, ages: set[str], min_shared: int = 1) -> tuple[tuple[str, str], ...]:
+    """`anchored_number_conflicts` of a claim, or a clause of one, that shares enough words with the sentence: its
+    figures whose neighbours share ``min_shared`` words or more with a figure's of the sentence; ``ages`` are figures
+    that give someone's age ("Chow, 66, a former city councillor"), no count."""
+    (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
     sentence_numbers = [t for t in sentence_tokens if t[0].isdigit()]
     context_tokens, context_kinds = _tokens_and_kinds(context)
-    ages = set(_AGE.findall(claim))  # "Chow, 66, a former city councillor": her age, no count
     conflicts = []
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or any(close_numbers(token, n) for n in sentence_numbers) or token in ages:
@@ -183,10 +216,14 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
             j: _shared_anchors(anchors, _anchors(sentence_tokens, j)) for j, other in enumerate(sentence_tokens)
             if other[0].isdigit() and not close_numbers(other, token)
         }
-        same = [j for j, words in shared.items() if words and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))]
+        same = [j for j, words in shared.items() if len(words) >= min_shared and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))]
         if not same:
             continue
         claimed, given = stated_figure(claim_tokens, i), {j: stated_figure(sentence_tokens, j) for j in same}
+        if min_shared > 1 and claimed is not None and not claimed.exact and any(
+                figures_agree(claimed, other) is not False for j in shared if (other := stated_figure(sentence_tokens, j)) is not None
+                and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))):
+            continue  # "fewer than 2% of reported cases" against "Among 149,082 (99.6%) reported cases, 2,572 (1.7%) were …"
         if claimed is not None and None not in given.values() and not (claimed.exact and all(f.exact for f in given.values())):
             # "less than 76%" against 75%, "less than 30 million" against "nearly 35 million", "the 1970s" against 1978:
             # the figure the sentence gives for the same thing (the claim's unit, then most words in common; any of
@@ -202,6 +239,10 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     return tuple(conflicts)
 
 
+# Of a claim's content words, the share a sentence must hold for a figure of the claim (then a clause of it) to be
+# compared with the sentence's
+_MERGED_OVERLAP = (0.15, 0.25)
+_NUMBER_CLAUSE_BREAK = re.compile(r",(?!\d)|[;:()\[\]–—\n]|\s-+\s|[.!?]\s")  # not in "5,000"
 _AGE = re.compile(r"[A-Z][\w'’-]+,[ \t]+(\d{1,3}),")
 
 
@@ -599,6 +640,7 @@ _DAY_MONTH = re.compile(
 
 # A month given alone, after "in": "having flown the MAX himself in October" (day 0: any day of it).
 _IN_MONTH = re.compile(rf"\b(?:in|during)\s+(?:early\s+|mid-|late\s+)?(?P<month>{_MONTH_NAMES})\b(?!\.?\s+\d{{1,2}}\b)", re.IGNORECASE)
+_WEEKDAY_COMMA = re.compile(rf"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day),(?=\s+(?:\d|(?:{_MONTH_NAMES})\b))", re.IGNORECASE)
 _DATE_BOUNDS = frozenset("before after until till by since from between through".split())
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\n]|\s-+\s|[.!?]\s")
 
@@ -610,6 +652,7 @@ def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], 
     (of its last 15 words before it, months aside: what the date is of; and of the six after it: "set down on 12 June
     in the Apollo basin"), those of them written in lower case, and its character span."""
     text = re.sub(r"\b(" + "|".join(MONTH_ABBREVIATIONS) + r")\b\.?", lambda m: MONTH_ABBREVIATIONS[m[1].lower()] + " " * (len(m[0]) - len(m[1])), text, flags=re.IGNORECASE)
+    text = _WEEKDAY_COMMA.sub(r"\1 ", text)  # "said on Friday, November 1": the clause goes on past the weekday
     found = []
     for match in sorted([*_DAY_MONTH.finditer(text), *_IN_MONTH.finditer(text)], key=lambda m: m.start()):
         clause = _CLAUSE_BREAK.split(text[:match.start()])[-1]

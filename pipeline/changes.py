@@ -773,8 +773,10 @@ def classify_edit(
     nesting = _place_nesting(source, article)
     if nesting:
         return nesting  # "from India" for "from Chennai, Tamil Nadu"; "in Tokyo" for "in Japan" says more than the source
-    if article_names and any(t.key in _PERSONAL_PRONOUNS for t in source):
-        return "content"  # "Mick Thomson" for "Born in Des Moines, Iowa, he": who "he" is, the words cannot tell
+    if (article_names and any(t.key in _PERSONAL_PRONOUNS for t in source)) or (source_names and any(t.key in _PERSONAL_PRONOUNS for t in article)):
+        # "Mick Thomson" for "Born in Des Moines, Iowa, he", "he told reporters in Melbourne" for "Andrews said": who
+        # "he" is, the words cannot tell (the attribution check follows the article's pronouns)
+        return "content"
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         if one_actor(source, article):
             return "content"  # "Riyadh severed" for "Saudi Arabia cut": one actor, other words for what it did

@@ -486,3 +486,36 @@ def test_an_age_is_no_count_and_a_name_ending_a_sentence_is_the_same_name():
     assert anchored_number_conflicts("Chow, 66, a former city councillor, took 37% of the vote.", "Chow won 37 per cent of the vote, while Bailao was second with 32 per cent.") == ()
     clubs = "The founding clubs were Arsenal, Chelsea, Liverpool, Juventus, Barcelona and Real Madrid, the statement said."
     assert _check("The project was launched with Arsenal, Chelsea, Liverpool, Juventus, Barcelona and Real Madrid.", clubs) != "contradicted"
+
+
+def test_a_figure_in_a_clause_of_a_merged_claim_is_compared_with_the_sentence_on_its_subject():
+    claim = ("Premier Daniel Andrews said the Games would now cost at least A$6bn, and possibly as much as A$7bn, "
+             "rather than the A$3.6bn set aside in the state budget.")
+    budget = RetrievedPassage(Passage("b", "The Andrews government allocated A$2.6 billion to the Games in the 2022-23 state budget."), 0.5)
+    cost = RetrievedPassage(Passage("c", "It is, in fact, at least $6 billion, and could be as high as $7 billion, Victorian Premier Daniel Andrews said."), 0.6)
+    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [cost, budget]})["c"]
+    assert verdict.label == "contradicted" and [(c.article, c.source) for c in verdict.changes] == [("3.6", "2.6")]
+    right = claim.replace("A$3.6bn", "A$2.6bn")
+    verdict = AlignmentChecker().run([Claim("c", right, 0, len(right), 0.9, "s")], {"c": [cost, budget]}).get("c")
+    assert verdict is None or verdict.label != "contradicted"
+
+
+def test_a_figure_beside_the_same_two_words_in_a_merged_claim_is_compared():
+    evidence = "Labour's Sadiq Khan has won a third term. Mr Khan, who was first elected in May 2016, is the first London mayor to win a third term."
+    claim = "Khan, first elected in May 2012, had fought a campaign overshadowed by criticism of his expansion of the capital's ultra low emission zone."
+    assert _contradicted_with(claim, evidence) == [("number", "2012", "2016")]
+    assert _check(claim.replace("2012", "2016"), evidence) != "contradicted"
+
+
+def test_a_season_is_two_years_not_a_count():
+    evidence = "They earlier won the 2018–19 EFL Cup and would later win the 2018–19 FA Cup, Manchester City's second step to a treble."
+    assert _check("In the 2018-19 season Manchester City beat Watford 6-0 to win the FA Cup and a treble.", evidence) != "contradicted"
+
+
+def test_a_date_after_a_weekday_belongs_to_its_own_clause():
+    # "said on Friday, November 1, that the death toll …" dates the toll, not the address the claim dates 1 November
+    death_toll = RetrievedPassage(Passage("d", "Spain's emergency services said on Friday, November 1, that the death toll had risen to 205."), 0.6)
+    address = RetrievedPassage(Passage("s", "Sánchez announced in a televised address on November 2 that 5,000 more soldiers would be sent."), 0.5)
+    claim = "In a televised address on 1 November, Sánchez announced the deployment of another 5,000 soldiers."
+    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [death_toll, address]})["c"]
+    assert verdict.label == "contradicted" and [(c.kind, c.article, c.source) for c in verdict.changes] == [("date", "1 November", "November 2")]

@@ -733,3 +733,11 @@ def test_a_speaker_the_article_names_elsewhere_in_the_sentence_is_no_other_speak
     source = "“Our success shows us what must be done,” said WMO Secretary-General Petteri Taalas."
     article = "“Our success shows us what must be done,” said Petteri Taalas, secretary-general of the World Meteorological Organization."
     assert _kinds(compare_sentences(article, source, speaker_names=["Petteri Taalas"])) == []
+
+
+def test_a_pronoun_for_the_speaker_the_source_names_is_no_speaker_change():
+    changes = compare_sentences(
+        "“We are not doing that,” he told reporters in Melbourne.", "“We are not doing that,” Andrews said.", speaker_names=["Andrews"])
+    assert not [c for c in changes if c.kind in ("speaker", "entity")]
+    changes = compare_sentences("“We are not doing that,” Allan said.", "“We are not doing that,” Andrews said.", speaker_names=["Andrews", "Allan"])
+    assert [c.kind for c in changes if c.kind != "harmless"] == ["speaker"]
