@@ -352,8 +352,10 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # stops before "of X's" ("chief executive of Constellation's one-time parent"); 10: a surname alone after the full name
 # is a mention ("Le Pen, who called the ruling ..."); 11: "Prince" alone is a form of address, no role; 12: "X, who as
 # social services minister took ..." records a past role; 13: a role before a name starts after "by" or "from"
-# ("outside City Hall by Mayor Eric Garcetti").
-NAMES_VERSION = 13
+# ("outside City Hall by Mayor Eric Garcetti"); 14: no speaker after "told" ("Sunak told MPs"), one after a role with no
+# comma ("said IMF spokesperson Julie Kozack"), no role from a speech verb ("Corbyn, said the prime minister") or a
+# deed ("who led the talks alongside ..."), and a role owned by a titled person ("Prime Minister Abiy Ahmed's adviser").
+NAMES_VERSION = 14
 
 
 @dataclass(frozen=True)

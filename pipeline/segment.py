@@ -45,10 +45,13 @@ PRONOUNS = {"he", "she", "they", "i", "we"}
 _NAME_THEN_VERB = re.compile(
     rf"(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+(?:{SPEECH_VERBS})\b"
 )
-_VERB_THEN_NAME = re.compile(rf"(?:{SPEECH_VERBS})\s+(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,.“”\"]{{3,90}}))?")
-# "said Maryland's governor, Wes Moore": the role first, owned by a place or body, then the name.
+# Verbs a speaker may follow ("…,” said Kozack); after "told" comes whom it was told ("Sunak told MPs").
+_VERBS_BEFORE_SPEAKER = "|".join(verb for verb in SPEECH_VERBS.split("|") if verb not in ("told", "tells"))
+_VERB_THEN_NAME = re.compile(rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,.“”\"]{{3,90}}))?")
+# "said Maryland's governor, Wes Moore", "said IMF spokesperson Julie Kozack": the role first, maybe owned by a place
+# or body, then the name.
 _VERB_THEN_ROLE_THEN_NAME = re.compile(
-    rf"(?:{SPEECH_VERBS})\s+(?:the\s+)?(?P<role>(?:{NAME_TOKEN}(?:'s|’s)\s+)?(?:[a-z][\w-]*\s+){{0,3}}?(?:{TITLE_WORDS})),\s+(?P<name>{NAME})"
+    rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?:the\s+)?(?P<role>(?:{NAME_TOKEN}(?:'s|’s)?\s+)?(?:[a-z][\w-]*\s+){{0,3}}?(?:{TITLE_WORDS})),?\s+(?P<name>{NAME})"
 )
 _PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+(?:{SPEECH_VERBS})\b")
 _ROLE_REFERENCE = re.compile(rf"[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS})")  # "the president", "the chief executive"
@@ -61,10 +64,16 @@ _TITLE_THEN_NAME = re.compile(
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})\b)[ \t]+(?P<name>{NAME})"
 )
 _NAME_COMMA_ROLE = re.compile(
-    rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b)"
+    rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b|(?:{SPEECH_VERBS})\b)"
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
     # "of the state of North Rhine-Westphalia": up to two such phrases
     rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}}){{0,2}})"
+)
+# "Redwan Hussein, Prime Minister Abiy Ahmed's national security adviser": the role is of the person after the
+# comma, whose title is theirs (a person: a title before the name, or two names).
+_NAME_COMMA_OWNER_ROLE = re.compile(
+    rf"(?P<name>{NAME}),[ \t]+(?:(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})[ \t]+{NAME}|{NAME_TOKEN}[ \t]+{NAME_TOKEN})(?:'s|’s)[ \t]+"
+    rf"(?P<role>(?:[a-z][\w-]*[ \t]+){{0,3}}?(?:{TITLE_WORDS})\b(?:[ \t]+of[ \t]+[a-z]+)?)"
 )
 # "Iran's foreign minister, Ali Shamkhani, signed", "the agency's chief executive, Jane Doe, said": the role first, the
 # name in commas after it.
@@ -324,6 +333,10 @@ def _is_name(candidate: str) -> bool:
             and tokens[0][:1].isupper() and tokens[-1][:1].isupper() and all(t[:1].isupper() or t in NAME_PARTICLES for t in tokens))
 
 
+# A relative clause that tells what someone did, not what they are: "who led the talks alongside chief negotiator X".
+_DEED = re.compile(r"(?:who|which)\s+(?!is\b|was\b|has\s+been\b|had\s+been\b|became\b|becomes\b|serves\b|served\b|as\b)")
+
+
 @dataclass(frozen=True)
 class _Speaker:
     name: str
@@ -353,6 +366,8 @@ def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: b
                 continue
             start = window_start + match.start("name") + offset
             role = (groups.get("role") or "").strip() or None
+            if role and _DEED.match(role):
+                role = None  # "Drescher, who led the talks alongside chief negotiator Duncan Crabtree-Ireland, said": a deed
             if role and _is_name(role) and not _TITLES_BEFORE_NAME.match(f"{role} X"):
                 # "at the White House, Trump said": the words after the comma are the speaker, not a role.
                 start, name, role = window_start + match.start("role"), role, None
@@ -513,7 +528,8 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             role, role_start = _clean_role(match.group("role").strip(), match.start("role"))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     titled = dict(found)
-    for match in (*_ROLE_COMMA_NAME.finditer(text), *_NAME_IS_ROLE.finditer(text), *_NAME_COMMA_ROLE.finditer(text)):
+    for match in (*_ROLE_COMMA_NAME.finditer(text), *_NAME_IS_ROLE.finditer(text), *_NAME_COMMA_ROLE.finditer(text),
+                  *_NAME_COMMA_OWNER_ROLE.finditer(text)):
         name, offset = name_without_titles(match.group("name"))
         if _is_name(name):
             start = match.start("name") + offset

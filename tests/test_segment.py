@@ -193,3 +193,22 @@ def test_a_role_before_a_name_starts_after_by_or_from():
     mentions = {m.text: m.role for m in find_mentions("The deal was announced outside City Hall by Mayor Eric Garcetti on Tuesday.")}
     assert mentions["Eric Garcetti"] == "Mayor"
     assert {m.text: m.role for m in find_mentions("Bank of England Governor Andrew Bailey spoke.")}["Andrew Bailey"] == "Bank of England Governor"
+
+
+def test_whom_a_speaker_told_is_no_speaker_and_a_role_before_the_name_is_passed_over():
+    # eval_cases_dev 275, 290: "told MPs" names the listeners; "said IMF spokesperson Julie Kozack" names her.
+    text = ("Prime Minister Rishi Sunak told MPs he respected the “clear and definitive ruling”. “I think the people of "
+            "Scotland want us to be working on fixing the major challenges,” he said.")
+    assert [q.speaker for q in segment(Article("a", text, "", "")).quotes] == ["Rishi Sunak", "Rishi Sunak"]
+    assert [q.speaker for q in _quotes("“These bold initial actions aim to improve public finances,” said IMF spokesperson Julie Kozack.")] == ["Julie Kozack"]
+
+
+def test_a_role_is_not_read_from_a_speech_verb_a_possessive_owner_or_another_persons_title():
+    # eval_cases_dev 274, 294, 285
+    corbyn = find_mentions("At his party's conference, the Labour leader, Jeremy Corbyn, said the prime minister should “consider his position”.")
+    assert {m.text: m.role for m in corbyn}["Jeremy Corbyn"] == "Labour leader"
+    redwan = find_mentions("It was signed by Redwan Hussein, Prime Minister Abiy Ahmed's national security adviser, and by Getachew Reda.")
+    assert {m.text: m.role for m in redwan}["Redwan Hussein"] == "national security adviser"
+    assert {m.text: m.role for m in find_mentions("Jane Doe, Nvidia's chief executive, said so.")}["Jane Doe"] == "Nvidia's chief executive"
+    text = "Drescher, who led the talks alongside chief negotiator Duncan Crabtree-Ireland, said: “We finish it the most powerful.”"
+    assert [(q.speaker, q.speaker_role) for q in _quotes(text)] == [("Drescher", None)]
