@@ -706,6 +706,10 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     return tuple(conflicts)
 
 
+# How far back a negation reaches: "had not met the conditions for a transparent ballot" negates "transparent".
+_NEGATION_REACH = 6
+
+
 def _is_negator(token: str) -> bool:
     return token in ("not", "never", "no") or token.endswith("n't")
 
@@ -725,9 +729,9 @@ def _negated_pairs(tokens: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _asserted(tokens: Sequence[str], pair: tuple[str, str]) -> int | None:
-    """Where ``tokens`` give ``pair`` with no negation in the three words before it, or None."""
+    """Where ``tokens`` give ``pair`` with no negation in the `_NEGATION_REACH` words before it, or None."""
     for k in range(len(tokens) - 1):
-        if tuple(tokens[k:k + 2]) == pair and not any(_is_negator(t) for t in tokens[max(0, k - 3):k]):
+        if tuple(tokens[k:k + 2]) == pair and not any(_is_negator(t) for t in tokens[max(0, k - _NEGATION_REACH):k]):
             return k
     return None
 
@@ -784,11 +788,10 @@ def _negated_heads(tokens: Sequence[Token]) -> list[tuple[int, int, tuple[str | 
 
 
 def _asserts(tokens: Sequence[Token], head: str, followers: tuple[str | None, str | None]) -> int | None:
-    """Where ``tokens`` give a form of ``head``, no negation in the three words before it, followed by a form of the
-    same first content word or the same first noun (the same thing done: "attended a dinner" is not "did not attend
-    the summit")."""
+    """Where ``tokens`` give a form of ``head``, no negation in the `_NEGATION_REACH` words before it, followed by a form of the same first content word or the same
+    first noun (the same thing done: "attended a dinner" is not "did not attend the summit")."""
     for k, token in enumerate(tokens):
-        if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - 3) : k]) and not _prevented(tokens, k):
+        if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - _NEGATION_REACH) : k]) and not _prevented(tokens, k):
             if any(a is not None and b is not None and _stems_alike(a, b) for a, b in zip(_followers(tokens, k), followers)):
                 return k
     return None

@@ -777,6 +777,8 @@ def classify_edit(
         # "Mick Thomson" for "Born in Des Moines, Iowa, he", "he told reporters in Melbourne" for "Andrews said": who
         # "he" is, the words cannot tell (the attribution check follows the article's pronouns)
         return "content"
+    if _describes_a_person(article, source) or _describes_a_person(source, article):
+        return "content"  # "the WikiLeaks founder" for "Assange": who the founder is, the words cannot tell
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         if one_actor(source, article):
             return "content"  # "Riyadh severed" for "Saudi Arabia cut": one actor, other words for what it did
@@ -802,11 +804,30 @@ def _swaps_direction(source: Sequence[Token], article: Sequence[Token], *, bound
     return any(are_antonyms(x, y) for a, s in pairs for x in a.forms for y in s.forms)
 
 
+def _describes_a_person(description: Sequence[Token], name: Sequence[Token]) -> bool:
+    """Whether ``description`` is a person's description by their role ("the WikiLeaks founder", "the company's chief
+    executive") standing for ``name``, a person's name alone."""
+    return (len(description) >= 2 and description[0].text.lower() in ("the", "its", "his", "her", "their")
+            and description[-1].text.islower() and description[-1].text in _TITLES
+            and bool(name) and all(t.pos == "PROPN" and t.entity in ("PERSON", "ORG", "") and not is_place(t.text) for t in name))
+
+
+def _shortens_compound(acronym: str, word: str) -> bool:
+    """Whether ``acronym`` is the initials of the parts of one compound name: its letters in order in ``word``, the
+    first its first, three letters of the word or more to each ("VW" for "Volkswagen"); no place's code ("UK" is no
+    "Ukraine")."""
+    if len(word) < 3 * len(acronym) or word[:1] != acronym[0] or is_place(acronym):
+        return False
+    return re.fullmatch(".*?".join(re.escape(letter) for letter in acronym.lower()) + ".*", word.lower()) is not None
+
+
 def abbreviates(short: Sequence[Token], long: Sequence[Token]) -> bool:
     """Whether ``short`` is one acronym of the capitalised words of ``long``: "MIT" of "the Massachusetts Institute of Technology"."""
     acronym = short[0].text.replace(".", "") if len(short) == 1 else ""  # "F.C." for "Football Club"
     if not acronym.isupper() or len(acronym) < 2 or not long:
         return False
+    if len(long) == 1 and _shortens_compound(acronym, long[0].text):
+        return True  # "VW" for "Volkswagen"
     written_out = " ".join(t.text for t in long)
     return [w for w in abbreviated_as(written_out, acronym).split() if w == acronym or w.lower() not in _FUNCTION_WORDS] == [acronym]  # "US" is no pronoun
 

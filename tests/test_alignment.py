@@ -519,3 +519,14 @@ def test_a_date_after_a_weekday_belongs_to_its_own_clause():
     claim = "In a televised address on 1 November, Sánchez announced the deployment of another 5,000 soldiers."
     verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [death_toll, address]})["c"]
     assert verdict.label == "contradicted" and [(c.kind, c.article, c.source) for c in verdict.changes] == [("date", "1 November", "November 2")]
+
+
+def test_a_word_under_a_negated_verb_further_back_is_negated_too():
+    # eval_cases_dev 291: "had not met the conditions for a transparent ... ballot" negates "transparent"
+    evidence = ("The officers said the August 26 election had not met the conditions for a transparent, credible and inclusive "
+                "ballot, and announced that they were annulling the results, dissolving all the institutions of the republic.")
+    claim = ("Speaking on the Gabon 24 channel, the officers said the vote had not been transparent, credible or inclusive, and "
+             "announced that they were annulling the results, dissolving all the institutions of the republic.")
+    assert _check(claim, evidence) != "contradicted"
+    assert _check("The officers said the vote had been transparent, credible and inclusive, and announced they were annulling the results.",
+                  "The officers said the August 26 election had not been transparent, credible or inclusive, and announced they were annulling the results.") == "contradicted"

@@ -741,3 +741,17 @@ def test_a_pronoun_for_the_speaker_the_source_names_is_no_speaker_change():
     assert not [c for c in changes if c.kind in ("speaker", "entity")]
     changes = compare_sentences("“We are not doing that,” Allan said.", "“We are not doing that,” Andrews said.", speaker_names=["Andrews", "Allan"])
     assert [c.kind for c in changes if c.kind != "harmless"] == ["speaker"]
+
+
+def test_a_compound_names_initials_and_a_persons_description_are_no_entity_change():
+    # eval_cases_dev 286, 273
+    assert not [c for c in compare_sentences("VW had threatened to shut factories in Germany.", "Volkswagen had threatened to shut factories in Germany.")
+                if c.kind != "harmless"]
+    assert [c.kind for c in compare_sentences("BMW had threatened to shut factories.", "Volkswagen had threatened to shut factories.")] == ["entity"]
+    assert [c.kind for c in compare_sentences("The UK had threatened to shut factories.", "Ukraine had threatened to shut factories.")] == ["entity"]
+    founder = compare_sentences("Judge Ramona Manglona sentenced the WikiLeaks founder to the 62 months he had served.",
+                                "Judge Ramona Manglona sentenced Assange to the 62 months he had served.")
+    assert [c.kind for c in founder if c.kind != "harmless"] == ["content"]
+    other = compare_sentences("Judge Ramona Manglona sentenced Julian Assange to the 62 months he had served.",
+                              "Judge Ramona Manglona sentenced Chelsea Manning to the 62 months he had served.")
+    assert [c.kind for c in other if c.kind != "harmless"] == ["entity"]
