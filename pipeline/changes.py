@@ -271,7 +271,7 @@ def close_numbers(a: str, b: str) -> bool:
 # Words just before a figure that make it a bound or an estimate ("more than 17", "under 42", "about 300", "before
 # 1960"): another figure can then meet it. Longer phrases are tried first ("no more than" before "more than").
 _BOUNDS: dict[tuple[str, ...], str] = {
-    **dict.fromkeys([("more", "than"), ("over",), ("above",), ("greater", "than"), ("higher", "than"), ("exceeding",),
+    **dict.fromkeys([("more", "than"), ("over",), ("above",), ("greater", "than"), ("higher", "than"), ("exceeding",), ("exceeded",), ("exceeds",),
                      ("upwards", "of"), ("in", "excess", "of"), ("after",), ("later", "than")], ">"),
     **dict.fromkeys([("at", "least"), ("no", "fewer", "than"), ("no", "less", "than"), ("a", "minimum", "of")], ">="),
     **dict.fromkeys([("less", "than"), ("fewer", "than"), ("under",), ("below",), ("lower", "than"), ("before",),

@@ -500,11 +500,14 @@ def test_a_figure_in_a_clause_of_a_merged_claim_is_compared_with_the_sentence_on
     assert verdict is None or verdict.label != "contradicted"
 
 
-def test_a_figure_beside_the_same_two_words_in_a_merged_claim_is_compared():
-    evidence = "Labour's Sadiq Khan has won a third term. Mr Khan, who was first elected in May 2016, is the first London mayor to win a third term."
-    claim = "Khan, first elected in May 2012, had fought a campaign overshadowed by criticism of his expansion of the capital's ultra low emission zone."
-    assert _contradicted_with(claim, evidence) == [("number", "2012", "2016")]
-    assert _check(claim.replace("2012", "2016"), evidence) != "contradicted"
+def test_a_clause_sharing_few_words_or_a_bound_the_figure_meets_is_no_conflict():
+    # eval_cases_dev 104, 123: the clause shares two words with the sentence; "exceeded 1°C" bears out "some 1.48C"
+    held = "The central bank had held the base rate at 3.50% since January 2023."
+    assert _check("South Korea's central bank cut interest rates on Friday for the first time since May 2020, trimming its base "
+                  "rate by a quarter of a percentage point to 3.25%.", held) != "contradicted"
+    record = "2023 marks the first time on record that every day within a year has exceeded 1°C above the 1850-1900 pre-industrial level."
+    assert _check("The average temperature beat the 2016 record by 0.17C. That left 2023 some 1.48C above the pre-industrial level of 1850-1900.", record) != "contradicted"
+    assert _check("That left 2023 some 0.48C above the 1850-1900 pre-industrial level, exceeding it every day of the year.", record) == "contradicted"
 
 
 def test_a_season_is_two_years_not_a_count():
@@ -530,3 +533,12 @@ def test_a_word_under_a_negated_verb_further_back_is_negated_too():
     assert _check(claim, evidence) != "contradicted"
     assert _check("The officers said the vote had been transparent, credible and inclusive, and announced they were annulling the results.",
                   "The officers said the August 26 election had not been transparent, credible or inclusive, and announced they were annulling the results.") == "contradicted"
+
+
+def test_a_fraction_by_which_something_changes_is_its_percentage():
+    # eval_cases_dev 231: "nearly a fifth lower" against "down 11%"; "cut by a quarter" against "by 20%"
+    evidence = "Shares of CrowdStrike closed down 11% on Friday after the faulty update crashed millions of Windows computers."
+    assert _check("Shares of CrowdStrike closed nearly a fifth lower on Friday after the faulty update crashed millions of Windows computers.", evidence) == "contradicted"
+    rates = "The central bank cut its benchmark rate by 20% to 3.5% on Friday, its first cut since 2020."
+    assert _check("Making its first cut since 2020, the bank lowered the benchmark by a quarter on Friday.", rates) == "contradicted"
+    assert _check("Making its first cut since 2020, the bank lowered the benchmark by a fifth on Friday.", rates) != "contradicted"
