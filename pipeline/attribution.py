@@ -354,8 +354,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # social services minister took ..." records a past role; 13: a role before a name starts after "by" or "from"
 # ("outside City Hall by Mayor Eric Garcetti"); 14: no speaker after "told" ("Sunak told MPs"), one after a role with no
 # comma ("said IMF spokesperson Julie Kozack"), no role from a speech verb ("Corbyn, said the prime minister") or a
-# deed ("who led the talks alongside ..."), and a role owned by a titled person ("Prime Minister Abiy Ahmed's adviser").
-NAMES_VERSION = 14
+# deed ("who led the talks alongside ..."), and a role owned by a titled person ("Prime Minister Abiy Ahmed's adviser");
+# 15: a hyphenated title after the name in commas ("Odinga, a former vice-president").
+NAMES_VERSION = 15
 
 
 @dataclass(frozen=True)
@@ -555,6 +556,9 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
     if titles_claimed and titles_known and not titles_claimed & titles_known:
         if not any(_word_matches(t, titles_known) for t in titles_claimed):
             return sorted(titles_claimed)[0]
+    officers = _chief_officer(article_role), _chief_officer(on_record)
+    if None not in officers and officers[0] != officers[1]:
+        return officers[0]  # "chief medical officer" for the chief executive
     portfolios_claimed, portfolios_known = claimed & _PORTFOLIOS, known & _PORTFOLIOS
     if portfolios_claimed and portfolios_known and not portfolios_claimed & portfolios_known:
         return sorted(portfolios_claimed)[0]
@@ -578,6 +582,16 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
         if len(word) > 2 and word not in _ROLE_STOPWORDS and not _word_matches(word, known):
             return word
     return None
+
+
+_CHIEF_OFFICER = re.compile(r"\bchief[ \t]+(executive|[a-z]+(?=[ \t]+officer\b))|\b(ceo)\b", re.IGNORECASE)
+
+
+def _chief_officer(role: str) -> str | None:
+    """What a company officer's title says they run: "executive" for "chief executive (officer)" or "CEO", "medical"
+    for "chief medical officer"; None for no such title."""
+    match = _CHIEF_OFFICER.search(role)
+    return None if match is None else "executive" if match[2] else match[1].lower()
 
 
 def _exchequer(chancellor: set[str], minister: set[str]) -> bool:

@@ -65,7 +65,7 @@ _TITLE_THEN_NAME = re.compile(
 )
 _NAME_COMMA_ROLE = re.compile(
     rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b|(?:{SPEECH_VERBS})\b)"
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:{TITLE_WORDS})\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:vice-|co-|ex-)?(?:{TITLE_WORDS})\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
     # "of the state of North Rhine-Westphalia": up to two such phrases
     rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}}){{0,2}})"
 )

@@ -374,3 +374,13 @@ def test_a_secretary_general_is_one_title():
     roster = roster_from_evidence(passages)
     assert _flags("Petteri Taalas, secretary-general of the WMO, said ozone action set a precedent.", roster=roster) == []
     assert [f.type for f in _flags("Petteri Taalas, director-general of the WMO, said ozone action set a precedent.", roster=roster)] == ["misattribution"]
+
+
+def test_a_company_officer_running_something_else_or_a_hyphenated_title_is_compared():
+    # eval_cases_dev 267, 297
+    roster = Roster([Person("Daniel O'Day", ("O'Day",), "Chairman and Chief Executive Officer", "Gilead Sciences"),
+                     Person("Raila Odinga", ("Odinga",), "former Prime Minister", "Kenya")])
+    assert [f.type for f in _flags("“This is a historic day,” said Daniel O'Day, Gilead's chief medical officer.", roster=roster)] == ["misattribution"]
+    assert _flags("“This is a historic day,” said Daniel O'Day, Gilead's chief executive.", roster=roster) == []
+    assert [f.type for f in _flags("Odinga, a former vice-president, won 6.9 million votes.", roster=roster)] == ["misattribution"]
+    assert _flags("Odinga, a former prime minister, won 6.9 million votes.", roster=roster) == []
