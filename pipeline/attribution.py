@@ -355,8 +355,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # ("outside City Hall by Mayor Eric Garcetti"); 14: no speaker after "told" ("Sunak told MPs"), one after a role with no
 # comma ("said IMF spokesperson Julie Kozack"), no role from a speech verb ("Corbyn, said the prime minister") or a
 # deed ("who led the talks alongside ..."), and a role owned by a titled person ("Prime Minister Abiy Ahmed's adviser");
-# 15: a hyphenated title after the name in commas ("Odinga, a former vice-president").
-NAMES_VERSION = 15
+# 15: a hyphenated title after the name in commas ("Odinga, a former vice-president"); 16: a relative's name ("his
+# great-uncle Eisaku Sato").
+NAMES_VERSION = 16
 
 
 @dataclass(frozen=True)

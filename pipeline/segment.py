@@ -333,6 +333,11 @@ def _is_name(candidate: str) -> bool:
             and tokens[0][:1].isupper() and tokens[-1][:1].isupper() and all(t[:1].isupper() or t in NAME_PARTICLES for t in tokens))
 
 
+# A relative's name is a person's, which the entity recogniser may miss: "his great-uncle Eisaku Sato".
+_KIN_THEN_NAME = re.compile(
+    r"\b(?:his|her|their)[ \t]+(?:late[ \t]+)?(?:great-|grand)?(?:father|mother|son|daughter|wife|husband|brother|sister|uncle|aunt|"
+    rf"cousin|nephew|niece|father-in-law|son-in-law|grandfather|grandmother|grandson|granddaughter),?[ \t]+(?P<name>{NAME})"
+)
 # A relative clause that tells what someone did, not what they are: "who led the talks alongside chief negotiator X".
 _DEED = re.compile(r"(?:who|which)\s+(?!is\b|was\b|has\s+been\b|had\s+been\b|became\b|becomes\b|serves\b|served\b|as\b)")
 
@@ -538,6 +543,11 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             role_start = match.start("verb") if match.groupdict().get("verb") in ("served as", "who as") else match.start("role")
             role = _TRAILING_POSSESSIVE.sub("", _TRAILING_FUNCTION_WORDS.sub("", text[role_start:match.end("role")].strip()))
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
+    for match in _KIN_THEN_NAME.finditer(text):
+        name, offset = name_without_titles(match.group("name"))
+        start = match.start("name") + offset
+        if _is_name(name) and len(name.split()) > 1 and not any(s <= start < e for s, e in found):
+            found[(start, start + len(name))] = Mention(start, start + len(name), name)
     # "SPD chancellor candidate Olaf Scholz, Germany's finance minister, said": two roles, one mention each.
     also = [m for span, m in titled.items() if m.role and found[span].role != m.role]
     for p_start, doc in paragraph_docs:

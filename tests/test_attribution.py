@@ -384,3 +384,12 @@ def test_a_company_officer_running_something_else_or_a_hyphenated_title_is_compa
     assert _flags("“This is a historic day,” said Daniel O'Day, Gilead's chief executive.", roster=roster) == []
     assert [f.type for f in _flags("Odinga, a former vice-president, won 6.9 million votes.", roster=roster)] == ["misattribution"]
     assert _flags("Odinga, a former prime minister, won 6.9 million votes.", roster=roster) == []
+
+
+def test_a_relative_the_evidence_names_is_a_person_whose_misspelling_is_flagged():
+    # eval_cases_dev 300: the entity recogniser misses "his great-uncle Eisaku Sato"
+    passages = [Passage("p1", "Abe broke the record for consecutive days in office held by his great-uncle Eisaku Sato.")]
+    roster = roster_from_evidence(passages)
+    flags = _flags("Abe broke the record held by his great-uncle, Eisaku Saito.", roster=roster)
+    assert [(f.type, f.suggestion) for f in flags] == [("name_misspelling", "Eisaku Sato")]
+    assert _flags("Abe broke the record held by his great-uncle, Eisaku Sato.", roster=roster) == []
