@@ -356,7 +356,7 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # comma ("said IMF spokesperson Julie Kozack"), no role from a speech verb ("Corbyn, said the prime minister") or a
 # deed ("who led the talks alongside ..."), and a role owned by a titled person ("Prime Minister Abiy Ahmed's adviser");
 # 15: a hyphenated title after the name in commas ("Odinga, a former vice-president"); 16: a relative's name ("his
-# great-uncle Eisaku Sato").
+# great-uncle Eisaku Sato") and no role holding another titled name ("Ishiba, the party's policy chief Fumio Kishida").
 NAMES_VERSION = 16
 
 

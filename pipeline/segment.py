@@ -333,6 +333,9 @@ def _is_name(candidate: str) -> bool:
             and tokens[0][:1].isupper() and tokens[-1][:1].isupper() and all(t[:1].isupper() or t in NAME_PARTICLES for t in tokens))
 
 
+# A title and a person's name inside what reads as someone's role: the role is that person's ("the party's policy
+# chief Fumio Kishida").
+_ANOTHER_TITLED_NAME = re.compile(rf"\b(?:{TITLE_WORDS}|chief)[ \t]+{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
 # A relative's name is a person's, which the entity recogniser may miss: "his great-uncle Eisaku Sato".
 _KIN_THEN_NAME = re.compile(
     r"\b(?:his|her|their)[ \t]+(?:late[ \t]+)?(?:great-|grand)?(?:father|mother|son|daughter|wife|husband|brother|sister|uncle|aunt|"
@@ -542,6 +545,8 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             # ("former", `attribution._PAST_ROLE`)
             role_start = match.start("verb") if match.groupdict().get("verb") in ("served as", "who as") else match.start("role")
             role = _TRAILING_POSSESSIVE.sub("", _TRAILING_FUNCTION_WORDS.sub("", text[role_start:match.end("role")].strip()))
+            if _ANOTHER_TITLED_NAME.search(role):
+                continue  # "Shigeru Ishiba, the party's policy chief Fumio Kishida and Chief Cabinet Secretary ...": a list
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     for match in _KIN_THEN_NAME.finditer(text):
         name, offset = name_without_titles(match.group("name"))

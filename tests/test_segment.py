@@ -212,3 +212,10 @@ def test_a_role_is_not_read_from_a_speech_verb_a_possessive_owner_or_another_per
     assert {m.text: m.role for m in find_mentions("Jane Doe, Nvidia's chief executive, said so.")}["Jane Doe"] == "Nvidia's chief executive"
     text = "Drescher, who led the talks alongside chief negotiator Duncan Crabtree-Ireland, said: “We finish it the most powerful.”"
     assert [(q.speaker, q.speaker_role) for q in _quotes(text)] == [("Drescher", None)]
+
+
+def test_a_list_of_titled_people_gives_none_of_them_the_next_ones_title():
+    # eval_cases_dev 300
+    text = "Former defence minister Shigeru Ishiba, the party's policy chief Fumio Kishida and Chief Cabinet Secretary Yoshihide Suga are seen as contenders."
+    assert {m.text: m.role for m in find_mentions(text)}["Shigeru Ishiba"] == "Former defence minister"
+    assert {m.text: m.role for m in find_mentions("Jane Doe, chief executive of Goldman Sachs, said so.")}["Jane Doe"] == "chief executive of Goldman Sachs"
