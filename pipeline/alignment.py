@@ -588,12 +588,21 @@ def rank_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tu
     given = _ranks_by_figure(sentence_tokens)
     attached = {o.start for o, _ in given.values()}
     unattached = {t.key for t in sentence_tokens if _is_ordinal(t) and t.start not in attached}
+    figures = {t.key for t in sentence_tokens if t.is_number}
+    on_its_subject = _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], 0.4)
     conflicts = []
     for figure, (ordinal, _) in _ranks_by_figure(tokenize(claim)).items():
         other = next((o for key, (o, _) in given.items() if close_numbers(key, figure)), None)
         # "its third quarterly decline" where the sentence gives "a third straight" decline to no figure
         if other is not None and other.key != ordinal.key and ordinal.key not in unattached:
             conflicts.append(((ordinal.start, ordinal.end), (other.start, other.end)))
+        elif other is None and any(close_numbers(key, figure) for key in figures) and on_its_subject:
+            # "finished second with 24" against "came second with 25 seats, followed by the VVD ... with 24 seats":
+            # the sentence gives the claim's rank to another figure and the claim's figure unranked
+            ranked_so = next((key for key, (o, _) in given.items() if o.key == ordinal.key and not close_numbers(key, figure)), None)
+            if ranked_so is not None:
+                o = given[ranked_so][0]
+                conflicts.append(((ordinal.start, ordinal.end), (o.start, o.end)))
     return tuple(conflicts)
 
 
@@ -979,7 +988,13 @@ class AlignmentChecker:
         if tied and coverage >= self.min_coverage and len(tokenize(claim.text)) >= 4:
             # Of sentences restated as closely (an archive may hold a story and its correction), the one whose
             # edits explain the claim: harmless only, else meaning changes only, else a paraphrase.
-            return min((self._restatement(claim, retrieved, sentence, coverage) for retrieved, sentence in tied), key=lambda a: _unexplained(a.changes))
+            restated = min((self._restatement(claim, retrieved, sentence, coverage) for retrieved, sentence in tied), key=lambda a: _unexplained(a.changes))
+            if restated.meaning_changes or not any(c.kind == "content" for c in restated.changes):
+                return restated
+            # A restatement in other words, which the NLI model would decide, unless the evidence gives one of its
+            # figures, ranks or dates otherwise ("finished second with 24" for "came second with 25 seats, followed by
+            # the VVD ... with 24 seats")
+            return _conflict_alignment(claim, passages) or restated
         return _conflict_alignment(claim, passages)
 
     @staticmethod

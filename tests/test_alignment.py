@@ -542,3 +542,13 @@ def test_a_fraction_by_which_something_changes_is_its_percentage():
     rates = "The central bank cut its benchmark rate by 20% to 3.5% on Friday, its first cut since 2020."
     assert _check("Making its first cut since 2020, the bank lowered the benchmark by a quarter on Friday.", rates) == "contradicted"
     assert _check("Making its first cut since 2020, the bank lowered the benchmark by a fifth on Friday.", rates) != "contradicted"
+
+
+def test_a_rank_the_sentence_gives_another_figure_is_a_number_change():
+    # eval_cases_dev 295: the VVD's 24 seats put it third, behind the alliance's 25
+    evidence = ("The Labour-Green alliance led by Frans Timmermans came second with 25 seats, followed by the centre-right VVD of "
+                "outgoing Prime Minister Mark Rutte, now led by Dilan Yeşilgöz-Zegerius, with 24 seats.")
+    claim = "The centre-right VVD of outgoing Prime Minister Mark Rutte, now led by Dilan Yeşilgöz-Zegerius, finished second with 24."
+    assert ("number", "second", "second") in _contradicted_with(claim, evidence)
+    assert _check(claim.replace("second", "third"), evidence) != "contradicted"
+    assert _check("Smith finished second with 24 points.", evidence) != "contradicted"
