@@ -187,7 +187,9 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     # A claim merged from several passages: a clause of it on the sentence's subject ("rather than the A$3.6bn set
     # aside in the state budget" against "allocated A$2.6 billion to the Games in the 2022-23 state budget")
     conflicts: list[tuple[str, str]] = []
-    for clause in _NUMBER_CLAUSE_BREAK.split(claim):
+    clauses = _NUMBER_CLAUSE_BREAK.split(claim)
+    # each clause, and each with the one before ("Intel will cut about 15,000 jobs, roughly a fifth of its workforce")
+    for clause in (*clauses, *(f"{a} {b}" for a, b in zip(clauses, clauses[1:]))):
         clause_tokens = _tokens_and_kinds(clause)[0]
         if len(_content(clause_tokens)) >= 4 and _shares_words(clause_tokens, sentence_tokens, _CLAUSE_OVERLAP):
             conflicts += [c for c in _number_conflicts(clause, sentence, context, ages=set(_AGE.findall(claim))) if c not in conflicts]

@@ -552,3 +552,16 @@ def test_a_rank_the_sentence_gives_another_figure_is_a_number_change():
     assert ("number", "second", "second") in _contradicted_with(claim, evidence)
     assert _check(claim.replace("second", "third"), evidence) != "contradicted"
     assert _check("Smith finished second with 24 points.", evidence) != "contradicted"
+
+
+def test_a_figure_in_a_short_clause_is_compared_with_the_clause_before_it():
+    # eval_cases_dev 283: "roughly a fifth of its workforce" describes the 15,000 jobs of the clause before
+    cuts = RetrievedPassage(Passage("c", "Intel said it would reduce its headcount by roughly 15,000 roles, or about 15% of its workforce, "
+                                         "with most of the reductions completed by the end of 2024."), 0.6)
+    dividend = RetrievedPassage(Passage("d", "Intel will suspend its dividend from the fourth quarter, the chipmaker said on Thursday."), 0.5)
+    claim = "Intel will cut about 15,000 jobs, roughly a fifth of its workforce, and suspend its dividend from the fourth quarter, the chipmaker said on Thursday."
+    verdict = AlignmentChecker().run([Claim("c", claim, 0, len(claim), 0.9, "s")], {"c": [dividend, cuts]})["c"]
+    assert verdict.label == "contradicted" and [(c.article, c.source) for c in verdict.changes] == [("20", "15")]
+    right = claim.replace("a fifth", "15%")
+    verdict = AlignmentChecker().run([Claim("c", right, 0, len(right), 0.9, "s")], {"c": [dividend, cuts]}).get("c")
+    assert verdict is None or verdict.label != "contradicted"
