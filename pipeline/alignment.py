@@ -692,8 +692,10 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     contest on 5 September" does not give "Truss was appointed … at Balmoral on 5 September"). A day under a bound
     ("before 9 April") is left to the bound rules. Returns the (claim, sentence) character spans of each conflict.
     """
-    if not _shares_words(_tokens(claim), _tokens(sentence), min_overlap):
-        return ()
+    # A claim sharing few words with the sentence ("… will sentence him on 11 June, days before Republicans gather in
+    # Milwaukee …" against "Justice Juan Merchan set sentencing for July 11") is compared where the dates' clauses
+    # share three words
+    needed = 2 if _shares_words(_tokens(claim), _tokens(sentence), min_overlap) else 3
     in_sentence = _days_and_months(sentence)
     given = _days_and_months(context) + in_sentence
     conflicts = []
@@ -702,10 +704,10 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
             continue
         dated_otherwise = [
             (len(words & other_words), other_span) for other, other_words, _, other_span in in_sentence
-            if not _same_day(other, date) and lower & other_words
+            if not _same_day(other, date) and any(_stems_alike(word, other_word) for word in lower for other_word in other_words)
         ]
         shared, other_span = max(dated_otherwise, default=(0, None))
-        if shared >= 2:
+        if shared >= needed:
             conflicts.append((span, other_span))
     return tuple(conflicts)
 

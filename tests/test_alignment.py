@@ -565,3 +565,12 @@ def test_a_figure_in_a_short_clause_is_compared_with_the_clause_before_it():
     right = claim.replace("a fifth", "15%")
     verdict = AlignmentChecker().run([Claim("c", right, 0, len(right), 0.9, "s")], {"c": [dividend, cuts]}).get("c")
     assert verdict is None or verdict.label != "contradicted"
+
+
+def test_a_date_in_a_long_claim_is_compared_where_its_clause_shares_three_words():
+    # eval_cases_dev 272: the claim goes on about the convention; the dates' clauses name the judge and the sentencing
+    sentencing = "Justice Juan Merchan set sentencing for July 11."
+    claim = "Justice Juan Merchan will sentence him on 11 June, days before Republicans gather in Milwaukee for the convention that is expected to nominate him."
+    assert _contradicted_with(claim, sentencing) == [("date", "11 June", "July 11")]
+    assert _check(claim.replace("11 June", "11 July"), sentencing) != "contradicted"
+    assert _check("Justice Juan Merchan was born on 11 June, days before Republicans gathered in Milwaukee for a convention.", sentencing) != "contradicted"
