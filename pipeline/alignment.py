@@ -64,6 +64,9 @@ _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "trn": "trillion", "mn": "mil
 _SCALED_AMOUNT = re.compile(r"(?:\b[A-Z]{1,2}(?=\$))?([$£€]\s?\d+(?:[.,]\d+)*)\s?(bn|tn|trn|mn|m)\b|(?<=\d)\s?(bn|tn|trn|mn)\b")
 
 
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\b\.?)?|\.\d{2}\s?[ap]\.?m\b\.?)", re.IGNORECASE)
+
+
 def _spelled_scale(match: re.Match) -> str:
     if match[1]:
         return f"{match[1]} {_SCALE_WORDS[match[2]]}"
@@ -75,6 +78,7 @@ def _raw_tokens(text: str) -> list[str]:
     spelled out."""
     text = COMPOUND_NUMBER.sub(lambda m: compound_number(m[1], m[2]), text)  # "thirty-eight": 38
     text = _SCALED_AMOUNT.sub(_spelled_scale, text)  # "A$3.6bn": $3.6 billion
+    text = _CLOCK_TIME.sub(" oclock ", text)  # "11.30am", "11:30 a.m.": a time of day, whose figures no rule here compares
     text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
     tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
@@ -593,15 +597,15 @@ def rank_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tu
     figures = {t.key for t in sentence_tokens if t.is_number}
     on_its_subject = _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], 0.4)
     conflicts = []
-    for figure, (ordinal, _) in _ranks_by_figure(tokenize(claim)).items():
+    for figure, (ordinal, distance) in _ranks_by_figure(tokenize(claim)).items():
         other = next((o for key, (o, _) in given.items() if close_numbers(key, figure)), None)
         # "its third quarterly decline" where the sentence gives "a third straight" decline to no figure
         if other is not None and other.key != ordinal.key and ordinal.key not in unattached:
             conflicts.append(((ordinal.start, ordinal.end), (other.start, other.end)))
-        elif other is None and any(close_numbers(key, figure) for key in figures) and on_its_subject:
+        elif other is None and distance <= 2 and any(close_numbers(key, figure) for key in figures) and on_its_subject:
             # "finished second with 24" against "came second with 25 seats, followed by the VVD ... with 24 seats":
-            # the sentence gives the claim's rank to another figure and the claim's figure unranked
-            ranked_so = next((key for key, (o, _) in given.items() if o.key == ordinal.key and not close_numbers(key, figure)), None)
+            # the sentence gives the claim's rank to another figure right beside it and the claim's figure unranked
+            ranked_so = next((key for key, (o, d) in given.items() if o.key == ordinal.key and d <= 2 and not close_numbers(key, figure)), None)
             if ranked_so is not None:
                 o = given[ranked_so][0]
                 conflicts.append(((ordinal.start, ordinal.end), (o.start, o.end)))

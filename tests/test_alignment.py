@@ -574,3 +574,15 @@ def test_a_date_in_a_long_claim_is_compared_where_its_clause_shares_three_words(
     assert _contradicted_with(claim, sentencing) == [("date", "11 June", "July 11")]
     assert _check(claim.replace("11 June", "11 July"), sentencing) != "contradicted"
     assert _check("Justice Juan Merchan was born on 11 June, days before Republicans gathered in Milwaukee for a convention.", sentencing) != "contradicted"
+
+
+def test_a_time_of_day_or_a_rank_beside_another_figure_is_no_conflict_in_a_reworded_restatement():
+    # eval_cases_dev 274, 164, 168
+    assert _check("The Commons Speaker, John Bercow, said MPs would sit at 11.30am on Wednesday.",
+                  "House of Commons Speaker John Bercow said the chamber would sit at 11:30 a.m. (1030 GMT) on Wednesday.") != "contradicted"
+    assert _check("The Commons Speaker, John Bercow, said MPs would sit at 2.30pm on Wednesday.",
+                  "House of Commons Speaker John Bercow said the chamber would sit at 11:30 a.m. (1030 GMT) on Wednesday.") != "supported"
+    evidence = ("Union members had rejected two earlier offers: the first, which included a 25% wage increase, was voted down by 94.6% "
+                "on September 12, and a second offer of 35% was rejected by 64% on October 23.")
+    assert _check("They had turned down two earlier offers: 94.6% rejected a first deal that included a 25% wage rise on 12 September, "
+                  "and a second offer of 35% was voted down by 64% on 23 October.", evidence) != "contradicted"
