@@ -474,6 +474,22 @@ def _subject_words(tokens: Sequence[Token], index: int, reach: int = 8) -> set[s
             if not (t.is_number or t.is_function or t.is_date) and _direction(t) is None and len(t.key) > 2}
 
 
+def _said_of(tokens: Sequence[Token], direction: int, figure: int) -> set[str]:
+    """What a figure's move is said of, with the period it moved in: the content words and years among the eight words
+    before the direction word and in an "over …", "in …" or "for …" phrase right after the figure."""
+    after = tokens[figure + 1:figure + 7]
+    if after and after[0].key == "%":
+        after = after[1:]
+    period: list[Token] = []
+    for before, t in zip(after, after[1:]) if after and after[0].key in ("over", "in", "for", "during") else ():
+        if t.pos in ("VERB", "AUX", "SCONJ", "CCONJ") or t.start > before.end + 1:
+            break  # "in May while exports were flat"; "in May, the agency said" (a mark between the words)
+        period.append(t)
+    return _subject_words(tokens, direction) | {
+        t.key for t in (*tokens[max(0, direction - 8):direction], *period)
+        if (is_year(t.key) if t.is_number else not t.is_function and _direction(t) is None and len(t.key) > 2)}
+
+
 def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """Figures the claim and the sentence both give, moving opposite ways: "Employment rose by 41,000" against
     "employment decreased by 41,000 people". The same figure, after a word of one desk direction in the claim and
@@ -490,7 +506,11 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
                 continue
             if _gives_a_level(claim_tokens, k, i) != _gives_a_level(sentence_tokens, m, j):
                 continue  # "inflation slowed to 1.6%" against "prices rose 1.6%": a rate's new level, not the rise
-            if _direction(claim_tokens[k]) != _direction(sentence_tokens[m]) and _subject_words(claim_tokens, k) & _subject_words(sentence_tokens, m):
+            # what moved, named before the direction words or after the figures ("Output edged down 0.1% over 2023 as a
+            # whole" against "Over 2023 as a whole the economy grew by 0.1%")
+            if _direction(claim_tokens[k]) != _direction(sentence_tokens[m]) and (
+                    _subject_words(claim_tokens, k) & _subject_words(sentence_tokens, m)
+                    or len(_said_of(claim_tokens, k, i) & _said_of(sentence_tokens, m, j)) >= 2):
                 a, b = claim_tokens[k], sentence_tokens[m]
                 conflicts.append(((a.start, a.end), (b.start, b.end)))
                 break

@@ -586,3 +586,11 @@ def test_a_time_of_day_or_a_rank_beside_another_figure_is_no_conflict_in_a_rewor
                 "on September 12, and a second offer of 35% was rejected by 64% on October 23.")
     assert _check("They had turned down two earlier offers: 94.6% rejected a first deal that included a 25% wage rise on 12 September, "
                   "and a second offer of 35% was voted down by 64% on 23 October.", evidence) != "contradicted"
+
+
+def test_a_figure_moving_the_other_way_over_the_same_period_is_a_direction_change():
+    # eval_cases_dev 289: what moved is named in other words ("Output", "the economy"), the period alike
+    evidence = "Over 2023 as a whole the economy grew by 0.1%, the weakest annual growth since the 2009 financial crisis."
+    assert _check("Output edged down 0.1% over 2023 as a whole, the weakest performance since the financial crisis of 2009.", evidence) == "contradicted"
+    assert _check("Output edged up 0.1% over 2023 as a whole, the weakest performance since the financial crisis of 2009.", evidence) != "contradicted"
+    assert _check("Output edged down 0.1% in the fourth quarter, the weakest performance since the financial crisis of 2009.", evidence) != "contradicted"
