@@ -64,13 +64,13 @@ _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "trn": "trillion", "mn": "mil
 _SCALED_AMOUNT = re.compile(r"(?:\b[A-Z]{1,2}(?=\$))?([$£€]\s?\d+(?:[.,]\d+)*)\s?(bn|tn|trn|mn|m)\b|(?<=\d)\s?(bn|tn|trn|mn)\b")
 
 
-_CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\b\.?)?|\.\d{2}\s?[ap]\.?m\b\.?)", re.IGNORECASE)
-
-
 def _spelled_scale(match: re.Match) -> str:
     if match[1]:
         return f"{match[1]} {_SCALE_WORDS[match[2]]}"
     return f" {_SCALE_WORDS[match[3]]}"
+
+
+_CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\b\.?)?|\.\d{2}\s?[ap]\.?m\b\.?)", re.IGNORECASE)
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -818,8 +818,9 @@ def _negated_heads(tokens: Sequence[Token]) -> list[tuple[int, int, tuple[str | 
 
 
 def _asserts(tokens: Sequence[Token], head: str, followers: tuple[str | None, str | None]) -> int | None:
-    """Where ``tokens`` give a form of ``head``, no negation in the `_NEGATION_REACH` words before it, followed by a form of the same first content word or the same
-    first noun (the same thing done: "attended a dinner" is not "did not attend the summit")."""
+    """Where ``tokens`` give a form of ``head``, no negation in the `_NEGATION_REACH` words before it, followed by a
+    form of the same first content word or the same first noun (the same thing done: "attended a dinner" is not "did
+    not attend the summit")."""
     for k, token in enumerate(tokens):
         if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - _NEGATION_REACH) : k]) and not _prevented(tokens, k):
             if any(a is not None and b is not None and _stems_alike(a, b) for a, b in zip(_followers(tokens, k), followers)):
