@@ -184,8 +184,9 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     Returns (evidence number, claim number) for each conflict, or () when none.
     """
     claim_tokens, sentence_tokens = _tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0]
+    ages = set(_AGE.findall(claim))  # "Chow, 66, a former city councillor": her age, no count
     if _shares_words(claim_tokens, sentence_tokens, min_overlap):
-        return _number_conflicts(claim, sentence, context, ages=set(_AGE.findall(claim)))
+        return _number_conflicts(claim, sentence, context, ages=ages)
     if not _shares_words(claim_tokens, sentence_tokens, _MERGED_OVERLAP):
         return ()
     # A claim merged from several passages: a clause of it on the sentence's subject ("rather than the A$3.6bn set
@@ -196,7 +197,7 @@ def anchored_number_conflicts(claim: str, sentence: str, *, context: str = "", m
     for clause in (*clauses, *(f"{a} {b}" for a, b in zip(clauses, clauses[1:]))):
         clause_tokens = _tokens_and_kinds(clause)[0]
         if len(_content(clause_tokens)) >= 4 and _shares_words(clause_tokens, sentence_tokens, _CLAUSE_OVERLAP):
-            conflicts += [c for c in _number_conflicts(clause, sentence, context, ages=set(_AGE.findall(claim))) if c not in conflicts]
+            conflicts += [c for c in _number_conflicts(clause, sentence, context, ages=ages) if c not in conflicts]
     return tuple(conflicts)
 
 
