@@ -486,7 +486,7 @@ def _said_of(tokens: Sequence[Token], direction: int, figure: int) -> set[str]:
         if t.pos in ("VERB", "AUX", "SCONJ", "CCONJ") or t.start > before.end + 1:
             break  # "in May while exports were flat"; "in May, the agency said" (a mark between the words)
         period.append(t)
-    return _subject_words(tokens, direction) | {
+    return {
         t.key for t in (*tokens[max(0, direction - 8):direction], *period)
         if (is_year(t.key) if t.is_number else not t.is_function and _direction(t) is None and len(t.key) > 2)}
 
@@ -616,14 +616,14 @@ def rank_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tu
     attached = {o.start for o, _ in given.values()}
     unattached = {t.key for t in sentence_tokens if _is_ordinal(t) and t.start not in attached}
     figures = {t.key for t in sentence_tokens if t.is_number}
-    on_its_subject = _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], 0.4)
     conflicts = []
     for figure, (ordinal, distance) in _ranks_by_figure(tokenize(claim)).items():
         other = next((o for key, (o, _) in given.items() if close_numbers(key, figure)), None)
         # "its third quarterly decline" where the sentence gives "a third straight" decline to no figure
         if other is not None and other.key != ordinal.key and ordinal.key not in unattached:
             conflicts.append(((ordinal.start, ordinal.end), (other.start, other.end)))
-        elif other is None and distance <= 2 and any(close_numbers(key, figure) for key in figures) and on_its_subject:
+        elif other is None and distance <= 2 and any(close_numbers(key, figure) for key in figures) and _shares_words(
+                _tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], 0.4):
             # "finished second with 24" against "came second with 25 seats, followed by the VVD ... with 24 seats":
             # the sentence gives the claim's rank to another figure right beside it and the claim's figure unranked
             ranked_so = next((key for key, (o, d) in given.items() if o.key == ordinal.key and d <= 2 and not close_numbers(key, figure)), None)
