@@ -13,7 +13,7 @@ import csv
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable, Protocol, Sequence
 
@@ -29,6 +29,7 @@ from pipeline.segment import (
     PORTFOLIO_WORDS,
     QUOTE_MARKS,
     SPEECH_VERBS,
+    TITLE_WORDS,
     Mention,
     Segmentation,
     attribute_quotes,
@@ -65,9 +66,17 @@ _TITLE_KEYWORDS = frozenset(
 )
 # The portfolio of a minister: a health minister is no foreign minister (after `_SYNONYMS`: home is interior).
 _PORTFOLIOS = frozenset(_SYNONYMS.get(word, word) for word in PORTFOLIO_WORDS)
+_MILITARY_RANKS = frozenset("general admiral".split())
+# The level of government an office is at: a state's health secretary is not the city's.
+_LEVELS = {**dict.fromkeys(("city", "municipal", "town", "metropolitan"), "city"),
+           **dict.fromkeys(("state", "provincial", "regional"), "state"), **dict.fromkeys(("federal", "national"), "national")}
 # Words that make a title another, lower office: a "deputy governor" is not the governor.
 _RANKS = frozenset("deputy vice assistant associate under".split())
 _SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
+# What an article says of someone by surname alone: "Haas said", "Piatri, a 22-year-old Australian", "appointed Sonko
+# as prime minister"
+_SURNAME_CONTEXT = re.compile(
+    rf"[ \t]+(?:{SPEECH_VERBS})\b|,[ \t]*(?:\d{{1,3}},|an?[ \t]|the[ \t])|[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?:{TITLE_WORDS})\b")
 # What news copy says of people by surname: "Marchand, 22,", "Medvedev beat ...", "Ardern resigned".
 _PERSON_ACTIONS = "won|became|scored|finished|led|leads|beat|beats|defeated|lost|resigned|retired|joined|signed|praised|criticised|criticized|urged|denied|rejected"
 _PERSON_CONTEXT = re.compile(rf",[ \t]*\d{{1,3}},|[ \t]+(?:{SPEECH_VERBS}|{_PERSON_ACTIONS})\b")
@@ -284,11 +293,21 @@ class Roster:
         return best
 
     def merged_with(self, other: "Roster") -> "Roster":
-        """People of both rosters; a person in ``self`` (e.g. the roster file) wins over one in ``other``."""
+        """People of both rosters; a person in ``self`` (e.g. the roster file) keeps its name and role first, and the
+        roles ``other`` (e.g. the evidence) gives the same person are on record too ("opposition leader Ousmane Sonko"
+        in a passage, "prime minister" in the file)."""
         people = list(self.people)
         for person in other.people:
-            if not self.candidates(person.name):
+            # "Billionaire Jared Isaacman", as a sentence of the evidence begins, is the file's "Jared Isaacman"
+            known = self.candidates(person.name) or [p for p in self.people if _is_part_of(p.name, person.name)]
+            if not known:
                 people.append(person)
+            elif len(known) == 1:
+                at = self.people.index(known[0])
+                mine = people[at]
+                more = tuple(role for role in person.roles if role and role not in mine.roles)
+                sources = tuple(i for i in person.source_ids if i not in mine.source_ids)
+                people[at] = replace(mine, other_roles=mine.other_roles + more, source_ids=mine.source_ids + sources)
         return Roster(people)
 
 
@@ -356,8 +375,15 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # comma ("said IMF spokesperson Julie Kozack"), no role from a speech verb ("Corbyn, said the prime minister") or a
 # deed ("who led the talks alongside ..."), and a role owned by a titled person ("Prime Minister Abiy Ahmed's adviser");
 # 15: a hyphenated title after the name in commas ("Odinga, a former vice-president"); 16: a relative's name ("his
-# great-uncle Eisaku Sato") and no role holding another titled name ("Ishiba, the party's policy chief Fumio Kishida").
-NAMES_VERSION = 16
+# great-uncle Eisaku Sato") and no role holding another titled name ("Ishiba, the party's policy chief Fumio Kishida");
+# 17: a speaker whose age follows the name ("Luxon, 53, a former chief executive of Air New Zealand, told"), and no
+# role before a name runs across "under", "at", "in" ... ("the WHO under President Donald Trump"); a surname alone with a
+# role is kept ("Isaacman, the mission commander"); "the Dane told reporters" names no speaker; "chief" is a title
+# ("Vienna's police chief, Franz Ruf"), more portfolios ("infrastructure minister"), the level of a role before the
+# name ("Rio state's health secretary, Daniel Soranz"), names starting with an accented capital ("Cem Özdemir"),
+# bodies as speakers ("the company said"), descriptions as none ("the 63-year-old Democrat said"), no role after the
+# name that starts with "and" ("Kevin Rudd, and its high commissioner to Britain, Stephen Smith").
+NAMES_VERSION = 17
 
 
 @dataclass(frozen=True)
@@ -397,11 +423,13 @@ class EvidenceQuote:
     passage_id: str
 
 
-_NAME_RUN = re.compile(rf"{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
+# Two capitalised words in a row, or one with a role after it in commas ("Isaacman, the mission commander")
+_NAME_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}|,[ \t]+(?:the|a|an)[ \t])")
 
 
 def needs_parsing(text: str) -> bool:
-    """Whether finding the people and quotations of ``text`` takes spaCy: it has two capitalised words in a row or a quotation mark."""
+    """Whether finding the people and quotations of ``text`` takes spaCy: it has two capitalised words in a row, a
+    capitalised word with a role after it, or a quotation mark."""
     return bool(_NAME_RUN.search(text)) or any(mark in text for mark in QUOTE_MARKS)
 
 
@@ -427,11 +455,11 @@ def quote_rows(passage: Passage) -> list[tuple[str, str, str]]:
 
 def names_in_passages(texts: Sequence[str]) -> list[PassageNames]:
     """The `PassageNames` of each text. Texts without two capitalised words in a row name nobody and skip spaCy."""
-    named = [i for i, text in enumerate(texts) if _NAME_RUN.search(text)]
+    named = [i for i, text in enumerate(texts) if needs_parsing(text)]
     mentions = dict(zip(named, mentions_in_texts([texts[i] for i in named])))
     found = []
     for i, text in enumerate(texts):
-        people = tuple((m.text, m.role) for m in mentions.get(i, ()) if len(_tokens(m.text)) >= 2)
+        people = tuple((m.text, m.role) for m in mentions.get(i, ()) if len(_tokens(m.text)) >= 2 or m.role)  # "Isaacman, the mission commander
         capitalised = tuple(dict.fromkeys(name for _, _, name in capitalised_names(text))) if i in mentions else ()
         lone = lone_words(text)
         quotes = ()
@@ -478,6 +506,18 @@ def roster_from_names(passages: Sequence[Passage], names: Sequence[PassageNames]
             add(passage.speaker, "", passage.id)
         for name, role in found.people:
             add(name, role, passage.id)
+    for passage, found in zip(passages, names):
+        for name, role in found.people:
+            # "Isaacman, the mission commander and the founder of ... Shift4": a role given by surname alone is the
+            # role of the one person of that surname
+            surname = normalise_name(name)
+            named = sorted((key for key, person in people.items() if normalise_name(_tokens(person.name)[-1]) == surname), key=len)
+            # one person, written in full once more with a word before it ("Billionaire Jared Isaacman")
+            if role and len(_tokens(name)) == 1 and named and all(key.endswith(named[0]) for key in named[1:]):
+                known = people[named[0]]
+                if role not in known.roles:
+                    people[named[0]] = replace(known, other_roles=known.other_roles + (role,), source_ids=known.source_ids + (
+                        (passage.id,) if passage.id not in known.source_ids else ()))
     for passage, found in zip(passages, names):
         for name in found.capitalised:
             if name.split()[-1] in standalone and normalise_name(name) not in people:
@@ -535,7 +575,8 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
         roles = tuple(role for role in roles if _PAST_ROLE.search(role))
         if not roles:
             return None
-    conflicts = [_conflict_with(article_role, f"{role} {person.organisation}") for role in roles]
+    # the organisation is the roster file's, of its role; a role from the evidence names its own
+    conflicts = [_conflict_with(article_role, f"{role} {person.organisation}" if role == person.role else role) for role in roles]
     return conflicts[0] if all(conflicts) else None
 
 
@@ -552,6 +593,8 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
     claimed = _role_words(article_role)
     if _exchequer(claimed, known) or _exchequer(known, claimed):
         return None
+    if claimed <= _MILITARY_RANKS or known <= _MILITARY_RANKS:
+        return None  # a military rank alone goes with any post ("General Waker-Uz-Zaman", the army chief)
     titles_claimed = claimed & _TITLE_KEYWORDS
     titles_known = known & _TITLE_KEYWORDS
     if titles_claimed and titles_known and not titles_claimed & titles_known:
@@ -560,6 +603,9 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
     officers = _chief_officer(article_role), _chief_officer(on_record)
     if None not in officers and officers[0] != officers[1]:
         return officers[0]  # "chief medical officer" for the chief executive
+    levels_claimed, levels_known = {_LEVELS[w] for w in claimed if w in _LEVELS}, {_LEVELS[w] for w in known if w in _LEVELS}
+    if levels_claimed and levels_known and not levels_claimed & levels_known:
+        return next(w for w in sorted(claimed) if w in _LEVELS)  # "state health secretary" for the municipal one
     portfolios_claimed, portfolios_known = claimed & _PORTFOLIOS, known & _PORTFOLIOS
     if portfolios_claimed and portfolios_known and not portfolios_claimed & portfolios_known:
         return sorted(portfolios_claimed)[0]
@@ -585,7 +631,7 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
     return None
 
 
-_CHIEF_OFFICER = re.compile(r"\bchief[ \t]+(executive|[a-z]+(?=[ \t]+officer\b))|\b(ceo)\b", re.IGNORECASE)
+_CHIEF_OFFICER = re.compile(r"\bchief[ \t]+(executive|[a-z]+(?:[ \t]+[a-z]+)?(?=[ \t]+officer\b))|\b(ceo)\b", re.IGNORECASE)  # "chief global affairs officer"
 
 
 def _chief_officer(role: str) -> str | None:
@@ -672,7 +718,7 @@ class AttributionChecker:
         # Any capitalised run may be a name spaCy missed; only near misses of roster names are flagged.
         # They are read with invisible characters removed ("Heather\u200b Nuart" is "Heather Nuart").
         visible, offsets = visible_text(article.text)
-        found = capitalised_names(visible) + lone_words_before(visible, _SAID_CONTEXT)
+        found = capitalised_names(visible) + lone_words_before(visible, _SURNAME_CONTEXT)
         spans += [(offsets[start], offsets[end - 1] + 1, name) for start, end, name in found]
         flags = (self._name_flag(article, start, end, name) for start, end, name in spans)
         return [flag for flag in flags if flag is not None]

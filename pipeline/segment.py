@@ -31,19 +31,20 @@ TITLE_WORDS = (
     "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
     "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Dr|Mr|Mrs|Ms|Prof\\.|Prof|Sir|Dame|Lord|Lady|Premier|premier|Chief|Treasurer|treasurer|Attorney General|"
     "president|minister|secretary|governor|senator|chancellor|chairman|chairwoman|chair|director|ambassador|commissioner|"
-    "Professor|professor|founder|Founder|chief executive|executive|officer|head|Head|economist|adviser|advisor|"
+    "Professor|professor|founder|Founder|chief executive|chief(?!\\s+(?:[a-z]+\\s+){1,2}officer\\b)|executive|officer|head|Head|economist|adviser|advisor|"
     "epidemiologist|scientist|researcher|prosecutor|surgeon|physician|"
     "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper|candidate|nominee"
 )
-NAME_TOKEN = r"[A-Z][\w’'\-]*[\w]"
+UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"  # capitals, with those of Latin-1 and Latin Extended-A ("Özdemir", "Šutaj Eštok")
+NAME_TOKEN = rf"[{UPPER}][\w’'\-]*[\w]"
 # Lower-case words inside a name: "Ursula von der Leyen", "Alexandre de Moraes", "Mohammed bin Salman".
 NAME_PARTICLES = frozenset("de van von der den bin ibn al da del della dos das du la le di ter".split())
 _PARTICLE = rf"(?:{'|'.join(sorted(NAME_PARTICLES))})(?=\s+(?:(?:{'|'.join(sorted(NAME_PARTICLES))})\s+)?[A-Z])"
 NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{_PARTICLE})){{0,3}})"
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
-_NAME_THEN_VERB = re.compile(
-    rf"(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+(?:{SPEECH_VERBS})\b"
+_NAME_THEN_VERB = re.compile(  # "Luxon, 53, a former chief executive of Air New Zealand, told": an age after the name
+    rf"(?P<name>{NAME})(?:,[ \t]+\d{{1,3}}(?=,))?(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+(?:{SPEECH_VERBS})\b"
 )
 # Verbs a speaker may follow ("…,” said Kozack); after "told" comes whom it was told ("Sunak told MPs").
 _VERBS_BEFORE_SPEAKER = "|".join(verb for verb in SPEECH_VERBS.split("|") if verb not in ("told", "tells"))
@@ -56,6 +57,11 @@ _VERB_THEN_ROLE_THEN_NAME = re.compile(
 _PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+(?:{SPEECH_VERBS})\b")
 _ROLE_REFERENCE = re.compile(rf"[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS})")  # "the president", "the chief executive"
 _ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b{_ROLE_REFERENCE.pattern})\s+(?:{SPEECH_VERBS})\b")
+# "the company said in a statement": a body speaks, no person whose name or role could be checked
+_BODY_THEN_VERB = re.compile(
+    rf"(?P<body>\b[Tt]he\s+(?:[a-z]+\s+)?(?:company|firm|group|ministry|department|agency|government|club|bank|party|union|"
+    rf"court|board|council|commission|airline|carrier|league|federation|association|organi[sz]ation|regulator|team|"
+    rf"broadcaster|network|embassy|army|military|police|office|authority|authorities|statement))\s+(?:{SPEECH_VERBS})\b")
 _ACCORDING_TO = re.compile(rf"[Aa]ccording to (?:a statement from |a spokesperson for )?(?P<name>{NAME})")
 # Role words: "U.S." and "Nvidia's" yes, a sentence-final "Ukraine." no; roles never cross a line break.
 _CAPITALISED_ROLE_TOKEN = r"[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?"
@@ -64,7 +70,7 @@ _TITLE_THEN_NAME = re.compile(
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})\b)[ \t]+(?P<name>{NAME})"
 )
 _NAME_COMMA_ROLE = re.compile(
-    rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b|(?:{SPEECH_VERBS})\b)"
+    rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b|and\b|or\b|but\b|(?:{SPEECH_VERBS})\b)"
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?(?:vice-|co-|ex-)?(?:{TITLE_WORDS})\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
     # "of the state of North Rhine-Westphalia": up to two such phrases
     rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}}){{0,2}})"
@@ -78,7 +84,7 @@ _NAME_COMMA_OWNER_ROLE = re.compile(
 # "Iran's foreign minister, Ali Shamkhani, signed", "the agency's chief executive, Jane Doe, said": the role first, the
 # name in commas after it.
 _ROLE_COMMA_NAME = re.compile(
-    rf"(?:\b[Tt]he|\b[Ii]ts|\b[Hh]is|\b[Hh]er|\b[Tt]heir|{NAME_TOKEN}(?:'s|’s))[ \t]+"
+    rf"(?:\b[Tt]he|\b[Ii]ts|\b[Hh]is|\b[Hh]er|\b[Tt]heir|{NAME_TOKEN}(?:[ \t]+(?P<level>[a-z]+))?(?:'s|’s))[ \t]+"  # "Rio state's": "state" is of the role
     rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?(?:{TITLE_WORDS})),[ \t]+(?P<name>{NAME})(?=,)"
 )
 _NAME_IS_ROLE = re.compile(
@@ -284,7 +290,9 @@ _TITLE_WORD = re.compile(rf"(?:{TITLE_WORDS})")
 # The portfolio of a minister or secretary ("health minister"): part of the role, as is a rank or a time ("former").
 PORTFOLIO_WORDS = frozenset(
     "foreign interior home finance treasury exchequer defence defense health education justice trade transport energy "
-    "environment culture labour labor agriculture housing economy immigration industry communications".split()
+    "environment culture labour labor agriculture housing economy immigration industry communications infrastructure "
+    "digital science technology tourism sport fisheries water climate welfare planning mining petroleum commerce family "
+    "youth women veterans pensions innovation research".split()
 )
 _ROLE_QUALIFIERS = PORTFOLIO_WORDS | frozenset("former deputy vice acting interim outgoing incoming".split())
 
@@ -294,8 +302,9 @@ _ROLE_QUALIFIERS = PORTFOLIO_WORDS | frozenset("former deputy vice acting interi
 _HONORIFICS = frozenset("dr dr. mr mr. mrs mrs. ms ms. prof prof. sir dame lord lady prince princess sheikh sheikha".split())
 
 
-# Words no role runs across: what comes before them belongs to the sentence ("outside City Hall by Mayor Eric Garcetti").
-_ROLE_BREAKS = frozenset("by from with said says when while but".split())
+# Words no role runs across: what comes before them belongs to the sentence ("outside City Hall by Mayor Eric Garcetti",
+# "from the WHO under President Donald Trump").
+_ROLE_BREAKS = frozenset("by from with said says when while but under against alongside after before than at in on".split())
 
 
 def _clean_role(role: str, role_start: int) -> tuple[str, int]:
@@ -336,6 +345,9 @@ def _is_name(candidate: str) -> bool:
 # A title and a person's name inside what reads as someone's role: the role is that person's ("the party's policy
 # chief Fumio Kishida").
 _ANOTHER_TITLED_NAME = re.compile(rf"\b(?:{TITLE_WORDS}|chief)[ \t]+{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
+# A name right after what reads as someone's role: the role is that person's ("Ishiba, the party's policy chief Fumio
+# Kishida and ...")
+_NAME_AFTER_ROLE = re.compile(rf"[ \t]+{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
 # A relative's name is a person's, which the entity recogniser may miss: "his great-uncle Eisaku Sato".
 _KIN_THEN_NAME = re.compile(
     r"\b(?:his|her|their)[ \t]+(?:late[ \t]+)?(?:great-|grand)?(?:father|mother|son|daughter|wife|husband|brother|sister|uncle|aunt|"
@@ -351,12 +363,12 @@ class _Speaker:
     start: int
     end: int
     role: str | None
-    kind: str  # "name", "pronoun" or "role"
+    kind: str  # "name", "pronoun", "role" or "body" ("the company said")
 
 
 def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: bool) -> _Speaker | None:
     window = text[window_start:window_end]
-    patterns = (_NAME_THEN_VERB, _VERB_THEN_ROLE_THEN_NAME, _VERB_THEN_NAME, _PRONOUN_THEN_VERB, _ROLE_REF_THEN_VERB)
+    patterns = (_NAME_THEN_VERB, _VERB_THEN_ROLE_THEN_NAME, _VERB_THEN_NAME, _PRONOUN_THEN_VERB, _ROLE_REF_THEN_VERB, _BODY_THEN_VERB)
     candidates = []
     for pattern in patterns:
         for match in pattern.finditer(window):
@@ -379,6 +391,8 @@ def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: b
             if role and _is_name(role) and not _TITLES_BEFORE_NAME.match(f"{role} X"):
                 # "at the White House, Trump said": the words after the comma are the speaker, not a role.
                 start, name, role = window_start + match.start("role"), role, None
+            elif len(name.split()) == 1 and re.search(r"\b[Tt]he\s+(?:[a-z0-9][\w’'-]*\s+){0,2}$", window[:start - window_start]):
+                continue  # "the Dane told reporters", "the 63-year-old Democrat said": a description, no name
             elif match.re is _NAME_THEN_VERB and role and _ROLE_REFERENCE.fullmatch(role) and "," not in window[match.end("role"):match.end()]:
                 # "Speaking at the White House, the president said": no comma closes the role, so it is the subject.
                 start = window_start + match.start("role")
@@ -387,6 +401,9 @@ def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: b
         if groups.get("pronoun"):
             start = window_start + match.start("pronoun")
             return _Speaker(match.group("pronoun"), start, start + len(match.group("pronoun")), None, "pronoun")
+        if groups.get("body"):
+            start = window_start + match.start("body")
+            return _Speaker(match.group("body"), start, start + len(match.group("body")), None, "body")
         if groups.get("roleref"):
             start = window_start + match.start("roleref")
             return _Speaker(match.group("roleref"), start, start + len(match.group("roleref")), None, "role")
@@ -544,8 +561,9 @@ def _mentions(text: str, paragraph_docs) -> tuple[Mention, ...]:
             # "served as ambassador", "who as social services minister took ..." keep their verb: a role held once
             # ("former", `attribution._PAST_ROLE`)
             role_start = match.start("verb") if match.groupdict().get("verb") in ("served as", "who as") else match.start("role")
+            role_start = match.start("level") if match.groupdict().get("level") else role_start
             role = _TRAILING_POSSESSIVE.sub("", _TRAILING_FUNCTION_WORDS.sub("", text[role_start:match.end("role")].strip()))
-            if _ANOTHER_TITLED_NAME.search(role):
+            if _ANOTHER_TITLED_NAME.search(role) or _NAME_AFTER_ROLE.match(text, match.end("role")):
                 continue  # "Shigeru Ishiba, the party's policy chief Fumio Kishida and Chief Cabinet Secretary ...": a list
             found[(start, start + len(name))] = Mention(start, start + len(name), name, role, role_start, role_start + len(role))
     for match in _KIN_THEN_NAME.finditer(text):

@@ -71,7 +71,7 @@ class Quote:
     speaker_role: str | None = None
     opening_mark_missing: bool = False
     closing_mark_missing: bool = False
-    speaker_kind: str | None = None  # "name", "previous" (earlier quotation), "pronoun" or "role"
+    speaker_kind: str | None = None  # "name", "previous" (earlier quotation), "pronoun", "role" or "body" ("the company said")
 
 
 @dataclass(frozen=True)

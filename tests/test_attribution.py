@@ -393,3 +393,59 @@ def test_a_relative_the_evidence_names_is_a_person_whose_misspelling_is_flagged(
     flags = _flags("Abe broke the record held by his great-uncle, Eisaku Saito.", roster=roster)
     assert [(f.type, f.suggestion) for f in flags] == [("name_misspelling", "Eisaku Sato")]
     assert _flags("Abe broke the record held by his great-uncle, Eisaku Sato.", roster=roster) == []
+
+
+def test_a_role_the_evidence_gives_by_surname_is_on_record_beside_the_roster_files():
+    # eval_cases_dev 364, 353: the file says "mission commander", a passage "the founder of the payments company Shift4"
+    passages = [Passage("p1", "Billionaire Jared Isaacman and SpaceX engineer Sarah Gillis carried out the first commercial spacewalk."),
+                Passage("p2", "Isaacman, the mission commander and the founder of the payments company Shift4, went out first.")]
+    roster = Roster([Person("Jared Isaacman", ("Isaacman",), "mission commander", "Polaris Dawn")]).merged_with(roster_from_evidence(passages))
+    text = "Jared Isaacman, the billionaire founder of Shift4, went out first."
+    assert _flags(text, roster=roster) == []
+    assert [f.type for f in _flags(text, roster=Roster([Person("Jared Isaacman", ("Isaacman",), "mission commander", "Polaris Dawn")]))] == ["misattribution"]
+    assert [f.type for f in _flags("Jared Isaacman, the chief executive of Shift4, went out first.", roster=roster)] == ["misattribution"]
+
+
+def test_a_chief_a_portfolio_or_a_level_of_government_the_record_does_not_give_is_a_misattribution():
+    # eval_cases_dev 372, 355, 368
+    roster = Roster([Person("Franz Ruf", ("Ruf",), "director general for public security", "Austrian Interior Ministry"),
+                     Person("João Galamba", ("Galamba",), "infrastructure minister", "Government of Portugal"),
+                     Person("Daniel Soranz", ("Soranz",), "municipal health secretary", "Rio de Janeiro City Hall")])
+    for wrong, right in (("Vienna's police chief, Franz Ruf,", "The director general for public security, Franz Ruf,"),
+                         ("The environment minister, João Galamba,", "The infrastructure minister, João Galamba,"),
+                         ("Rio state's health secretary, Daniel Soranz,", "Rio's municipal health secretary, Daniel Soranz,")):
+        assert [f.type for f in _flags(f"{wrong} said the plan would go ahead.", roster=roster)] == ["misattribution"], wrong
+        assert _flags(f"{right} said the plan would go ahead.", roster=roster) == [], right
+
+
+def test_a_surname_alone_before_a_role_or_as_an_office_is_checked_for_spelling():
+    # eval_cases_dev 380, 353
+    roster = Roster([Person("Oscar Piastri", ("Piastri",), "driver", "McLaren"), Person("Ousmane Sonko", ("Sonko",), "prime minister", "")])
+    flags = _flags("Victory was the first in Formula One for Piatri, a 22-year-old Australian rookie.", roster=roster)
+    assert [(f.type, f.text) for f in flags] == [("name_misspelling", "Piatri")]
+    assert [f.text for f in _flags("Within hours he had appointed Sonco as prime minister.", roster=roster)] == ["Sonco"]
+    assert _flags("Within hours he had appointed Sonko as prime minister, and Piastri, a rookie, won.", roster=roster) == []
+
+
+def test_an_officer_of_another_remit_or_a_name_with_an_accented_capital_is_compared():
+    # eval_cases_dev 317, 327
+    roster = Roster([Person("Joel Kaplan", ("Kaplan",), "chief global affairs officer", "Meta")])
+    assert [f.type for f in _flags("Joel Kaplan, Meta's chief operating officer, said so.", roster=roster)] == ["misattribution"]
+    assert _flags("Joel Kaplan, Meta's chief global affairs officer, said so.", roster=roster) == []
+    passages = [Passage("p1", "“That would worsen the crisis,” German Agriculture Minister Cem Özdemir told a news conference.")]
+    roster = roster_from_evidence(passages)
+    flags = _flags("“That would worsen the crisis,” said Germany's economy minister, Cem Özdemir.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+    assert _flags("“That would worsen the crisis,” said Germany's agriculture minister, Cem Özdemir.", roster=roster) == []
+
+
+def test_a_military_rank_goes_with_a_post_and_a_role_starting_with_and_is_another_persons():
+    # eval_cases_dev 299, 273
+    roster = Roster([Person("Waker-Uz-Zaman", (), "army chief", "Bangladesh")])
+    assert _flags("General Waker-Uz-Zaman said an interim government would be formed.", roster=roster) == []
+    passages = [Passage("p1", "Australia's ambassador to the United States, Kevin Rudd, and its high commissioner to Britain, Stephen Smith, "
+                              "accompanied Assange in court.")]
+    file = Roster([Person("Kevin Rudd", ("Rudd",), "ambassador to the United States", "Australia")])
+    roster = file.merged_with(roster_from_evidence(passages))
+    assert [f.type for f in _flags("Kevin Rudd, Australia's high commissioner to Britain, accompanied Assange.", roster=roster)] == ["misattribution"]
+    assert _flags("Kevin Rudd, Australia's ambassador to the United States, accompanied Assange.", roster=roster) == []

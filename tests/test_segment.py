@@ -219,3 +219,25 @@ def test_a_list_of_titled_people_gives_none_of_them_the_next_ones_title():
     text = "Former defence minister Shigeru Ishiba, the party's policy chief Fumio Kishida and Chief Cabinet Secretary Yoshihide Suga are seen as contenders."
     assert {m.text: m.role for m in find_mentions(text)}["Shigeru Ishiba"] == "Former defence minister"
     assert {m.text: m.role for m in find_mentions("Jane Doe, chief executive of Goldman Sachs, said so.")}["Jane Doe"] == "chief executive of Goldman Sachs"
+
+
+def test_a_speakers_age_after_the_name_does_not_make_the_company_in_the_role_the_speaker():
+    # eval_cases_dev 356: "Luxon, 53, a former chief executive of Air New Zealand, told supporters"
+    text = "“New Zealanders have voted for change,” Luxon, 53, a former chief executive of Air New Zealand, told supporters in Auckland."
+    assert [(q.speaker, q.speaker_role) for q in _quotes(text)] == [("Luxon", "a former chief executive of Air New Zealand")]
+
+
+def test_a_speaker_described_by_nationality_is_no_name():
+    # eval_cases_dev 374: "the Dane told reporters" describes Vingegaard, named in the sentence before
+    text = "Vingegaard had crashed in April. “I will be even more proud of second place than the two victories,” the Dane told reporters."
+    assert [q.speaker for q in _quotes(text)] == [None]
+
+
+def test_a_body_speaking_or_a_described_speaker_takes_no_earlier_speakers_name():
+    # eval_cases_dev 328, 338
+    text = ("Roger Cox said: “This is a turning point.” “We fully expect to appeal today's disappointing court decision,” "
+            "the company said in a statement.")
+    assert [(q.speaker, q.speaker_kind) for q in _quotes(text)] == [("Roger Cox", "name"), ("the company", "body")]
+    text = "“Given the circumstances, the best way I can help now is if I step aside,” the 63-year-old Democrat said."
+    assert [q.speaker for q in _quotes(text)] == [None]
+    assert [q.speaker for q in _quotes("“We will act,” the Prime Minister Boris Johnson said.")] == ["Boris Johnson"]
