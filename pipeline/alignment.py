@@ -10,6 +10,7 @@ except for a number that conflicts with what the evidence counts.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, replace
@@ -59,6 +60,16 @@ def _as_percentage(match: re.Match) -> str:
     return f"{match[1] or ''}{100 * count / part:.3g}%"
 
 
+_SMALL_NUMBER = r"one|two|three|four|five|six|seven|eight|nine|ten|\d{1,3}"
+# "three in five", "1 in 4" of a group: a share, 60% and 25%
+_ONE_IN = re.compile(rf"(?<![\d.,])\b({_SMALL_NUMBER})[ \t]+in[ \t]+({_SMALL_NUMBER})\b(?![ \t]*(?:%|percent|per|[.,]\d))", re.IGNORECASE)
+
+
+def _share_as_percentage(match: re.Match) -> str:
+    count, whole = (int(NUMBER_WORDS.get(m.lower(), m)) for m in (match[1], match[2]))
+    return f"{100 * count / whole:.3g}%" if 0 < count < whole else match[0]
+
+
 _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "trn": "trillion", "mn": "million", "m": "million"}
 # "A$3.6bn", "$2.5m", "€4 bn": the scale spelled out ("m" only after a currency: "the 100m" is metres).
 _SCALED_AMOUNT = re.compile(r"(?:\b[A-Z]{1,2}(?=\$))?([$£€]\s?\d+(?:[.,]\d+)*)\s?(bn|tn|trn|mn|m)\b|(?<=\d)\s?(bn|tn|trn|mn)\b")
@@ -80,6 +91,7 @@ def _raw_tokens(text: str) -> list[str]:
     text = _SCALED_AMOUNT.sub(_spelled_scale, text)  # "A$3.6bn": $3.6 billion
     text = _CLOCK_TIME.sub(" oclock ", text)  # "11.30am", "11:30 a.m.": a time of day, whose figures no rule here compares
     text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
+    text = _ONE_IN.sub(_share_as_percentage, text)  # "three in five": 60%
     tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
@@ -206,21 +218,47 @@ def _number_conflicts(claim: str, sentence: str, context: str, *, ages: set[str]
     ``ages`` are figures that give someone's age ("Chow, 66, a former city councillor"), no count."""
     (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
     sentence_numbers = [t for t in sentence_tokens if t[0].isdigit()]
+    # a figure alone is not given by one of a score's or range's pair ("let slip four championship points" against "had
+    # three championship points" after "at 5-4")
+    in_pairs = _paired_figures(sentence)
+    lone_numbers = [t for t in sentence_tokens if t[0].isdigit() and t not in in_pairs]
+    claim_numbers = [(t, kind) for t, kind in zip(claim_tokens, claim_kinds) if t[0].isdigit()]
     context_tokens, context_kinds = _tokens_and_kinds(context)
     conflicts = []
     for i, token in enumerate(claim_tokens):
-        if not token[0].isdigit() or any(close_numbers(token, n) for n in sentence_numbers) or token in ages:
+        if not token[0].isdigit() or token in ages:
             continue
-        if i and claim_tokens[i - 1] == "from" and worked_out(token, sentence_numbers):
-            continue  # "fell to 3.4% from 3.5%" against "fell by 0.1 percentage points to 3.4%"
+        paired = token in _paired_figures(claim)  # "four games to one" is a pair, "let slip four championship points" not
+        if any(close_numbers(token, n) for n in (sentence_numbers if paired else lone_numbers)):
+            continue
+        if _in_a_range(token, sentence, [n for n, _ in claim_numbers]):
+            continue  # "on 8, 9 and 10 August" against "August 8-10"
+        compared = i + 1 < len(claim_tokens) and claim_tokens[i + 1] in _GAP_WORDS
+        after_from = i > 0 and claim_tokens[i - 1] == "from"
+        if (after_from or compared) and worked_out(token, sentence_numbers):
+            # "fell to 3.4% from 3.5%" against "fell by 0.1 percentage points to 3.4%"; "48 seats, two fewer than in
+            # the preliminary results" against "48 seats, down from 50"; but "240 seats, 63 more than in 2019" against
+            # "240 seats, down from 303": the gap the other way
+            turned = _gap_turned(token, claim_tokens[i + 1] if compared else "", [n for n, _ in claim_numbers], sentence_numbers)
+            if turned is None:
+                continue
+            conflicts.append((turned, token))
+            continue
         anchors, unit = _anchors(claim_tokens, i), _unit(claim_tokens, i)
         if _gives_number(context_tokens, context_kinds, token, claim_kinds[i], anchors):
             continue
         shared = {
             j: _shared_anchors(anchors, _anchors(sentence_tokens, j)) for j, other in enumerate(sentence_tokens)
-            if other[0].isdigit() and not close_numbers(other, token)
+            # a figure the claim also gives is accounted for ("sold 95.5 million shares at $51" against "sold 95.5
+            # million shares"), unless the claim's is a level it moved from ("fell to 3.4% from 3.7%")
+            if other[0].isdigit() and not close_numbers(other, token) and (after_from or not any(close_numbers(other, n) and kind == sentence_kinds[j] for n, kind in claim_numbers))
         }
         same = [j for j, words in shared.items() if words and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))]
+        if not same and claim_kinds[i] == "percent" and claim_kinds.count("percent") == 1 and sentence_kinds.count("percent") == 1 and (
+                _shares_words(claim_tokens, sentence_tokens, _ONE_SHARE_OVERLAP)):
+            # the one share of sentences saying much the same, told with other words around it ("Nearly three in five of
+            # those infected were health workers" against "Almost 80% of the cases were among health workers")
+            same = [j for j in shared if sentence_kinds[j] == "percent"]
         if not same:
             continue
         claimed, given = stated_figure(claim_tokens, i), {j: stated_figure(sentence_tokens, j) for j in same}
@@ -239,9 +277,64 @@ def _number_conflicts(claim: str, sentence: str, context: str, *, ages: set[str]
     return tuple(conflicts)
 
 
+_CARDINALS = frozenset("one two three four five six seven eight nine ten eleven twelve".split())
+_SCORE_IN_WORDS = re.compile(r"\b(\d{1,3})[ \t]+(?:[a-z]+[ \t]+)?to[ \t]+(\d{1,3})\b")
+_PAIR = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)*)[ \t]*[-–/][ \t]*[$£€]?(\d+(?:[.,]\d+)*)(?![\d.,]\d)")
+
+
+@lru_cache(maxsize=256)
+def _paired_figures(text: str) -> frozenset[str]:
+    """The figures ``text`` gives only as one of two written together ("5-4", "2018-19", "$47-$51", "4.95/10")."""
+    text = re.sub(r"\b[A-Za-z]+\b", lambda m: NUMBER_WORDS[m[0].lower()] if m[0].lower() in _CARDINALS else m[0], text)
+    text = _SCORE_IN_WORDS.sub(r"\1-\2", text)  # "four games to one": 4-1
+    paired = {n.replace(",", "") for match in _PAIR.finditer(text) for n in match.groups()}
+    alone = {n.replace(",", "") for n in re.findall(r"\d+(?:[.,]\d+)*", _PAIR.sub(" ", text))}
+    return frozenset(paired - alone)
+
+
+_RANGE = re.compile(r"(?<![\d.,])(\d+(?:\.\d+)?)[ \t]*(?:-|–|to|through)[ \t]*(\d+(?:\.\d+)?)(?![\d.,]\d)")
+
+
+def _in_a_range(number: str, sentence: str, claimed: Sequence[str]) -> bool:
+    """Whether the sentence gives a range of figures ("August 8-10", "from 5 to 7") that ``number`` lies in, with
+    another of the ``claimed`` figures: the claim lists the range ("on 8, 9 and 10 August"); one day inside it is
+    another day ("opens on 24 September" against "from September 23 to 25")."""
+    def within(value: str, low: str, high: str) -> bool:
+        try:
+            return float(low) <= float(value) <= float(high)
+        except ValueError:
+            return False
+
+    # not a span of years ("Augusta Gein (1873–1940)"): a year inside it is no year it gives
+    return any(within(number, low, high) and not (is_year(low) and is_year(high)) and sum(within(n, low, high) for n in claimed) >= 2
+               for low, high in _RANGE.findall(sentence))
+
+
+def _gap_turned(gap: str, word: str, claimed: Sequence[str], given: Sequence[str]) -> str | None:
+    """The sentence's earlier figure, when the claim puts a gap between a figure both give and it the other way ("63
+    more" where the sentence's 240 is down from 303); None when the gap goes the sentence's way or cannot be told."""
+    up, down = _GAP_WORDS_UP, _GAP_WORDS - _GAP_WORDS_UP
+    if word not in up | down:
+        return None
+    try:
+        size, shared = float(gap), [float(n) for n in claimed if n in given and n != gap]
+        others = [(n, float(n)) for n in given if n not in claimed]
+    except ValueError:
+        return None
+    for value in shared:
+        for text, other in others:
+            if math.isclose(abs(value - other), size) and (value > other) != (word in up):
+                return text
+    return None
+
+
+_GAP_WORDS_UP = frozenset("more higher up above ahead".split())
+# Words after a figure that make it a gap between two others ("two fewer than", "3 points higher")
+_GAP_WORDS = frozenset("fewer more less higher lower up down above below short ahead behind".split())
 # Of a claim's content words, the share a sentence must hold for a clause of it to be compared with the sentence, and
 # of the clause's, the share the sentence must hold
 _MERGED_OVERLAP, _CLAUSE_OVERLAP = 0.25, 0.6
+_ONE_SHARE_OVERLAP = 0.6  # of a claim's content words, for its one percentage to be the sentence's one
 _NUMBER_CLAUSE_BREAK = re.compile(r",(?!\d)|[;:()\[\]–—\n]|\s-+\s|[.!?]\s")  # not in "5,000"
 _AGE = re.compile(r"[A-Z][\w'’-]+,[ \t]+(\d{1,3}),")
 
@@ -311,11 +404,19 @@ def _named_apart(name: Sequence[Token], other_keys: Collection[str]) -> bool:
     return len(shared) < len(name) and all(is_place(t.text) for t in shared)
 
 
+def _derived_form(a: str, b: str) -> bool:
+    """Whether one word is the other with a plural or adjective ending ("Olympic"/"Olympics", "Korea"/"Korean")."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 4 and long.startswith(short) and long[len(short):] in ("s", "es", "n", "an", "ian", "ese")
+
+
 def _one_name(a: Sequence[Token], b: Sequence[Token]) -> bool:
     """Whether two names are one written otherwise: spelt alike ("Expemdables", a typo of the evidence) or one the
     acronym of the other ("MLB" for "Major League Baseball", `changes.abbreviates`)."""
     spelt_alike = fuzz.ratio(" ".join(t.text for t in a).lower(), " ".join(t.text for t in b).lower()) >= 80
-    return spelt_alike or abbreviates(a, b) or abbreviates(b, a)
+    # "the Olympic Games" for "the Paris Olympics": a word of one in another form in the other, no place
+    derived = any(_derived_form(x.key, y.key) and not is_place(x.text) for x in a for y in b)
+    return spelt_alike or derived or abbreviates(a, b) or abbreviates(b, a)
 
 
 def _given_in_slot(name: Sequence[Token], before: str, after: str, context: str) -> bool:
@@ -426,9 +527,11 @@ def _name_lists(text: str) -> list[list[tuple[str, tuple[int, int]]]]:
     for match in _NAME_LIST.finditer(text):
         items = []
         for item in re.finditer(_LIST_ITEM, match[0]):
-            name = re.sub(r"^the[ \t]+", "", item[0]).rstrip(".")  # "... and Real Madrid." ends its sentence
-            start = match.start() + item.start() + (len(item[0]) - len(name))
-            items.append((name, (start, start + len(name))))
+            written = re.sub(r"^the[ \t]+", "", item[0])
+            start = match.start() + item.start() + (len(item[0]) - len(written))
+            written = written if re.fullmatch(r"(?:[A-Z]\.)+", written) else written.rstrip(".")  # "... and Real Madrid." ends its sentence
+            name = written.replace(".", "") if re.fullmatch(r"(?:[A-Z]\.)+", written) else written  # "U.S." is "US"
+            items.append((name, (start, start + len(written))))
         lists.append(items)
     return lists
 
@@ -446,7 +549,8 @@ def list_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tup
             if len(other) != len(items) or len(names - other_names) != 1 or len(other_names - names) != 1:
                 continue
             (odd, span), (given, given_span) = next(i for i in items if i[0] not in other_names), next(i for i in other if i[0] not in names)
-            if odd not in context and not same_place(odd, given):
+            odd_tokens, given_tokens = tokenize(odd), tokenize(given)  # "AMD" for "Advanced Micro Devices": one name
+            if odd not in context and not same_place(odd, given) and not abbreviates(odd_tokens, given_tokens) and not abbreviates(given_tokens, odd_tokens):
                 conflicts.append((span, given_span))
     return tuple(conflicts)
 
@@ -518,9 +622,52 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
     return tuple(conflicts)
 
 
+def _head_before(tokens: Sequence[Token], index: int, reach: int = 6) -> Token | None:
+    """The nearest noun among the ``reach`` words before ``index``: what a verb there is said of ("the labour market
+    will continue to weaken": "market")."""
+    return next((t for t in reversed(tokens[max(0, index - reach):index]) if t.pos in ("NOUN", "PROPN")), None)
+
+
+def _thing_before(tokens: Sequence[Token], index: int) -> Token | None:
+    """`_head_before`, when it is a common noun: a company named before both verbs ("Netflix lost", "Netflix had
+    forecast that it would add") may be told of twice, what it did and what it expected."""
+    head = _head_before(tokens, index)
+    return head if head is not None and head.pos == "NOUN" else None
+
+
+def _negated_before(tokens: Sequence[Token], index: int) -> bool:
+    return any(t.is_negation for t in tokens[max(0, index - 3):index])
+
+
+def paraphrased_direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """One thing said to move opposite ways without a figure: "the jobs market is set to keep strengthening for some
+    time" against "The labour market will continue to weaken for some time to come". Two verbs of opposite desk
+    directions (`lexicon.direction_of`), neither negated, the nearest noun before each the same word and a content
+    word after each the same; the noun a common one (`_thing_before`). Returns the (claim, sentence) character spans of
+    the two verbs."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+
+    def after(tokens: Sequence[Token], i: int) -> set[str]:
+        return {t.key for t in tokens[i + 1:i + 5] if not (t.is_function or t.is_number) and len(t.key) > 2}
+
+    conflicts = []
+    for i, a in enumerate(claim_tokens):
+        if a.pos != "VERB" or _direction(a) is None or _negated_before(claim_tokens, i) or (head := _thing_before(claim_tokens, i)) is None:
+            continue
+        for j, b in enumerate(sentence_tokens):
+            if b.pos != "VERB" or _direction(b) != -_direction(a) or _negated_before(sentence_tokens, j):
+                continue
+            other = _thing_before(sentence_tokens, j)
+            if other is not None and other.key == head.key and after(claim_tokens, i) & after(sentence_tokens, j):
+                conflicts.append(((a.start, a.end), (b.start, b.end)))
+                break
+    return tuple(conflicts)
+
+
 def _compared_with(tokens: Sequence[Token], than: int) -> set[str]:
-    """The content words of what ``tokens[than]`` ("than") compares with, in the four words after it."""
-    return {t.key for t in tokens[than + 1 : than + 5] if not (t.is_function or t.is_number) and len(t.key) > 2}
+    """The content words of what ``tokens[than]`` ("than") compares with: the first four among the eight words after
+    it, figures aside ("than the 1981 to 2010 median date")."""
+    return set([t.key for t in tokens[than + 1 : than + 9] if not (t.is_function or t.is_number) and len(t.key) > 2][:4])
 
 
 def comparison_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
@@ -541,7 +688,7 @@ def comparison_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, in
             a, b = claim_tokens[i - 1], sentence_tokens[j - 1]
             if a.key == b.key and i > 1 and j > 1:  # "more expensive than" against "less expensive than"
                 a, b = claim_tokens[i - 2], sentence_tokens[j - 2]
-            if are_antonyms(a.key, b.key) or are_antonyms(a.lemma, b.lemma):
+            if any(are_antonyms(x, y) for x in a.forms for y in b.forms):  # "later" against "earlier" (lemma "early")
                 conflicts.append(((a.start, a.end), (b.start, b.end)))
     return tuple(conflicts)
 
@@ -670,6 +817,7 @@ _DAY_MONTH = re.compile(
 # A month given alone, after "in": "having flown the MAX himself in October" (day 0: any day of it).
 _IN_MONTH = re.compile(rf"\b(?:in|during)\s+(?:early\s+|mid-|late\s+)?(?P<month>{_MONTH_NAMES})\b(?!\.?\s+\d{{1,2}}\b)", re.IGNORECASE)
 _WEEKDAY_COMMA = re.compile(rf"\b((?:mon|tues|wednes|thurs|fri|satur|sun)day),(?=\s+(?:\d|(?:{_MONTH_NAMES})\b))", re.IGNORECASE)
+_SAID_WORDS = frozenset("said say says told tell tells announced announce announces stated added".split())
 _DATE_BOUNDS = frozenset("before after until till by since from between through".split())
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\n]|\s-+\s|[.!?]\s")
 
@@ -682,6 +830,8 @@ def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], 
     in the Apollo basin"), those of them written in lower case, and its character span."""
     text = re.sub(r"\b(" + "|".join(MONTH_ABBREVIATIONS) + r")\b\.?", lambda m: MONTH_ABBREVIATIONS[m[1].lower()] + " " * (len(m[0]) - len(m[1])), text, flags=re.IGNORECASE)
     text = _WEEKDAY_COMMA.sub(r"\1 ", text)  # "said on Friday, November 1": the clause goes on past the weekday
+    # "the General Elections Commission (KPU) on Wednesday, March 20": an aside without figures ends no clause
+    text = re.sub(r"\([^()\d]{1,25}\)", lambda m: " " * len(m[0]), text)
     found = []
     for match in sorted([*_DAY_MONTH.finditer(text), *_IN_MONTH.finditer(text)], key=lambda m: m.start()):
         clause = _CLAUSE_BREAK.split(text[:match.start()])[-1]
@@ -696,7 +846,8 @@ def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], 
         # lemmas, so "flown" and "flew" are one word
         near = [t for t in tokenize(clause)][-15:] + [t for t in tokenize(after)][:6]
         keys = [(t.text.lower() if t.text.isalpha() else t.key, t) for t in near]  # "second" stays a word
-        around = frozenset(k for k, _ in keys if len(k) > 2 and not k[0].isdigit() and k not in _STOPWORDS) - MONTHS
+        # "said" says nothing of what the date is of: the wire's statement and the article's may be on other days
+        around = frozenset(k for k, _ in keys if len(k) > 2 and not k[0].isdigit() and k not in _STOPWORDS) - MONTHS - _SAID_WORDS
         lower = frozenset(k for k, t in keys if k in around and t.text[:1].islower())
         found.append(((int(day), month), around, lower, match.span()))
     return tuple(found)
@@ -857,7 +1008,9 @@ def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: fl
         pairs += [(sentence_tokens, own, *negated) for negated in _negated_heads(own)]
         for asserting, negating, negation, head, followers in pairs:
             k = _asserts(asserting, negating[head].key, followers)
-            if k is not None and not _other_subjects(asserting[:k], negating[:head]):  # "The ECB did not raise" / "The Fed raised"
+            texts = (claim, sentence) if asserting is own else (sentence, claim)
+            if k is not None and not _other_subjects(  # "The ECB did not raise" / "The Fed raised"
+                    _before_in_clause(asserting, texts[0], k), _before_in_clause(negating, texts[1], head)):
                 asserted, negated = (asserting[k].start, asserting[k].end), (negating[negation].start, negating[head].end)
                 conflicts.append((asserted, negated) if asserting is own else (negated, asserted))
     return tuple(conflicts)
@@ -897,6 +1050,15 @@ def _reported_action(tokens: Sequence[Token], lemma: str, objects: tuple[str, ..
     return None
 
 
+def _before_in_clause(tokens: Sequence[Token], text: str, index: int) -> Sequence[Token]:
+    """The words before ``index`` after the last semicolon, colon or dash before it: what its clause is about ("the
+    United States has" in "The result extended Europe's unbeaten run; the United States has not won")."""
+    if index >= len(tokens):
+        return tokens[:index]
+    cut = max(text.rfind(mark, 0, tokens[index].start) for mark in (";", ":", " – ", " — "))
+    return [t for t in tokens[:index] if t.start > cut]
+
+
 def _other_subjects(a: Sequence[Token], b: Sequence[Token]) -> bool:
     """Whether both stretches name someone or something and share no name: "The ECB" and "The Fed"."""
     return _no_name_alike(*({t.key for t in side if t.entity or t.pos == "PROPN"} for side in (a, b)))
@@ -918,7 +1080,8 @@ def denied_action_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int,
     for denying, reporting in ((claim_tokens, sentence_tokens), (sentence_tokens, claim_tokens)):
         for first, verb in _denied_actions(denying):
             k = _reported_action(reporting, denying[verb].lemma, _objects(denying, verb))
-            if k is None or _other_subjects(denying[:first], reporting[:k]):
+            texts = (claim, sentence) if denying is claim_tokens else (sentence, claim)
+            if k is None or _other_subjects(_before_in_clause(denying, texts[0], first), _before_in_clause(reporting, texts[1], k)):
                 continue
             spans = ((denying[first].start, denying[verb].end), (reporting[k].start, reporting[k].end))
             conflicts.append(spans if denying is claim_tokens else spans[::-1])
@@ -1080,6 +1243,8 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in comparison_conflicts(claim.text, sentence))
             if not any(c.kind == "direction" for c in changes):
                 changes += tuple(_direction_change(claim, sentence, *spans) for spans in opposite_verb_conflicts(claim.text, sentence))
+            if not any(c.kind == "direction" for c in changes):
+                changes += tuple(_direction_change(claim, sentence, *spans) for spans in paraphrased_direction_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
@@ -1157,8 +1322,16 @@ def _conflict_change(claim: Claim, sentence: str, conflict: tuple[str, str]) -> 
 
 def _find_number(text: str, number: str) -> tuple[int, int] | None:
     """Where ``number`` (thousands separators dropped) is written in ``text``."""
-    for match in re.finditer(r"\d+(?:[.,·]\d+)*", text):
-        if match.group().replace(",", "").replace("·", ".") == number:
+    found = [match.span() for match in re.finditer(r"\d+(?:[.,·]\d+)*", text) if match.group().replace(",", "").replace("·", ".") == number]
+    # a figure written as a word ("let slip four championship points") before one of a score's pair ("at 5-4")
+    found += [m.span() for m in re.finditer(r"[A-Za-z]+", text) if NUMBER_WORDS.get(m[0].lower()) == number]
+    alone = [span for span in found if not re.search(r"\d[-–]$", text[:span[0]]) and not re.match(r"[-–]\d", text[span[1]:])]
+    counts = [span for span in alone if text[span[0]:span[1]].lower() not in _ORDINALS]  # "three", not "third"
+    if found:
+        return (counts or alone or found)[0]
+    for match in (*_ONE_IN.finditer(text), *_FRACTION_OF.finditer(text)):  # "three in five" read as 60%
+        share = _share_as_percentage(match) if match.re is _ONE_IN else _as_percentage(match).removeprefix(match[1] or "")
+        if share.rstrip("%") == number and share != match[0]:
             return match.start(), match.end()
     return None
 

@@ -15,7 +15,8 @@ import datetime
 import difflib
 import math
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 from typing import Sequence
@@ -180,8 +181,13 @@ def _clock_time(word: str, meridiem: str = "") -> str | None:
     return f"{hours}:{minutes:02d}"
 
 
+def _without_accents(text: str) -> str:
+    """``text`` with its letters' accents dropped: "Malmö" and "Malmo" are one place, as a wire without them writes it."""
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
 def _normalise(word: str, lemma: str, pos: str) -> str:
-    lower = word.lower().replace("’", "'")
+    lower = _without_accents(word.lower().replace("’", "'"))
     if _DOTTED.fullmatch(lower):
         return lower.replace(".", "")  # "U.S." is "US", "p.m." is "pm"
     if lower[:1].isdigit():
@@ -198,7 +204,7 @@ def _normalise(word: str, lemma: str, pos: str) -> str:
         return "not"
     if pos in _ENTITY_POS:
         return lower
-    key = lemma.lower()
+    key = _without_accents(lemma.lower())
     if len(key) > 5:
         for pattern, replacement in _BRITISH_ENDINGS:
             key = re.sub(pattern, replacement, key)
@@ -364,6 +370,9 @@ def _decade(words: Sequence[str], index: int) -> float | None:
     return None
 
 
+_ROUNDING = 0.02  # how far apart two estimates of one figure may be: one rounded ("430,000" for "429,612")
+
+
 def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     """Whether a figure the evidence gives bears out the claim's: True when every value it allows meets the claim
     ("more than 17" against 18), False when none does ("under 42" against 46; "less than 30" against "nearly 35"),
@@ -373,7 +382,9 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     agree only when their figures do: a copied bound with its figure changed is a changed figure.
     """
     if claimed.bound and given.bound and _BOUND_SIDES[claimed.bound] == _BOUND_SIDES[given.bound]:
-        return math.isclose(claimed.value, given.value, rel_tol=1e-9)
+        # two estimates agree when one rounds the other ("nearly 430,000" for "approximately 429,612")
+        tolerance = _ROUNDING if claimed.bound == given.bound == "~" else 1e-9
+        return math.isclose(claimed.value, given.value, rel_tol=tolerance)
     c_low, c_low_open, c_high, c_high_open = claimed.interval()
     g_low, g_low_open, g_high, g_high_open = given.interval()
     inside = (g_low > c_low or (g_low == c_low and (g_low_open or not c_low_open))) and (
@@ -418,7 +429,7 @@ def _preventions(tokens: Sequence[Token]) -> int:
         for i, t in enumerate(tokens))
 
 
-def _same_word(a: Token, b: Token) -> bool:
+def same_word(a: Token, b: Token) -> bool:
     """Spelling variants, inflections and short forms of one word ("Fed"/"Federal"; "Nauert"/"Nuart" is for the name checker)."""
     short, long = sorted((a.key, b.key), key=len)
     if _DIGITS.findall(a.key) != _DIGITS.findall(b.key):
@@ -779,7 +790,7 @@ def classify_edit(
         return "content"
     if _describes_a_person(article, source) or _describes_a_person(source, article):
         return "content"  # "the WikiLeaks founder" for "Assange": who the founder is, the words cannot tell
-    if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
+    if source_names and article_names and not any(same_word(a, s) for a in article_names for s in source_names):
         if one_actor(source, article):
             return "content"  # "Riyadh severed" for "Saudi Arabia cut": one actor, other words for what it did
         titles = [all(t.text.lower() in _TITLES for t in names) for names in (source_names, article_names)]
@@ -788,7 +799,7 @@ def classify_edit(
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
     added = [t for t in article if not t.is_function and t.lemma not in _SPEECH_VERBS and not (t.is_number and set(_number_keys([t])) <= set(source_numbers))]
-    if not added or all(any(_same_word(a, s) for s in source) for a in added):
+    if not added or all(any(same_word(a, s) for s in source) for a in added):
         return "harmless"  # function words, spelling variants, or a dropped clause
     return "content"
 
@@ -918,7 +929,7 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     runs = _name_runs(text)
     absent_runs = [
         run for run, after in zip(runs, [*runs[1:], []])
-        if not _is_title_of(run, after) and not any(_same_word(token, t) for token in run for t in source_tokens)
+        if not _is_title_of(run, after) and not any(same_word(token, t) for token in run for t in source_tokens)
     ]
     source_places = [name for tokens in per_source for name in _place_names(tokens)[0]] if absent_runs else []
     stray = []
@@ -1195,7 +1206,24 @@ def compare_sentences(
                 source_end=s_end,
             )
         )
-    return tuple(changes)
+    return tuple(_moved_negation_harmless(changes, source, article))
+
+
+def _moved_negation_harmless(changes: list[Change], source: Sequence[Token], article: Sequence[Token]) -> list[Change]:
+    """``changes`` with a negation moved within the clause made harmless: "no gas would be delivered" for "gas would
+    not be delivered" (one negation put in near where another is taken out, the sentences negated alike)."""
+    negations = [c for c in changes if c.kind == "negation"]
+    if len(negations) != 2 or _negations(source) % 2 != _negations(article) % 2:
+        return changes
+    put_in, taken_out = sorted(negations, key=lambda c: not c.article)
+    if not (put_in.article and not put_in.source and taken_out.source and not taken_out.article):
+        return changes
+    if abs(put_in.article_start - taken_out.article_start) > _NEGATION_MOVE:
+        return changes
+    return [replace(c, kind="harmless") if c in negations else c for c in changes]
+
+
+_NEGATION_MOVE = 40  # characters of the article a negation may move ("no gas would be delivered" / "would not be")
 
 
 def _credits_words(tokens: Sequence[Token], first: int, last: int) -> bool:
@@ -1426,7 +1454,7 @@ def _named_elsewhere(edited: Sequence[Token], rest: Sequence[Token]) -> bool:
     """Whether a name the article's edited words give is one the rest of the source sentence names: the claim moved it
     ("Humphrey Bogart was" where the sentence ranks "Bogart" further on), it did not swap in another."""
     names = [t for t in rest if t.pos in _ENTITY_POS]
-    return any(_same_word(t, n) for t in edited if t.pos in _ENTITY_POS for n in names)
+    return any(same_word(t, n) for t in edited if t.pos in _ENTITY_POS for n in names)
 
 
 def _completes_name(source: Sequence[Token], article: Sequence[Token], source_end: int, article_end: int) -> bool:

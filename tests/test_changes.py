@@ -755,3 +755,16 @@ def test_a_compound_names_initials_and_a_persons_description_are_no_entity_chang
     other = compare_sentences("Judge Ramona Manglona sentenced Julian Assange to the 62 months he had served.",
                               "Judge Ramona Manglona sentenced Chelsea Manning to the 62 months he had served.")
     assert [c.kind for c in other if c.kind != "harmless"] == ["entity"]
+
+
+def test_a_negation_moved_within_the_clause_or_an_estimate_rounded_is_harmless():
+    # eval_cases_dev 325, 311
+    def meaning(article, source):
+        return [(c.kind, c.article, c.source) for c in compare_sentences(article, source) if c.kind not in ("harmless", "content")]
+
+    source = "Since the damage to the pipelines, gas would not be delivered from Russia for the foreseeable future."
+    assert meaning("Since the damage to the pipelines no gas would be delivered from Russia for the foreseeable future.", source) == []
+    assert [k for k, _, _ in meaning("Since the damage to the pipelines gas would be delivered from Russia for the foreseeable future.", source)] == ["negation"]
+    source = "The attacker may have accessed data on approximately 429,612 customers."
+    assert meaning("The attacker may have accessed data on nearly 430,000 customers.", source) == []
+    assert [k for k, _, _ in meaning("The attacker may have accessed data on about 400,000 customers.", source)] == ["number"]
