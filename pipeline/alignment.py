@@ -253,7 +253,10 @@ def _number_conflicts(claim: str, sentence: str, context: str, *, ages: set[str]
             # million shares"), unless the claim's is a level it moved from ("fell to 3.4% from 3.7%")
             if other[0].isdigit() and not close_numbers(other, token) and (after_from or not any(close_numbers(other, n) and kind == sentence_kinds[j] for n, kind in claim_numbers))
         }
-        same = [j for j, words in shared.items() if words and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))]
+        # a figure another passage gives as it is ("the 57 people killed" where the death toll "rose to 57") is compared
+        # only with a figure sharing two of its words ("the 57 people" is no count of the "about 350 people" aboard)
+        needed = 2 if _given_anywhere(context_tokens, context_kinds, token, claim_kinds[i]) else 1
+        same = [j for j, words in shared.items() if len(words) >= needed and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))]
         if not same and claim_kinds[i] == "percent" and claim_kinds.count("percent") == 1 and sentence_kinds.count("percent") == 1 and (
                 _shares_words(claim_tokens, sentence_tokens, _ONE_SHARE_OVERLAP)):
             # the one share of sentences saying much the same, told with other words around it ("Nearly three in five of
@@ -1095,6 +1098,12 @@ def _gives_number(tokens: Sequence[str], kinds: Sequence[str | None], number: st
         t[0].isdigit() and kinds[k] == kind and close_numbers(t, number) and _alike_words(anchors, _anchors(tokens, k))
         for k, t in enumerate(tokens)
     )
+
+
+def _given_anywhere(tokens: Sequence[str], kinds: Sequence[str | None], number: str, kind: str | None) -> bool:
+    """Whether ``tokens`` give ``number`` as the same kind of number, of two significant digits or more, next to any words."""
+    return len(number.replace(".", "").strip("0")) >= 2 and any(
+        t[0].isdigit() and kinds[k] == kind and close_numbers(t, number) for k, t in enumerate(tokens))
 
 
 def _alike_words(words: set[str], others: set[str]) -> bool:

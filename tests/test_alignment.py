@@ -666,3 +666,14 @@ def test_a_gap_the_other_way_a_day_inside_a_range_or_a_score_in_words_is_compare
     assert _check("Netflix lost subscribers for the first time in a decade in the January-March quarter, shedding 200,000.", netflix) != "contradicted"
     polio = "Poliovirus has been detected in sewage samples from London, the UK Health Security Agency (UKHSA) said on 22 June 2022."
     assert _check("Every child aged 1 to 9 in London is to be offered a polio vaccine dose, health officials said on 10 August.", polio) != "contradicted"
+
+
+def test_a_figure_another_passage_gives_as_it_is_needs_two_words_in_common_to_conflict():
+    # eval_cases_dev 312: "the 57 people killed" is no count of the "about 350 people" aboard
+    toll = RetrievedPassage(Passage("t", "The death toll from the crash rose to 57, authorities said."), 0.5)
+    train = RetrievedPassage(Passage("c", "A passenger train carrying about 350 people collided head-on with a freight train near Tempi."), 0.6)
+    claim = Claim("c", "The prime minister apologised to the families of the 57 people killed when a passenger train collided near Tempi.", 0, 113, 0.9, "s")
+    verdict = AlignmentChecker().run([claim], {"c": [train, toll]}).get("c")
+    assert verdict is None or verdict.label != "contradicted"
+    wrong = Claim("c", "A passenger train carrying about 530 people collided head-on with a freight train near Tempi.", 0, 94, 0.9, "s")
+    assert AlignmentChecker().run([wrong], {"c": [train, toll]})["c"].label == "contradicted"

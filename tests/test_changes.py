@@ -768,3 +768,15 @@ def test_a_negation_moved_within_the_clause_or_an_estimate_rounded_is_harmless()
     source = "The attacker may have accessed data on approximately 429,612 customers."
     assert meaning("The attacker may have accessed data on nearly 430,000 customers.", source) == []
     assert [k for k, _, _ in meaning("The attacker may have accessed data on about 400,000 customers.", source)] == ["number"]
+
+
+def test_two_hedges_in_other_words_or_an_intention_said_of_something_done_are_no_hedge_change():
+    # eval_cases_dev 311, 315
+    def kinds(article, source):
+        return [c.kind for c in compare_sentences(article, source) if c.kind not in ("harmless", "content")]
+
+    source = "The attacker is believed to have potentially accessed the data of 500 staff."
+    assert kinds("The attacker may have accessed the data of 500 staff.", source) == []
+    assert kinds("The attacker may have accessed the data of 500 staff.", "The attacker accessed the data of 500 staff.") == ["hedge"]
+    assert kinds("The rocket lifted off on 9 July, later than planned.", "The rocket lifted off on 9 July.") == []
+    assert kinds("The bank plans to cut rates.", "The bank cut rates.") == ["hedge"]
