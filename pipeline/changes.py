@@ -376,6 +376,13 @@ def _decade(words: Sequence[str], index: int) -> float | None:
 _ROUNDING = 0.02  # how far apart two estimates of one figure may be: one rounded ("430,000" for "429,612")
 
 
+def _rounds(claimed: float, given: float) -> bool:
+    """Whether ``claimed`` is ``given`` rounded to the claim's significant digits, and close to it: "430,000" for
+    "429,612"; not "800,300" for "800,000" (more precise than the evidence) nor "400,000" for "429,612" (too far)."""
+    digits = len(f"{abs(claimed):.10g}".split("e")[0].replace(".", "").strip("0")) or 1
+    return math.isclose(float(f"{given:.{digits}g}"), claimed, rel_tol=1e-9) and math.isclose(claimed, given, rel_tol=_ROUNDING)
+
+
 def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     """Whether a figure the evidence gives bears out the claim's: True when every value it allows meets the claim
     ("more than 17" against 18), False when none does ("under 42" against 46; "less than 30" against "nearly 35"),
@@ -385,9 +392,9 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     agree only when their figures do: a copied bound with its figure changed is a changed figure.
     """
     if claimed.bound and given.bound and _BOUND_SIDES[claimed.bound] == _BOUND_SIDES[given.bound]:
-        # two estimates agree when one rounds the other ("nearly 430,000" for "approximately 429,612")
-        tolerance = _ROUNDING if claimed.bound == given.bound == "~" else 1e-9
-        return math.isclose(claimed.value, given.value, rel_tol=tolerance)
+        if claimed.bound == given.bound == "~":
+            return _rounds(claimed.value, given.value)  # "nearly 430,000" for "approximately 429,612"
+        return math.isclose(claimed.value, given.value, rel_tol=1e-9)
     c_low, c_low_open, c_high, c_high_open = claimed.interval()
     g_low, g_low_open, g_high, g_high_open = given.interval()
     inside = (g_low > c_low or (g_low == c_low and (g_low_open or not c_low_open))) and (

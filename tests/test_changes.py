@@ -768,6 +768,8 @@ def test_a_negation_moved_within_the_clause_or_an_estimate_rounded_is_harmless()
     source = "The attacker may have accessed data on approximately 429,612 customers."
     assert meaning("The attacker may have accessed data on nearly 430,000 customers.", source) == []
     assert [k for k, _, _ in meaning("The attacker may have accessed data on about 400,000 customers.", source)] == ["number"]
+    # a copied estimate made more precise is no rounding of it (planted 172)
+    assert [k for k, _, _ in meaning("It sold nearly 800,300 units.", "It sold nearly 800,000 units.")] == ["number"]
 
 
 def test_two_hedges_in_other_words_or_an_intention_said_of_something_done_are_no_hedge_change():
