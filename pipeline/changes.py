@@ -38,10 +38,10 @@ _MODAL_GROUPS = {"will": "will", "would": "will", "can": "can", "could": "can", 
                  "due": "will", "schedule": "will",  # "is due to visit", "is scheduled for June": what "will" says
                  "allow": "can", "enable": "can", "able": "can", "permit": "can", "let": "can"}  # "allow employers to hire": they can
 _HEDGES = frozenset("possibly probably likely unlikely reportedly allegedly apparently perhaps maybe expect plan propose intend "
-                    "threaten mull considering believe potentially".split())
+                    "threaten mull considering believe potentially".split())  # "is considering a ban" is no ban; "considered the best" is no hedge
 _INTENT_VERBS = frozenset("expect plan propose intend threaten".split())  # hedges only before "to": "plans to"
 # What may be so, not what will be or can be done: "may have accessed" for "is believed to have potentially accessed"
-_MAYBE = frozenset("may possibly probably likely reportedly allegedly apparently perhaps maybe believe potentially".split())  # "is considering a ban" is no ban; "considered the best" is no hedge
+_MAYBE = frozenset("may possibly probably likely reportedly allegedly apparently perhaps maybe believe potentially".split())
 _SPEECH_VERBS = frozenset("say tell state add announce declare note explain insist confirm according reporter journalist".split())
 _PERSONAL_PRONOUNS = frozenset("he she they him her them".split())
 _FUNCTION_WORDS = frozenset(
@@ -441,7 +441,7 @@ def _preventions(tokens: Sequence[Token]) -> int:
         for i, t in enumerate(tokens))
 
 
-def same_word(a: Token, b: Token) -> bool:
+def _same_word(a: Token, b: Token) -> bool:
     """Spelling variants, inflections and short forms of one word ("Fed"/"Federal"; "Nauert"/"Nuart" is for the name checker)."""
     short, long = sorted((a.key, b.key), key=len)
     if _DIGITS.findall(a.key) != _DIGITS.findall(b.key):
@@ -802,7 +802,7 @@ def classify_edit(
         return "content"
     if _describes_a_person(article, source) or _describes_a_person(source, article):
         return "content"  # "the WikiLeaks founder" for "Assange": who the founder is, the words cannot tell
-    if source_names and article_names and not any(same_word(a, s) for a in article_names for s in source_names):
+    if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         if one_actor(source, article):
             return "content"  # "Riyadh severed" for "Saudi Arabia cut": one actor, other words for what it did
         titles = [all(t.text.lower() in _TITLES for t in names) for names in (source_names, article_names)]
@@ -811,7 +811,7 @@ def classify_edit(
         spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
     added = [t for t in article if not t.is_function and t.lemma not in _SPEECH_VERBS and not (t.is_number and set(_number_keys([t])) <= set(source_numbers))]
-    if not added or all(any(same_word(a, s) for s in source) for a in added):
+    if not added or all(any(_same_word(a, s) for s in source) for a in added):
         return "harmless"  # function words, spelling variants, or a dropped clause
     return "content"
 
@@ -941,7 +941,7 @@ def _absent_terms(text: str, sources: Sequence[str]) -> tuple[tuple[str, ...], t
     runs = _name_runs(text)
     absent_runs = [
         run for run, after in zip(runs, [*runs[1:], []])
-        if not _is_title_of(run, after) and not any(same_word(token, t) for token in run for t in source_tokens)
+        if not _is_title_of(run, after) and not any(_same_word(token, t) for token in run for t in source_tokens)
     ]
     source_places = [name for tokens in per_source for name in _place_names(tokens)[0]] if absent_runs else []
     stray = []
@@ -1468,7 +1468,7 @@ def _named_elsewhere(edited: Sequence[Token], rest: Sequence[Token]) -> bool:
     """Whether a name the article's edited words give is one the rest of the source sentence names: the claim moved it
     ("Humphrey Bogart was" where the sentence ranks "Bogart" further on), it did not swap in another."""
     names = [t for t in rest if t.pos in _ENTITY_POS]
-    return any(same_word(t, n) for t in edited if t.pos in _ENTITY_POS for n in names)
+    return any(_same_word(t, n) for t in edited if t.pos in _ENTITY_POS for n in names)
 
 
 def _completes_name(source: Sequence[Token], article: Sequence[Token], source_end: int, article_end: int) -> bool:
