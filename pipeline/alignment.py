@@ -223,15 +223,16 @@ def _number_conflicts(claim: str, sentence: str, context: str, *, ages: set[str]
     in_pairs = _paired_figures(sentence)
     lone_numbers = [t for t in sentence_tokens if t[0].isdigit() and t not in in_pairs]
     claim_numbers = [(t, kind) for t, kind in zip(claim_tokens, claim_kinds) if t[0].isdigit()]
+    claimed = [n for n, _ in claim_numbers]
+    claim_pairs = _paired_figures(claim)  # "four games to one" is a pair, "let slip four championship points" not
     context_tokens, context_kinds = _tokens_and_kinds(context)
     conflicts = []
     for i, token in enumerate(claim_tokens):
         if not token[0].isdigit() or token in ages:
             continue
-        paired = token in _paired_figures(claim)  # "four games to one" is a pair, "let slip four championship points" not
-        if any(close_numbers(token, n) for n in (sentence_numbers if paired else lone_numbers)):
+        if any(close_numbers(token, n) for n in (sentence_numbers if token in claim_pairs else lone_numbers)):
             continue
-        if _in_a_range(token, sentence, [n for n, _ in claim_numbers]):
+        if _in_a_range(token, sentence, claimed):
             continue  # "on 8, 9 and 10 August" against "August 8-10"
         compared = i + 1 < len(claim_tokens) and claim_tokens[i + 1] in _GAP_WORDS
         after_from = i > 0 and claim_tokens[i - 1] == "from"
@@ -239,7 +240,7 @@ def _number_conflicts(claim: str, sentence: str, context: str, *, ages: set[str]
             # "fell to 3.4% from 3.5%" against "fell by 0.1 percentage points to 3.4%"; "48 seats, two fewer than in
             # the preliminary results" against "48 seats, down from 50"; but "240 seats, 63 more than in 2019" against
             # "240 seats, down from 303": the gap the other way
-            turned = _gap_turned(token, claim_tokens[i + 1] if compared else "", [n for n, _ in claim_numbers], sentence_numbers)
+            turned = _gap_turned(token, claim_tokens[i + 1] if compared else "", claimed, sentence_numbers)
             if turned is None:
                 continue
             conflicts.append((turned, token))
@@ -316,8 +317,7 @@ def _in_a_range(number: str, sentence: str, claimed: Sequence[str]) -> bool:
 def _gap_turned(gap: str, word: str, claimed: Sequence[str], given: Sequence[str]) -> str | None:
     """The sentence's earlier figure, when the claim puts a gap between a figure both give and it the other way ("63
     more" where the sentence's 240 is down from 303); None when the gap goes the sentence's way or cannot be told."""
-    up, down = _GAP_WORDS_UP, _GAP_WORDS - _GAP_WORDS_UP
-    if word not in up | down:
+    if word not in _GAP_WORDS:
         return None
     try:
         size, shared = float(gap), [float(n) for n in claimed if n in given and n != gap]
@@ -326,7 +326,7 @@ def _gap_turned(gap: str, word: str, claimed: Sequence[str], given: Sequence[str
         return None
     for value in shared:
         for text, other in others:
-            if math.isclose(abs(value - other), size) and (value > other) != (word in up):
+            if math.isclose(abs(value - other), size) and (value > other) != (word in _GAP_WORDS_UP):
                 return text
     return None
 
@@ -532,8 +532,9 @@ def _name_lists(text: str) -> list[list[tuple[str, tuple[int, int]]]]:
         for item in re.finditer(_LIST_ITEM, match[0]):
             written = re.sub(r"^the[ \t]+", "", item[0])
             start = match.start() + item.start() + (len(item[0]) - len(written))
-            written = written if re.fullmatch(r"(?:[A-Z]\.)+", written) else written.rstrip(".")  # "... and Real Madrid." ends its sentence
-            name = written.replace(".", "") if re.fullmatch(r"(?:[A-Z]\.)+", written) else written  # "U.S." is "US"
+            initials = re.fullmatch(r"(?:[A-Z]\.)+", written) is not None  # "U.S." is "US"
+            written = written if initials else written.rstrip(".")  # "... and Real Madrid." ends its sentence
+            name = written.replace(".", "") if initials else written
             items.append((name, (start, start + len(written))))
         lists.append(items)
     return lists
@@ -625,16 +626,11 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
     return tuple(conflicts)
 
 
-def _head_before(tokens: Sequence[Token], index: int, reach: int = 6) -> Token | None:
-    """The nearest noun among the ``reach`` words before ``index``: what a verb there is said of ("the labour market
-    will continue to weaken": "market")."""
-    return next((t for t in reversed(tokens[max(0, index - reach):index]) if t.pos in ("NOUN", "PROPN")), None)
-
-
-def _thing_before(tokens: Sequence[Token], index: int) -> Token | None:
-    """`_head_before`, when it is a common noun: a company named before both verbs ("Netflix lost", "Netflix had
-    forecast that it would add") may be told of twice, what it did and what it expected."""
-    head = _head_before(tokens, index)
+def _thing_before(tokens: Sequence[Token], index: int, reach: int = 6) -> Token | None:
+    """The nearest noun among the ``reach`` words before ``index``, what a verb there is said of ("the labour market
+    will continue to weaken": "market"), when it is a common noun: a company named before both verbs ("Netflix lost",
+    "Netflix had forecast that it would add") may be told of twice, what it did and what it expected."""
+    head = next((t for t in reversed(tokens[max(0, index - reach):index]) if t.pos in ("NOUN", "PROPN")), None)
     return head if head is not None and head.pos == "NOUN" else None
 
 
@@ -1056,8 +1052,6 @@ def _reported_action(tokens: Sequence[Token], lemma: str, objects: tuple[str, ..
 def _before_in_clause(tokens: Sequence[Token], text: str, index: int) -> Sequence[Token]:
     """The words before ``index`` after the last semicolon, colon or dash before it: what its clause is about ("the
     United States has" in "The result extended Europe's unbeaten run; the United States has not won")."""
-    if index >= len(tokens):
-        return tokens[:index]
     cut = max(text.rfind(mark, 0, tokens[index].start) for mark in (";", ":", " – ", " — "))
     return [t for t in tokens[:index] if t.start > cut]
 

@@ -304,11 +304,15 @@ class Roster:
                 people.append(person)
             elif len(known) == 1:
                 at = self.people.index(known[0])
-                mine = people[at]
-                more = tuple(role for role in person.roles if role and role not in mine.roles)
-                sources = tuple(i for i in person.source_ids if i not in mine.source_ids)
-                people[at] = replace(mine, other_roles=mine.other_roles + more, source_ids=mine.source_ids + sources)
+                people[at] = _also_on_record(people[at], person.roles, person.source_ids)
         return Roster(people)
+
+
+def _also_on_record(person: Person, roles: Sequence[str], source_ids: Sequence[str]) -> Person:
+    """``person`` with the ``roles`` and ``source_ids`` it does not have yet added after its own."""
+    more = tuple(dict.fromkeys(role for role in roles if role and role not in person.roles))
+    sources = tuple(dict.fromkeys(i for i in source_ids if i not in person.source_ids))
+    return replace(person, other_roles=person.other_roles + more, source_ids=person.source_ids + sources)
 
 
 def read_roster_csv(path: str | Path) -> Roster:
@@ -514,10 +518,8 @@ def roster_from_names(passages: Sequence[Passage], names: Sequence[PassageNames]
             named = sorted((key for key, person in people.items() if normalise_name(_tokens(person.name)[-1]) == surname), key=len)
             # one person, written in full once more with a word before it ("Billionaire Jared Isaacman")
             if role and len(_tokens(name)) == 1 and named and all(key.endswith(named[0]) for key in named[1:]):
-                known = people[named[0]]
-                if role not in known.roles:
-                    people[named[0]] = replace(known, other_roles=known.other_roles + (role,), source_ids=known.source_ids + (
-                        (passage.id,) if passage.id not in known.source_ids else ()))
+                if role not in people[named[0]].roles:
+                    people[named[0]] = _also_on_record(people[named[0]], (role,), (passage.id,))
     for passage, found in zip(passages, names):
         for name in found.capitalised:
             if name.split()[-1] in standalone and normalise_name(name) not in people:

@@ -345,9 +345,10 @@ def _is_name(candidate: str) -> bool:
 # A title and a person's name inside what reads as someone's role: the role is that person's ("the party's policy
 # chief Fumio Kishida").
 _ANOTHER_TITLED_NAME = re.compile(rf"\b(?:{TITLE_WORDS}|chief)[ \t]+{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
+_TWO_NAME_TOKENS = re.compile(rf"{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
 # A name right after what reads as someone's role: the role is that person's ("Ishiba, the party's policy chief Fumio
 # Kishida and ...")
-_NAME_AFTER_ROLE = re.compile(rf"[ \t]+{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
+_NAME_AFTER_ROLE = re.compile(rf"[ \t]+{_TWO_NAME_TOKENS.pattern}")
 # A relative's name is a person's, which the entity recogniser may miss: "his great-uncle Eisaku Sato".
 _KIN_THEN_NAME = re.compile(
     r"\b(?:his|her|their)[ \t]+(?:late[ \t]+)?(?:great-|grand)?(?:father|mother|son|daughter|wife|husband|brother|sister|uncle|aunt|"
@@ -483,9 +484,6 @@ def attribute_quotes(text: str, sentences: tuple[Sentence, ...], mentions: Seque
             )
         )
     return tuple(quotes)
-
-
-_TWO_NAME_TOKENS = re.compile(rf"{NAME_TOKEN}[ \t]+{NAME_TOKEN}")
 
 
 def _names_someone_else(text: str, sentences: tuple[Sentence, ...], spans: Sequence[tuple[int, int, bool, bool]],
