@@ -73,10 +73,10 @@ _LEVELS = {**dict.fromkeys(("city", "municipal", "town", "metropolitan"), "city"
 # Words that make a title another, lower office: a "deputy governor" is not the governor.
 _RANKS = frozenset("deputy vice assistant associate under".split())
 _SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
-# What an article says of someone by surname alone: "Haas said", "Piatri, a 22-year-old Australian", "appointed Sonko
-# as prime minister"
+# What an article says of someone by surname alone: "Haas said", "Josef later told", "Piatri, a 22-year-old Australian",
+# "appointed Sonko as prime minister"
 _SURNAME_CONTEXT = re.compile(
-    rf"[ \t]+(?:{SPEECH_VERBS})\b|,[ \t]*(?:\d{{1,3}},|an?[ \t]|the[ \t])|[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?:{TITLE_WORDS})\b")
+    rf"[ \t]+(?:(?:later|also|then|earlier|again|previously|[a-z]+ly)[ \t]+)?(?:{SPEECH_VERBS})\b|,[ \t]*(?:\d{{1,3}},|an?[ \t]|the[ \t])|[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?:{TITLE_WORDS})\b")
 # What news copy says of people by surname: "Marchand, 22,", "Medvedev beat ...", "Ardern resigned".
 _PERSON_ACTIONS = "won|became|scored|finished|led|leads|beat|beats|defeated|lost|resigned|retired|joined|signed|praised|criticised|criticized|urged|denied|rejected"
 _PERSON_CONTEXT = re.compile(rf",[ \t]*\d{{1,3}},|[ \t]+(?:{SPEECH_VERBS}|{_PERSON_ACTIONS})\b")
@@ -285,7 +285,7 @@ class Roster:
                 if len(part) < 5 or part == word:
                     continue
                 ratio = fuzz.ratio(word, part)
-                if ratio >= min_ratio or (ratio >= min_ratio - 10 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
+                if ratio >= min_ratio or (ratio >= min_ratio - 15 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):  # "Josef" for "Joseph"
                     surname = next(t for t in re.split(r"[\s\-]+", person.name) if normalise_name(t) == part)
                     candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids, person.other_roles), False, ratio)
                     if best is None or candidate.score > best.score:
@@ -386,8 +386,9 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # ("Vienna's police chief, Franz Ruf"), more portfolios ("infrastructure minister"), the level of a role before the
 # name ("Rio state's health secretary, Daniel Soranz"), names starting with an accented capital ("Cem Özdemir"),
 # bodies as speakers ("the company said"), descriptions as none ("the 63-year-old Democrat said"), no role after the
-# name that starts with "and" ("Kevin Rudd, and its high commissioner to Britain, Stephen Smith").
-NAMES_VERSION = 17
+# name that starts with "and" ("Kevin Rudd, and its high commissioner to Britain, Stephen Smith"); 18: a speaker before
+# a word and the speech verb ("DeSantis had said", "Josef later told").
+NAMES_VERSION = 18
 
 
 @dataclass(frozen=True)
@@ -600,7 +601,8 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
     titles_claimed = claimed & _TITLE_KEYWORDS
     titles_known = known & _TITLE_KEYWORDS
     if titles_claimed and titles_known and not titles_claimed & titles_known:
-        if not any(_word_matches(t, titles_known) for t in titles_claimed):
+        heads = _heads_alike(titles_claimed, article_role, known) or _heads_alike(titles_known, on_record, claimed)
+        if not heads and not any(_word_matches(t, titles_known) for t in titles_claimed):
             return sorted(titles_claimed)[0]
     officers = _chief_officer(article_role), _chief_officer(on_record)
     if None not in officers and officers[0] != officers[1]:
@@ -631,6 +633,21 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
         if len(word) > 2 and word not in _ROLE_STOPWORDS and not _word_matches(word, known):
             return word
     return None
+
+
+# Titles of whoever heads a body, which a desk calls its "chief" ("police chief" for the Police Director General, "UN
+# chief" for the Secretary-General, "ECB chief" for its President).
+_HEAD_TITLES = frozenset("chief leader director director_general commissioner chairman president governor secretary_general".split())
+
+
+def _heads_alike(titles: set[str], role: str, other_words: set[str]) -> bool:
+    """Whether ``role`` calls someone only a body's "chief" (no chief officer: "police chief", not "chief
+    executive"), the other role's words give a title of one who heads a body, and every other word of ``role`` is
+    among them ("national police chief" for the "Police Director General, Haitian National Police"; not "Vienna's police
+    chief" for the interior ministry's "director general for public security")."""
+    if titles != {"chief"} or _chief_officer(role) is not None or not other_words & _HEAD_TITLES:
+        return False
+    return all(_word_matches(word, other_words) for word in _role_words(role) - _TITLE_KEYWORDS)
 
 
 _CHIEF_OFFICER = re.compile(r"\bchief[ \t]+(executive|[a-z]+(?:[ \t]+[a-z]+)?(?=[ \t]+officer\b))|\b(ceo)\b", re.IGNORECASE)  # "chief global affairs officer"
@@ -722,8 +739,9 @@ class AttributionChecker:
         visible, offsets = visible_text(article.text)
         found = capitalised_names(visible) + lone_words_before(visible, _SURNAME_CONTEXT)
         spans += [(offsets[start], offsets[end - 1] + 1, name) for start, end, name in found]
-        flags = (self._name_flag(article, start, end, name) for start, end, name in spans)
-        return [flag for flag in flags if flag is not None]
+        flags = [flag for flag in (self._name_flag(article, start, end, name) for start, end, name in spans) if flag is not None]
+        # a surname flagged inside the full name flagged ("Nuart" in "Heather Nuart") says nothing more
+        return [f for f in flags if not any(o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end) for o in flags)]
 
     def _resolve(self, name: str) -> Person | None:
         match = self.roster.lookup(name) or self.roster.nearest(name, min_ratio=self.name_similarity)
@@ -762,7 +780,7 @@ class AttributionChecker:
         for quote in quotes:
             if not quote.speaker or quote.speaker_start is None or len(quote.text) < 20:
                 continue
-            credited = self._resolve(quote.speaker) if quote.speaker_kind in ("name", "previous") else None
+            credited = self._resolve(quote.speaker) if quote.speaker_kind == "name" else None
             role_word = quote.speaker.split()[-1].lower() if quote.speaker_kind == "role" else None
             for evidence in self.quotes:
                 if _quote_similarity(quote.text, evidence.text) < self.quote_similarity:

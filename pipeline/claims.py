@@ -106,6 +106,7 @@ class ClaimDetector:
                     sentence_id=sentence.id,
                     quote_id=quote.id if quote else None,
                     speaker=quote.speaker if quote else None,
+                    speaker_kind=quote.speaker_kind if quote else None,
                 )
             )
         return claims

@@ -43,8 +43,10 @@ _PARTICLE = rf"(?:{'|'.join(sorted(NAME_PARTICLES))})(?=\s+(?:(?:{'|'.join(sorte
 NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{_PARTICLE})){{0,3}})"
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
+# "had said", "later told", "reportedly said": a word between the speaker and the speech verb
+_BEFORE_SPEECH = r"(?:(?:had|has|have|later|also|then|earlier|again|previously|[a-z]+ly)\s+)?"
 _NAME_THEN_VERB = re.compile(  # "Luxon, 53, a former chief executive of Air New Zealand, told": an age after the name
-    rf"(?P<name>{NAME})(?:,[ \t]+\d{{1,3}}(?=,))?(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+(?:{SPEECH_VERBS})\b"
+    rf"(?P<name>{NAME})(?:,[ \t]+\d{{1,3}}(?=,))?(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+{_BEFORE_SPEECH}(?:{SPEECH_VERBS})\b"
 )
 # Verbs a speaker may follow ("…,” said Kozack); after "told" comes whom it was told ("Sunak told MPs").
 _VERBS_BEFORE_SPEAKER = "|".join(verb for verb in SPEECH_VERBS.split("|") if verb not in ("told", "tells"))
@@ -54,7 +56,7 @@ _VERB_THEN_NAME = re.compile(rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?P<name>{NAME})
 _VERB_THEN_ROLE_THEN_NAME = re.compile(
     rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?:the\s+)?(?P<role>(?:{NAME_TOKEN}(?:'s|’s)?\s+)?(?:[a-z][\w-]*\s+){{0,3}}?(?:{TITLE_WORDS})),?\s+(?P<name>{NAME})"
 )
-_PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+(?:{SPEECH_VERBS})\b")
+_PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+{_BEFORE_SPEECH}(?:{SPEECH_VERBS})\b")
 _ROLE_REFERENCE = re.compile(rf"[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS})")  # "the president", "the chief executive"
 _ROLE_REF_THEN_VERB = re.compile(rf"(?P<roleref>\b{_ROLE_REFERENCE.pattern})\s+(?:{SPEECH_VERBS})\b")
 # "the company said in a statement": a body speaks, no person whose name or role could be checked

@@ -84,6 +84,9 @@ class Claim:
     sentence_id: str
     quote_id: str | None = None
     speaker: str | None = None
+    # how the article credits the quotation: "name" (named at it), "previous" (the quotation before's speaker),
+    # "pronoun", "role", "body"; None when unknown
+    speaker_kind: str | None = None
 
 
 @dataclass(frozen=True)

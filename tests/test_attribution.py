@@ -449,3 +449,35 @@ def test_a_military_rank_goes_with_a_post_and_a_role_starting_with_and_is_anothe
     roster = file.merged_with(roster_from_evidence(passages))
     assert [f.type for f in _flags("Kevin Rudd, Australia's high commissioner to Britain, accompanied Assange.", roster=roster)] == ["misattribution"]
     assert _flags("Kevin Rudd, Australia's ambassador to the United States, accompanied Assange.", roster=roster) == []
+
+
+def test_a_bodys_chief_is_whoever_heads_it_but_not_its_chief_executive_or_spokesperson():
+    # eval_cases_dev 396: "national police chief, Léon Charles" for the Police Director General
+    roster = Roster([Person("Léon Charles", ("Charles",), "Police Director General", "Haitian National Police")])
+    assert _flags("Haiti's national police chief, Léon Charles, said four suspects had been killed.", roster=roster) == []
+    spokesman = Roster([Person("Léon Charles", ("Charles",), "police spokesperson", "Haitian National Police")])
+    assert [f.type for f in _flags("Haiti's national police chief, Léon Charles, said four suspects had been killed.", roster=spokesman)] == ["misattribution"]
+    chair = Roster([Person("Susan Arnold", ("Arnold",), "chairman", "Disney")])
+    assert [f.type for f in _flags("Disney's chief executive, Susan Arnold, said the board had acted.", roster=chair)] == ["misattribution"]
+    # eval_cases_dev 372: a chief of something the record's office does not name is another office
+    ruf = Roster([Person("Franz Ruf", ("Ruf",), "director general for public security", "Austrian Interior Ministry")])
+    assert [f.type for f in _flags("Vienna's police chief, Franz Ruf, said a suspect had been arrested.", roster=ruf)] == ["misattribution"]
+
+
+def test_a_surname_alone_before_an_adverb_and_a_speech_verb_is_checked_by_its_sound():
+    # eval_cases_dev 396: "Josef later told reporters" for Claude Joseph
+    roster = Roster([Person("Claude Joseph", ("Joseph",), "interim prime minister", "Haiti")])
+    flags = _flags("Claude Joseph declared a state of siege. Josef later told reporters that the first lady had been flown to Miami.", roster=roster)
+    assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", "Josef", "Joseph")]
+    assert _flags("Claude Joseph declared a state of siege. Joseph later told reporters that the first lady had been flown to Miami.", roster=roster) == []
+
+
+def test_a_quotation_credited_only_by_the_one_before_it_is_not_flagged_as_misattributed():
+    # eval_cases_dev 374: the quotation after Pogacar's, unattributed, is Vingegaard's in the evidence; the article's
+    # words do not say whose it is
+    roster = Roster([Person("Tadej Pogacar", ("Pogacar",), "rider", "UAE Team Emirates"), Person("Jonas Vingegaard", ("Vingegaard",), "rider", "Visma")])
+    passages = [Passage("p1", "“Maybe in a few weeks I will be even more proud of second place than of the wins,” Vingegaard said.", speaker="Jonas Vingegaard")]
+    named = "“Maybe in a few weeks I will be even more proud of second place than of the wins,” Pogacar said."
+    assert [f.type for f in _flags(named, passages, roster=roster)] == ["misattribution"]
+    inferred = "“I'm super happy, I cannot describe how happy I am,” Pogacar said. “Maybe in a few weeks I will be even more proud of second place than of the wins.”"
+    assert [f for f in _flags(inferred, passages, roster=roster) if "credited" in f.message] == []
