@@ -24,7 +24,7 @@ from pipeline.changes import (
     abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
     stated_figure, tokenize, worked_out,
 )
-from pipeline.lexicon import are_antonyms, direction_of, is_place, lies_within, places_of_demonym, same_action, same_place
+from pipeline.lexicon import are_antonyms, capital_of, direction_of, is_place, lies_within, places_of_demonym, same_action, same_place
 from pipeline.segment import PRONOUNS
 from pipeline.types import Change, Claim, EvidenceJudgement, Passage, RetrievedPassage, Verdict
 
@@ -75,12 +75,21 @@ _SCALE_WORDS = {"bn": "billion", "tn": "trillion", "trn": "trillion", "mn": "mil
 _SCALED_AMOUNT = re.compile(r"(?:\b[A-Z]{1,2}(?=\$))?([$£€]\s?\d+(?:[.,]\d+)*)\s?(bn|tn|trn|mn|m)\b|(?<=\d)\s?(bn|tn|trn|mn)\b")
 
 
+# "7m deaths", "at least 12m": millions written as the British press does, without a currency; not "the 100m", "a
+# 30m wave" or "400m hurdles" (metres)
+_MILLIONS = re.compile(
+    r"(?<![\w.$£€])(?<!\bthe )(?<!\ba )(\d+(?:\.\d+)?)m\b(?!-)(?![ \t]+(?:tall|high|long|deep|wide|away|above|below|from|freestyle|"
+    r"hurdles|sprint|race|final|relay|medley|backstroke|breaststroke|butterfly|dash|steeplechase|record|title|gold|silver|bronze)\b)",
+    re.IGNORECASE)
+
+
 def _spelled_scale(match: re.Match) -> str:
     if match[1]:
         return f"{match[1]} {_SCALE_WORDS[match[2]]}"
     return f" {_SCALE_WORDS[match[3]]}"
 
 
+_NUMBERED = re.compile(r"\bNo\.?(?=[ \t]?\d)")  # "No 10", "No. 2"
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\b\.?)?|\.\d{2}\s?[ap]\.?m\b\.?)", re.IGNORECASE)
 
 
@@ -89,9 +98,11 @@ def _raw_tokens(text: str) -> list[str]:
     spelled out."""
     text = COMPOUND_NUMBER.sub(lambda m: compound_number(m[1], m[2]), text)  # "thirty-eight": 38
     text = _SCALED_AMOUNT.sub(_spelled_scale, text)  # "A$3.6bn": $3.6 billion
+    text = _MILLIONS.sub(r"\1 million", text)  # "7m deaths": 7 million
     text = _CLOCK_TIME.sub(" oclock ", text)  # "11.30am", "11:30 a.m.": a time of day, whose figures no rule here compares
     text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
     text = _ONE_IN.sub(_share_as_percentage, text)  # "three in five": 60%
+    text = _NUMBERED.sub("number", text)  # "No 10": no negation
     tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
@@ -464,6 +475,73 @@ def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overla
     return tuple(conflicts)
 
 
+# Names one can stand in another's place: a place for a place ("Buckingham Palace" for "Windsor Castle", "Oklahoma" for
+# "New Mexico"). People's names are the roster's to check; bodies and works the entity recogniser confuses with people.
+_PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
+_SUBJECT_PRONOUNS = frozenset({"it", "he", "she", "they"})
+_SWAP_REACH = 5
+
+
+def _words_around(tokens: Sequence[Token], start: int, end: int) -> set[str]:
+    """The keys of the words (no function words or figures) within `_SWAP_REACH` tokens of ``tokens[start:end]``."""
+    near = (*tokens[max(0, start - _SWAP_REACH):start], *tokens[end:end + _SWAP_REACH])
+    return {t.key for t in near if not (t.is_function or t.is_number) and len(t.key) > 2}
+
+
+def _is_place_name(name: Sequence[Token]) -> bool:
+    """Whether a name is a place's: in the place table whatever the entity recogniser says ("Croatia won the public
+    televote"), or one it labels a place."""
+    return is_place(" ".join(t.text for t in name)) or name[-1].entity in _PLACE_ENTITIES
+
+
+def _given_near(name: Sequence[Token], near: set[str], context: str) -> bool:
+    """Whether a sentence of ``context`` gives ``name`` with two of the words ``near`` it ("departing Nairobi" is not
+    given by "the flight to Nairobi" in a passage on the victims)."""
+    for sentence in split_evidence_sentences(context):
+        tokens = tokenize(sentence)
+        keys = {t.key for t in tokens} | {t.text.lower() for t in tokens}
+        if not _named_apart(name, keys) and len(near & {t.key for t in tokens}) >= 2:
+            return True
+    return False
+
+
+def swapped_name_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.25) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A place the claim names where a paraphrased sentence names another: "took tea with King Charles at Buckingham
+    Palace" against "met King Charles III for tea at Windsor Castle". No sentence of ``context`` gives the claim's place
+    with two of the words around it (`_given_near`) and it is no capital standing for its country; the sentence has no
+    subject pronoun and its place is not in the claim; the two share two words within five of each name (of several,
+    the place sharing most), the sentences ``min_overlap`` of the claim's content words, and the places are no one name
+    or actor (`_one_name`, `changes.one_actor`). Returns the (claim, sentence) character spans of each pair."""
+    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
+        return ()
+    context_tokens = tokenize(context or sentence)
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    if any(t.key in _SUBJECT_PRONOUNS for t in sentence_tokens):
+        return ()  # "It was formerly called Irian Jaya" for "Papua was formerly called West Iran": whom "it" is, the words cannot tell
+    claim_keys = {t.key for t in claim_tokens}
+    places = [" ".join(t.text for t in context_tokens[a:b]) for a, b in _name_slots(context_tokens) if _is_place_name(context_tokens[a:b])]
+    conflicts = []
+    for a0, a1 in _name_slots(claim_tokens):
+        named = claim_tokens[a0:a1]
+        near = _words_around(claim_tokens, a0, a1)
+        if not _is_place_name(named) or _given_near(named, near, context or sentence):
+            continue
+        written = " ".join(t.text for t in named)
+        if any(capital_of(written, place) for place in places):
+            continue  # "Moscow dismissed the move" for Russia: a capital for its country
+        written_in_claim = claim_keys | {t.text.lower() for t in claim_tokens}
+        others = [
+            (len(near & _words_around(sentence_tokens, s0, s1)), sentence_tokens[s0:s1]) for s0, s1 in _name_slots(sentence_tokens)
+            if _is_place_name(sentence_tokens[s0:s1]) and _named_apart(sentence_tokens[s0:s1], written_in_claim)
+        ]
+        # the name whose words around are most like the claim's ("Croatia won the public televote", not "the lead
+        # Switzerland had built", for "The public televote went to Ukraine")
+        shared, given = max(others, key=lambda pair: pair[0], default=(0, ()))
+        if shared >= 2 and not _one_name(named, given) and not one_actor(given, named):
+            conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
+    return tuple(conflicts)
+
+
 _PLACE_AND_REGION = re.compile(r"\b([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*),[ \t]+([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*)*)")
 
 
@@ -630,8 +708,19 @@ def _thing_before(tokens: Sequence[Token], index: int, reach: int = 6) -> Token 
     """The nearest noun among the ``reach`` words before ``index``, what a verb there is said of ("the labour market
     will continue to weaken": "market"), when it is a common noun: a company named before both verbs ("Netflix lost",
     "Netflix had forecast that it would add") may be told of twice, what it did and what it expected."""
-    head = next((t for t in reversed(tokens[max(0, index - reach):index]) if t.pos in ("NOUN", "PROPN")), None)
+    # a day, or a place after a preposition, is when or where, not what ("maximum temperatures in Delhi on Wednesday had
+    # fallen": "temperatures")
+    head = next((t for k, t in reversed(list(enumerate(tokens))[max(0, index - reach):index])
+                 if t.pos in ("NOUN", "PROPN") and not (t.is_date or t.entity in ("DATE", "TIME") or _in_a_phrase(tokens, k))), None)
     return head if head is not None and head.pos == "NOUN" else None
+
+
+def _in_a_phrase(tokens: Sequence[Token], index: int) -> bool:
+    """Whether ``tokens[index]`` is a name in a prepositional phrase ("in New Delhi")."""
+    start = index
+    while start > 0 and tokens[start].pos == "PROPN" and tokens[start - 1].pos == "PROPN":
+        start -= 1
+    return tokens[index].pos == "PROPN" and start > 0 and tokens[start - 1].pos == "ADP"
 
 
 def _negated_before(tokens: Sequence[Token], index: int) -> bool:
@@ -663,10 +752,67 @@ def paraphrased_direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tu
     return tuple(conflicts)
 
 
+def qualified_direction_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Opposite directions or antonyms (`lexicon.are_antonyms`) after one word: "Sea ice around Antarctica hit record
+    highs" against "Antarctic sea ice extent reached record lows". Each a noun, adjective or adverb (verbs are
+    `paraphrased_direction_conflicts`'), the word before each the same noun, adjective or verb ("too slow" and "too
+    fast" may be said of two things), neither negated nor in the other sentence, and the sentence holds
+    ``min_overlap`` of the claim's content words. Returns the (claim, sentence) character spans of the two words."""
+    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
+        return ()
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    claim_keys, sentence_keys = {t.key for t in claim_tokens}, {t.key for t in sentence_tokens}
+    conflicts = []
+    for i, a in enumerate(claim_tokens[1:], 1):
+        before = claim_tokens[i - 1]
+        if a.pos not in ("NOUN", "ADJ", "ADV") or before.pos not in ("NOUN", "PROPN", "ADJ", "VERB") or before.is_number or _negated_before(claim_tokens, i) or a.key in sentence_keys:
+            continue  # "a net loss ... against a profit" for "a net loss ... compared with a net profit": both told
+        for j, b in enumerate(sentence_tokens[1:], 1):
+            opposite = (_direction(a) is not None and _direction(b) == -_direction(a)) or are_antonyms(a.key, b.key)
+            if b.pos in ("NOUN", "ADJ", "ADV") and b.key not in claim_keys and opposite and sentence_tokens[j - 1].key == before.key and not _negated_before(sentence_tokens, j):
+                conflicts.append(((a.start, a.end), (b.start, b.end)))
+                break
+    return tuple(conflicts)
+
+
 def _compared_with(tokens: Sequence[Token], than: int) -> set[str]:
     """The content words of what ``tokens[than]`` ("than") compares with: the first four among the eight words after
     it, figures aside ("than the 1981 to 2010 median date")."""
     return set([t.key for t in tokens[than + 1 : than + 9] if not (t.is_function or t.is_number) and len(t.key) > 2][:4])
+
+
+_ABOVE = "more than|over|above|at least|upwards of|in excess of|no fewer than|no less than"
+_BELOW = "less than|fewer than|under|below|at most|up to|no more than"
+_BOUNDED_FIGURE = re.compile(rf"\b(?:({_ABOVE})|({_BELOW}))[ \t]+(\d+(?:[.,]\d+)*|[a-z]+)[ \t]+([a-z]+)", re.IGNORECASE)
+
+
+def _bounded_figures(text: str) -> list[tuple[bool, str, str, tuple[int, int]]]:
+    """Each figure ``text`` bounds ("more than four months"): (above?, the figure, the word after it, the span of the
+    bound and figure)."""
+    found = []
+    for match in _BOUNDED_FIGURE.finditer(text):
+        figure = match[3].lower().replace(",", "")
+        figure = NUMBER_WORDS.get(figure, figure)
+        if figure[:1].isdigit():
+            found.append((match[1] is not None, figure, match[4].lower().removesuffix("s"), (match.start(), match.end(3))))
+    return found
+
+
+def bound_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.3) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A figure the claim bounds the other way from the sentence it paraphrases: "with more than four months to go
+    before the 5 November election" against "less than four months before the November 5 election". The same figure
+    of the same thing, and the sentence holds ``min_overlap`` of the claim's content words. Returns the (claim,
+    sentence) character spans of each bound with its figure."""
+    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
+        return ()
+    given = _bounded_figures(sentence)
+    return tuple(
+        (span, other_span) for above, figure, unit, span in _bounded_figures(claim)
+        # "under 20 years ... 20 or over" against "under 20 years of age ... over 20 years": the claim's bound is given too
+        if (above, figure, unit) not in {g[:3] for g in given}
+        for other_above, other_figure, other_unit, other_span in given
+        if figure == other_figure and unit == other_unit and above != other_above
+    )
 
 
 def comparison_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
@@ -833,7 +979,10 @@ def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], 
     text = re.sub(r"\([^()\d]{1,25}\)", lambda m: " " * len(m[0]), text)
     found = []
     for match in sorted([*_DAY_MONTH.finditer(text), *_IN_MONTH.finditer(text)], key=lambda m: m.start()):
-        clause = _CLAUSE_BREAK.split(text[:match.start()])[-1]
+        clauses = _CLAUSE_BREAK.split(text[:match.start()])
+        clause = clauses[-1]
+        if len(clauses) > 1 and sum(len(w) > 2 and w not in _STOPWORDS for w in _raw_tokens(clause)) < 2:
+            clause = f"{clauses[-2]} {clause}"  # "missed coupons totalling $22.5m, due on 6 July": an aside says what is due
         after = _CLAUSE_BREAK.split(text[match.end():])[0]
         words = _raw_tokens(clause)
         if words and (words[-1] in _DATE_BOUNDS or (len(words) > 1 and words[-1] == "the" and words[-2] in _DATE_BOUNDS)):
@@ -1147,11 +1296,19 @@ def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change 
     """A quotation the article credits to someone other than the speaker the evidence names."""
     if not (claim.speaker and passage.speaker) or claim.speaker.lower() in PRONOUNS or claim.speaker[:1].islower():
         return None  # "he said", "the chancellor said" name nobody the evidence could contradict (attribution checks roles)
+    if claim.speaker_kind not in (None, "name"):
+        return None  # a speaker inferred from "he said" or the quotation before is the article's guess, no statement of it
+    where = claim.text.find(claim.speaker)
+    named = [t for t in tokenize(claim.text) if where >= 0 and where <= t.start < where + len(claim.speaker)]
+    if named and not any(t.entity == "PERSON" for t in named) and any(t.entity in _NOT_PEOPLE for t in named):
+        return None  # "Speaking ... in Dublin, the 45-year-old said": the entity recogniser's place, no speaker
     if fuzz.token_set_ratio(claim.speaker.lower(), passage.speaker.lower()) >= 80 or _shares_surname(claim.speaker, passage.speaker):
         return None
-    where = claim.text.find(claim.speaker)
     start = claim_start + where if where >= 0 else None
     return Change("speaker", claim.speaker, passage.speaker, start, start + len(claim.speaker) if start is not None else None, None, None)
+
+
+_NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"})
 
 
 def _shares_surname(a: str, b: str) -> bool:
@@ -1244,14 +1401,19 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                     _span_change("negation", claim, sentence, *spans) for spans in paraphrased_negation_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in comparison_conflicts(claim.text, sentence))
+            changes += tuple(_direction_change(claim, sentence, *spans) for spans in bound_conflicts(claim.text, sentence))
             if not any(c.kind == "direction" for c in changes):
                 changes += tuple(_direction_change(claim, sentence, *spans) for spans in opposite_verb_conflicts(claim.text, sentence))
             if not any(c.kind == "direction" for c in changes):
                 changes += tuple(_direction_change(claim, sentence, *spans) for spans in paraphrased_direction_conflicts(claim.text, sentence))
+            if not any(c.kind == "direction" for c in changes):
+                changes += tuple(_direction_change(claim, sentence, *spans) for spans in qualified_direction_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
+            if not any(c.kind == "entity" for c in changes):
+                changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in swapped_name_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in region_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in list_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in institution_conflicts(claim.text, sentence, context=context))

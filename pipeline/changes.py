@@ -206,7 +206,7 @@ def _normalise(word: str, lemma: str, pos: str) -> str:
     if lower in ("n't", "not"):
         return "not"
     if pos in _ENTITY_POS:
-        return lower
+        return lower[:-1] if lower.endswith(".") and "." not in lower[:-1] else lower  # "St." is "St"
     key = _without_accents(lemma.lower())
     if len(key) > 5:
         for pattern, replacement in _BRITISH_ENDINGS:
@@ -227,6 +227,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
     for i in range(len(keys) - 1):
         if keys[i + 1] in _MERIDIEM:
             keys[i] = _clock_time(keys[i], keys[i + 1]) or keys[i]  # "11:59 p.m." is "23:59"
+        if words[i].text in ("No", "No.") and keys[i + 1][:1].isdigit():
+            keys[i] = "number"  # "No 10", "No. 2": a number, no negation
     tokens = [Token(t.text, t.idx, t.idx + len(t.text), key, (t.lemma_ or t.text).lower(), t.pos_, t.ent_type_, sign)
               for t, key, sign in zip(words, keys, percent)]
     return tuple(_compound_numbers_joined(text, tokens))

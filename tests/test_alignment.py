@@ -52,6 +52,11 @@ def _contradicted_with(claim_text, evidence_text):
     return [(c.kind, c.article, c.source) for c in verdict.changes]
 
 
+def _aligned_to(claim_text, passages):
+    """The alignment verdict of a claim against several retrieved passages, or None."""
+    return AlignmentChecker().run([Claim("c", claim_text, 0, len(claim_text), 0.9, "s")], {"c": passages}).get("c")
+
+
 def _check(claim_text, evidence_text):
     verdict = _aligned(claim_text, evidence_text)
     return verdict.label if verdict else None
@@ -677,3 +682,103 @@ def test_a_figure_another_passage_gives_as_it_is_needs_two_words_in_common_to_co
     assert verdict is None or verdict.label != "contradicted"
     wrong = Claim("c", "A passenger train carrying about 530 people collided head-on with a freight train near Tempi.", 0, 94, 0.9, "s")
     assert AlignmentChecker().run([wrong], {"c": [train, toll]})["c"].label == "contradicted"
+
+
+def test_no_10_an_abbreviated_saint_and_millions_without_a_currency_are_read_as_such():
+    # eval_cases_dev 411, 405, 402
+    party = "The fixed penalty notices relate to a gathering in the Cabinet Room at 10 Downing Street on June 19, 2020, held to mark Johnson's 56th birthday."
+    assert _check("The penalties relate to a gathering in the Cabinet Room at No 10 on 19 June 2020 to mark Johnson's 56th birthday.", party) == "supported"
+    assert _check("The penalties relate to a gathering in the Cabinet Room at No 10 on 19 June 2020 to mark Johnson's 55th birthday.", party) == "contradicted"
+    storm = "The storm tore open the roof of Tropicana Field, home of the Tampa Bay Rays, in St. Petersburg, and toppled a crane in the city."
+    assert _check("The storm tore open the roof of Tropicana Field, home of the Tampa Bay Rays, in St Petersburg, and toppled a crane in the city.", storm) == "supported"
+    toll = "Tedros said almost 7 million deaths had been reported to the WHO, but that the true toll was several times higher, at least 20 million."
+    assert _contradicted_with("Almost 7m deaths have since been reported to the WHO, but Tedros said the true toll was at least 12m.", toll) == [("number", "12", "20")]
+    assert _check("Almost 7m deaths have since been reported to the WHO, but Tedros said the true toll was at least 20m.", toll) != "contradicted"
+    assert _check("She won the 100m final in 10.6 seconds.", "She won the 100 metres final in 10.6 seconds, a championship record.") != "contradicted"
+
+
+def test_a_date_after_an_aside_is_of_what_the_clause_before_it_names():
+    # eval_cases_dev 383: "coupons totalling $22.5m, due on 6 July" against "coupons ... that were due on Sunday, August 6"
+    coupons = ("Country Garden failed to pay coupons totalling $22.5 million that were due on Sunday, August 6, 2023, on two U.S. dollar bonds, "
+               "people familiar with the matter said on Tuesday.")
+    assert _check("Its troubles came into the open when it missed coupons totalling $22.5m, due on 6 July, on two dollar bonds.", coupons) == "contradicted"
+    assert _check("Its troubles came into the open when it missed coupons totalling $22.5m, due on 6 August, on two dollar bonds.", coupons) != "contradicted"
+
+
+def test_a_place_named_where_a_paraphrase_names_another_is_an_entity_change():
+    # eval_cases_dev 414; a capital for its country is no change (117)
+    tea = RetrievedPassage(Passage("t", "Von der Leyen met King Charles III for tea at Windsor Castle after the news conference."), 0.5)
+    palace = "After the press conference, the European Commission president took tea with King Charles at Buckingham Palace."
+    verdict = _aligned_to(palace, [tea])
+    assert verdict.label == "contradicted" and [(c.article, c.source) for c in verdict.changes if c.kind == "entity"] == [("Buckingham Palace", "Windsor Castle")]
+    verdict = _aligned_to(palace.replace("Buckingham Palace", "Windsor Castle"), [tea])
+    assert verdict is None or verdict.label != "contradicted"
+    court = [RetrievedPassage(Passage("r", "Russia is not a member of the court and has dismissed the warrant for Vladimir Putin as void."), 0.5)]
+    verdict = _aligned_to("Moscow, which is not a member of the court, dismissed the warrant for Vladimir Putin.", court)
+    assert verdict is None or verdict.label != "contradicted"
+
+
+def test_a_figure_bounded_the_other_way_is_a_direction_change():
+    # eval_cases_dev 415
+    biden = "Biden abandoned his reelection bid on Sunday and endorsed Kamala Harris, less than four months before the November 5 election."
+    claim = "The announcement, made in a letter, came with more than four months to go before the 5 November election."
+    assert _contradicted_with(claim, biden) == [("direction", "more than four", "less than four")]
+    assert _check(claim.replace("more than", "less than"), biden) != "contradicted"
+
+
+def test_a_quotation_is_compared_with_the_evidences_speaker_only_when_the_article_names_one_at_it():
+    # eval_cases_dev 354, 403: a speaker the article leaves to "he said" or the quotation before, or a place the
+    # entity recogniser took for a name, is no statement of who spoke
+    said = RetrievedPassage(Passage("q", "“I know this will come as a surprise to many people,” Varadkar said.", speaker="Leo Varadkar"), 0.5)
+    text = "“I know this will come as a surprise to many people,” Harris said."
+    named = Claim("c", text, 0, len(text), 0.9, "s", speaker="Harris", speaker_kind="name")
+    assert [c.kind for c in AlignmentChecker().run([named], {"c": [said]})["c"].changes if c.kind == "speaker"] == ["speaker"]
+    quote = "“I know this will come as a surprise to many people.”"
+    for kind in ("pronoun", "previous"):
+        inferred = Claim("c", quote, 0, len(quote), 0.9, "s", speaker="Harris", speaker_kind=kind)
+        verdict = AlignmentChecker().run([inferred], {"c": [said]}).get("c")
+        assert verdict is None or verdict.label != "contradicted", kind
+    place = "Speaking in Dublin, the 45-year-old said: “I know this will come as a surprise to many people.”"
+    dublin = Claim("c", place, 0, len(place), 0.9, "s", speaker="Dublin", speaker_kind="name")
+    verdict = AlignmentChecker().run([dublin], {"c": [said]}).get("c")
+    assert verdict is None or not any(c.kind == "speaker" for c in verdict.changes)
+
+
+def test_a_direction_told_of_a_thing_after_a_day_or_place_or_after_one_word_is_compared():
+    # eval_cases_dev 408, 325, 123
+    imd = "The IMD said maximum temperatures in Delhi on Wednesday had fallen at many places compared with Tuesday."
+    assert _contradicted_with("Elsewhere in Delhi, maximum temperatures on Wednesday had risen at many places compared with the day before, the IMD said.", imd) == [
+        ("direction", "risen", "fallen")]
+    assert _check("Elsewhere in Delhi, maximum temperatures on Wednesday had dropped at many places compared with the day before, the IMD said.", imd) != "contradicted"
+    inflation = "German inflation, harmonised to compare with other European Union countries, rose to 10.9% in September from 8.8% in August."
+    assert _check("Figures showed inflation on the EU-harmonised measure easing to 10.9% in September.", inflation) == "contradicted"
+    assert _check("Figures showed inflation on the EU-harmonised measure climbing to 10.9% in September.", inflation) != "contradicted"
+    ice = "Antarctic sea ice extent reached record lows for the corresponding time of year in eight months of 2023."
+    assert _contradicted_with("Sea ice around Antarctica hit record highs for the time of year in eight of the 12 months.", ice) == [("direction", "highs", "lows")]
+    assert _check("Sea ice around Antarctica hit record lows for the time of year in eight of the 12 months.", ice) != "contradicted"
+    loss = "It expected a net loss of between 45 billion and 55 billion yuan, compared with a net profit of about 1.91 billion yuan a year earlier."
+    assert _check("It expected a net loss of 45bn to 55bn yuan, against a profit of about 1.91bn a year earlier.", loss) != "contradicted"
+
+
+def test_a_place_the_evidence_names_only_about_something_else_can_still_be_swapped_in():
+    # eval_cases_dev 381, 371: Frankfurt's stock exchange gives no court in Frankfurt; Croatia is a place whatever the
+    # entity recogniser calls it
+    court = RetrievedPassage(Passage("c", "Wirecard said its management board had decided to file for insolvency at the Munich district court, "
+                                          "citing impending insolvency and over-indebtedness."), 0.5)
+    shares = RetrievedPassage(Passage("s", "Its shares were suspended by the Frankfurt Stock Exchange before the announcement."), 0.4)
+    text = "The management board said it would file for insolvency at a court in Frankfurt, citing over-indebtedness."
+    verdict = _aligned_to(text, [court, shares])
+    assert verdict.label == "contradicted" and [(c.article, c.source) for c in verdict.changes if c.kind == "entity"] == [("Frankfurt", "Munich")]
+    verdict = _aligned_to(text.replace("Frankfurt", "Munich"), [court, shares])
+    assert verdict is None or verdict.label != "contradicted"
+    vote = "Croatia won the public televote with 337 points but could not overcome the lead Switzerland had built with the juries."
+    assert _contradicted_with("The public televote went to Ukraine, but it could not overturn the Swiss lead.", vote) == [("entity", "Ukraine", "Croatia")]
+
+
+def test_a_place_swap_needs_a_sentence_that_names_its_subject_and_a_bound_or_antonym_given_both_ways_is_none():
+    # fever_evidence: "It was formerly called Irian Jaya" does not say whom "it" is; check_covid: both bounds given
+    assert _check("Papua was formerly called West Iran.", "It was formerly called Irian Jaya and comprised all of Indonesian New Guinea.") != "contradicted"
+    ages = "Susceptibility to infection in individuals under 20 years of age is approximately half that of adults aged over 20 years."
+    assert _check("People under 20 years old are half as susceptible to infection as those aged over 20 years.", ages) != "contradicted"
+    tracing = "Viral spread is too fast to be contained by manual contact tracing, but could be controlled if tracing was faster."
+    assert _check("Manual contact tracing is too slow to keep pace with the spread of the virus.", tracing) != "contradicted"
