@@ -802,8 +802,11 @@ def classify_edit(
         # "Mick Thomson" for "Born in Des Moines, Iowa, he", "he told reporters in Melbourne" for "Andrews said": who
         # "he" is, the words cannot tell (the attribution check follows the article's pronouns)
         return "content"
-    if _describes_a_person(article, source) or _describes_a_person(source, article):
-        return "content"  # "the WikiLeaks founder" for "Assange": who the founder is, the words cannot tell
+    described, named = _unspoken(article), _unspoken(source)
+    if _describes_a_person(described, named) or _describes_a_person(named, described):
+        # "the WikiLeaks founder" for "Assange", "the prime minister said" for "Sunak told reporters": who the founder
+        # is, the words cannot tell (the attribution check compares a role with the speaker's)
+        return "content"
     if source_names and article_names and not any(_same_word(a, s) for a in article_names for s in source_names):
         if one_actor(source, article):
             return "content"  # "Riyadh severed" for "Saudi Arabia cut": one actor, other words for what it did
@@ -829,10 +832,17 @@ def _swaps_direction(source: Sequence[Token], article: Sequence[Token], *, bound
     return any(are_antonyms(x, y) for a, s in pairs for x in a.forms for y in s.forms)
 
 
+def _unspoken(tokens: Sequence[Token]) -> Sequence[Token]:
+    """``tokens`` up to their first speech verb: the speaker of "Sunak told reporters", "the prime minister said"."""
+    end = next((i for i, t in enumerate(tokens) if t.lemma in _SPEECH_VERBS), len(tokens))
+    return tokens[:end]
+
+
 def _describes_a_person(description: Sequence[Token], name: Sequence[Token]) -> bool:
     """Whether ``description`` is a person's description by their role ("the WikiLeaks founder", "the company's chief
-    executive") standing for ``name``, a person's name alone."""
-    return (len(description) >= 2 and description[0].text.lower() in ("the", "its", "his", "her", "their")
+    executive", "Meta's chief executive") standing for ``name``, a person's name alone."""
+    owner = len(description) >= 3 and description[1].text in ("'s", "’s")  # "Meta's chief executive"
+    return (len(description) >= 2 and (description[0].text.lower() in ("the", "its", "his", "her", "their") or owner)
             and description[-1].text.islower() and description[-1].text in _TITLES
             and bool(name) and all(t.pos == "PROPN" and t.entity in ("PERSON", "ORG", "") and not is_place(t.text) for t in name))
 

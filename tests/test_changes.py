@@ -782,3 +782,13 @@ def test_two_hedges_in_other_words_or_an_intention_said_of_something_done_are_no
     assert kinds("The attacker may have accessed the data of 500 staff.", "The attacker accessed the data of 500 staff.") == ["hedge"]
     assert kinds("The rocket lifted off on 9 July, later than planned.", "The rocket lifted off on 9 July.") == []
     assert kinds("The bank plans to cut rates.", "The bank cut rates.") == ["hedge"]
+
+
+def test_a_speaker_described_by_role_with_the_speech_verb_is_no_speaker_change():
+    # eval_cases_dev 414, 316: "the prime minister said" for "Sunak told reporters"; the attribution check compares roles
+    quote = "“I'm pleased to report that we have now made a decisive breakthrough,”"
+    for described in ("the prime minister said.", "Britain's prime minister said."):
+        changes = compare_sentences(f"{quote} {described}", f"{quote} Sunak told reporters.", speaker_names=["Rishi Sunak"])
+        assert "speaker" not in [kind for kind, _, _ in _kinds(changes)], described
+    changes = compare_sentences(f"{quote} Johnson said.", f"{quote} Sunak told reporters.", speaker_names=["Rishi Sunak", "Johnson"])
+    assert "speaker" in [kind for kind, _, _ in _kinds(changes)]
