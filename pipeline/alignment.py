@@ -518,7 +518,7 @@ def swapped_name_conflicts(claim: str, sentence: str, *, context: str = "", min_
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
     if any(t.key in _SUBJECT_PRONOUNS for t in sentence_tokens):
         return ()  # "It was formerly called Irian Jaya" for "Papua was formerly called West Iran": whom "it" is, the words cannot tell
-    claim_keys = {t.key for t in claim_tokens}
+    written_in_claim = {t.key for t in claim_tokens} | {t.text.lower() for t in claim_tokens}
     places = [" ".join(t.text for t in context_tokens[a:b]) for a, b in _name_slots(context_tokens) if _is_place_name(context_tokens[a:b])]
     conflicts = []
     for a0, a1 in _name_slots(claim_tokens):
@@ -529,7 +529,6 @@ def swapped_name_conflicts(claim: str, sentence: str, *, context: str = "", min_
         written = " ".join(t.text for t in named)
         if any(capital_of(written, place) for place in places):
             continue  # "Moscow dismissed the move" for Russia: a capital for its country
-        written_in_claim = claim_keys | {t.text.lower() for t in claim_tokens}
         others = [
             (len(near & _words_around(sentence_tokens, s0, s1)), sentence_tokens[s0:s1]) for s0, s1 in _name_slots(sentence_tokens)
             if _is_place_name(sentence_tokens[s0:s1]) and _named_apart(sentence_tokens[s0:s1], written_in_claim)
@@ -1292,6 +1291,9 @@ def _unexplained(changes: Sequence[Change]) -> tuple[bool, bool]:
     return any(c.kind == "content" for c in changes), any(c.kind in MEANING_KINDS for c in changes)
 
 
+_NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"})
+
+
 def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change | None:
     """A quotation the article credits to someone other than the speaker the evidence names."""
     if not (claim.speaker and passage.speaker) or claim.speaker.lower() in PRONOUNS or claim.speaker[:1].islower():
@@ -1306,9 +1308,6 @@ def _speaker_change(claim: Claim, passage: Passage, claim_start: int) -> Change 
         return None
     start = claim_start + where if where >= 0 else None
     return Change("speaker", claim.speaker, passage.speaker, start, start + len(claim.speaker) if start is not None else None, None, None)
-
-
-_NOT_PEOPLE = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART"})
 
 
 def _shares_surname(a: str, b: str) -> bool:
