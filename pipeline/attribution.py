@@ -285,7 +285,7 @@ class Roster:
                 if len(part) < 5 or part == word:
                     continue
                 ratio = fuzz.ratio(word, part)
-                if ratio >= min_ratio or (ratio >= min_ratio - 15 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):  # "Josef" for "Joseph"
+                if ratio >= min_ratio or (ratio >= min_ratio - 10 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
                     surname = next(t for t in re.split(r"[\s\-]+", person.name) if normalise_name(t) == part)
                     candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids, person.other_roles), False, ratio)
                     if best is None or candidate.score > best.score:
@@ -739,9 +739,8 @@ class AttributionChecker:
         visible, offsets = visible_text(article.text)
         found = capitalised_names(visible) + lone_words_before(visible, _SURNAME_CONTEXT)
         spans += [(offsets[start], offsets[end - 1] + 1, name) for start, end, name in found]
-        flags = [flag for flag in (self._name_flag(article, start, end, name) for start, end, name in spans) if flag is not None]
-        # a surname flagged inside the full name flagged ("Nuart" in "Heather Nuart") says nothing more
-        return [f for f in flags if not any(o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end) for o in flags)]
+        flags = (self._name_flag(article, start, end, name) for start, end, name in spans)
+        return [flag for flag in flags if flag is not None]
 
     def _resolve(self, name: str) -> Person | None:
         match = self.roster.lookup(name) or self.roster.nearest(name, min_ratio=self.name_similarity)
