@@ -505,6 +505,22 @@ def _given_near(name: Sequence[Token], near: set[str], context: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=256)
+def _places_not_given(claim: str, context: str) -> tuple[tuple[int, int], ...]:
+    """The token slots of the places ``claim`` names that no sentence of ``context`` gives with two of the words around
+    them (`_given_near`) and that are no capital standing for a country ``context`` names ("Moscow dismissed the move"
+    for Russia). Once per claim: every sentence it is compared with shares the answer."""
+    claim_tokens = tokenize(claim)
+    slots = [(a0, a1) for a0, a1 in _name_slots(claim_tokens)
+             if _is_place_name(claim_tokens[a0:a1]) and not _given_near(claim_tokens[a0:a1], _words_around(claim_tokens, a0, a1), context)]
+    if not slots:
+        return ()
+    # the context a sentence at a time: sentences recur from claim to claim, and each is tokenized once
+    places = [" ".join(t.text for t in tokens[a:b]) for tokens in map(tokenize, split_evidence_sentences(context))
+              for a, b in _name_slots(tokens) if _is_place_name(tokens[a:b])]
+    return tuple((a0, a1) for a0, a1 in slots if not any(capital_of(" ".join(t.text for t in claim_tokens[a0:a1]), place) for place in places))
+
+
 def swapped_name_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap: float = 0.25) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """A place the claim names where a paraphrased sentence names another: "took tea with King Charles at Buckingham
     Palace" against "met King Charles III for tea at Windsor Castle". No sentence of ``context`` gives the claim's place
@@ -514,21 +530,13 @@ def swapped_name_conflicts(claim: str, sentence: str, *, context: str = "", min_
     or actor (`_one_name`, `changes.one_actor`). Returns the (claim, sentence) character spans of each pair."""
     if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
         return ()
-    context_tokens = tokenize(context or sentence)
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
     if any(t.key in _SUBJECT_PRONOUNS for t in sentence_tokens):
         return ()  # "It was formerly called Irian Jaya" for "Papua was formerly called West Iran": whom "it" is, the words cannot tell
     written_in_claim = {t.key for t in claim_tokens} | {t.text.lower() for t in claim_tokens}
-    places = [" ".join(t.text for t in context_tokens[a:b]) for a, b in _name_slots(context_tokens) if _is_place_name(context_tokens[a:b])]
     conflicts = []
-    for a0, a1 in _name_slots(claim_tokens):
-        named = claim_tokens[a0:a1]
-        near = _words_around(claim_tokens, a0, a1)
-        if not _is_place_name(named) or _given_near(named, near, context or sentence):
-            continue
-        written = " ".join(t.text for t in named)
-        if any(capital_of(written, place) for place in places):
-            continue  # "Moscow dismissed the move" for Russia: a capital for its country
+    for a0, a1 in _places_not_given(claim, context or sentence):
+        named, near = claim_tokens[a0:a1], _words_around(claim_tokens, a0, a1)
         others = [
             (len(near & _words_around(sentence_tokens, s0, s1)), sentence_tokens[s0:s1]) for s0, s1 in _name_slots(sentence_tokens)
             if _is_place_name(sentence_tokens[s0:s1]) and _named_apart(sentence_tokens[s0:s1], written_in_claim)
