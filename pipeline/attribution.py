@@ -28,6 +28,7 @@ from pipeline.segment import (
     NON_NAME_WORDS,
     PORTFOLIO_WORDS,
     QUOTE_MARKS,
+    SPEECH_ADVERBS,
     SPEECH_VERBS,
     TITLE_WORDS,
     Mention,
@@ -76,7 +77,7 @@ _SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
 # What an article says of someone by surname alone: "Haas said", "Josef later told", "Piatri, a 22-year-old Australian",
 # "appointed Sonko as prime minister"
 _SURNAME_CONTEXT = re.compile(
-    rf"[ \t]+(?:(?:later|also|then|earlier|again|previously|[a-z]+ly)[ \t]+)?(?:{SPEECH_VERBS})\b|,[ \t]*(?:\d{{1,3}},|an?[ \t]|the[ \t])|[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?:{TITLE_WORDS})\b")
+    rf"[ \t]+(?:(?:{SPEECH_ADVERBS})[ \t]+)?(?:{SPEECH_VERBS})\b|,[ \t]*(?:\d{{1,3}},|an?[ \t]|the[ \t])|[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?:{TITLE_WORDS})\b")
 # What news copy says of people by surname: "Marchand, 22,", "Medvedev beat ...", "Ardern resigned".
 _PERSON_ACTIONS = "won|became|scored|finished|led|leads|beat|beats|defeated|lost|resigned|retired|joined|signed|praised|criticised|criticized|urged|denied|rejected"
 _PERSON_CONTEXT = re.compile(rf",[ \t]*\d{{1,3}},|[ \t]+(?:{SPEECH_VERBS}|{_PERSON_ACTIONS})\b")

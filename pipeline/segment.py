@@ -43,8 +43,10 @@ _PARTICLE = rf"(?:{'|'.join(sorted(NAME_PARTICLES))})(?=\s+(?:(?:{'|'.join(sorte
 NAME = rf"(?:{NAME_TOKEN}(?:\s+(?:{NAME_TOKEN}|{_PARTICLE})){{0,3}})"
 PRONOUNS = {"he", "she", "they", "i", "we"}
 
-# "had said", "later told", "reportedly said": a word between the speaker and the speech verb
-_BEFORE_SPEECH = r"(?:(?:had|has|have|later|also|then|earlier|again|previously|[a-z]+ly)\s+)?"
+# "later told", "reportedly said": an adverb between a speaker and the speech verb (attribution's lone surnames too)
+SPEECH_ADVERBS = r"later|also|then|earlier|again|previously|[a-z]+ly"
+# "had said" as well
+_BEFORE_SPEECH = rf"(?:(?:had|has|have|{SPEECH_ADVERBS})\s+)?"
 _NAME_THEN_VERB = re.compile(  # "Luxon, 53, a former chief executive of Air New Zealand, told": an age after the name
     rf"(?P<name>{NAME})(?:,[ \t]+\d{{1,3}}(?=,))?(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+{_BEFORE_SPEECH}(?:{SPEECH_VERBS})\b"
 )
