@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from pipeline.config import load_config
-from pipeline.training.nli_cases import coverage, label_claim, pairs_from_cases
+from pipeline.training.nli_cases import coverage, edited_paraphrases, label_claim, pairs_from_cases
 from pipeline.evaluation.cases import Expectation
 from pipeline.types import Claim, Passage, RetrievedPassage
 
@@ -51,6 +51,21 @@ def test_attribution_errors_and_merged_sentences_give_no_pair():
     assert coverage(merged.text, SOURCE) < 0.6 and coverage(merged.text, OTHER) < 0.6
     assert label_claim(merged, _hits(SOURCE, OTHER), []) == []
     assert label_claim(claim, [], []) == []
+
+
+def test_edited_paraphrases_contradict_the_source_with_one_changed_word():
+    rows = [
+        {"premise": SOURCE, "hypothesis": "On Thursday the bank lifted its main rate to 4.5%, its tenth rise in a row.",
+         "label": "entailment", "source": "case:001"},
+        {"premise": SOURCE, "hypothesis": "The governor said the bank would sell its gold.", "label": "neutral", "source": "case:001"},
+    ]
+    edited = edited_paraphrases(rows, seed=1)
+    assert len(edited) == 1
+    row = edited[0]
+    assert row["label"] == "contradiction" and row["premise"] == SOURCE
+    assert row["source"].startswith("case:001+edit:") and row["hypothesis"] != rows[0]["hypothesis"]
+    before, after = rows[0]["hypothesis"].split(), row["hypothesis"].split()
+    assert len([w for w in after if w not in before]) <= 2  # one edit, not a new sentence
 
 
 def _write_case(folder: Path, article: str, evidence: list[str], expected: list[dict]) -> None:

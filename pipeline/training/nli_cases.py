@@ -17,6 +17,11 @@ checks that article) give:
 "The passage it was rewritten from" must hold at least ``min_coverage`` of the sentence's content
 words; a sentence merged from two passages gives no pair (neither passage alone entails it).
 
+`edited_paraphrases` turns the entailment pairs into contradictions the way a desk errs: one number,
+month, direction word, negation or two-word name of the *article's* sentence changed
+(`pipeline.training.nli_data`'s edits), so the model learns a change of meaning inside a paraphrase,
+where the word-by-word alignment finds no sentence to compare with.
+
 Run ``python -m pipeline.training.nli_cases eval_cases_dev --output /tmp/case-pairs.jsonl``; train on
 the file with the mix (`pipeline.training.nli`). Never train on a set you report on.
 """
@@ -24,11 +29,13 @@ the file with the mix (`pipeline.training.nli`). Never train on a set you report
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from pipeline.evaluation.cases import EvalCase, Expectation, load_cases
+from pipeline.training.nli_data import CONTRADICTION_EDITS, change_name
 from pipeline.types import Claim, RetrievedPassage
 
 # Expectation types whose sentences the NLI model must not learn from (checked by attribution).
@@ -108,6 +115,28 @@ def pairs_from_cases(roots: Sequence[str | Path], config: dict, *, min_coverage:
     return rows
 
 
+def edited_paraphrases(rows: Sequence[dict[str, Any]], *, seed: int = 13) -> list[dict[str, Any]]:
+    """One contradiction per entailment row whose hypothesis (the article's sentence) takes an edit.
+
+    The edit (number, date, direction, negation, or a two-word name swapped for another name from the
+    rows) is drawn at random among those that change the sentence; ``source`` becomes
+    ``<row source>+edit:<kind>``.
+    """
+    rng = random.Random(seed)
+    names = sorted({m.group(0) for r in rows for m in re.finditer(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b", r["hypothesis"])})
+    edits = [*CONTRADICTION_EDITS.items(), ("name", lambda sentence, r: change_name(sentence, r, names))]
+    edited = []
+    for row in rows:
+        if row["label"] != "entailment":
+            continue
+        for kind, edit in rng.sample(edits, len(edits)):
+            changed = edit(row["hypothesis"], rng)
+            if changed and changed.strip() != row["hypothesis"].strip():
+                edited.append({**row, "hypothesis": changed, "label": "contradiction", "source": f"{row.get('source', '')}+edit:{kind}"})
+                break
+    return edited
+
+
 def _main(argv: Sequence[str] | None = None) -> None:
     import argparse
     from collections import Counter
@@ -119,10 +148,14 @@ def _main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--output", required=True)
     parser.add_argument("--config", default=None, help="YAML config (evidence index directory, models)")
     parser.add_argument("--min-coverage", type=float, default=DEFAULT_MIN_COVERAGE)
+    parser.add_argument("--edits", action="store_true", help="add an edited contradiction of every entailment pair")
+    parser.add_argument("--seed", type=int, default=13)
     ns = parser.parse_args(argv)
     rows = pairs_from_cases(ns.roots, load_config(ns.config), min_coverage=ns.min_coverage,
                             on_case=lambda done, total: print(f"\r{done}/{total} cases", end="", flush=True))
     print()
+    if ns.edits:
+        rows += edited_paraphrases(rows, seed=ns.seed)
     with open(ns.output, "w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
