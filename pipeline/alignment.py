@@ -759,6 +759,68 @@ def paraphrased_direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tu
     return tuple(conflicts)
 
 
+def _passive(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the verb at ``index`` follows a form of "be", adverbs aside ("were also beaten")."""
+    k = index - 1
+    while k >= 0 and tokens[k].pos == "ADV":
+        k -= 1
+    return k >= 0 and tokens[k].lemma == "be"
+
+
+def _direction_words(tokens: Sequence[Token]) -> list[int]:
+    """Indices of the words that say which way something went: a verb of a desk direction ("weakened", "fell"), or an
+    adverb or adjective of one right after a verb ("edged higher", "closed lower"); none negated, no verb in the passive
+    ("England were beaten" is England losing)."""
+    return [i for i, t in enumerate(tokens) if _direction(t) is not None and not _negated_before(tokens, i) and (
+        (t.pos == "VERB" and not _passive(tokens, i))
+        or (t.pos in ("ADV", "ADJ") and i > 0 and tokens[i - 1].pos == "VERB"))]
+
+
+def _subject_before(tokens: Sequence[Token], index: int, reach: int = 6) -> frozenset[str]:
+    """What a direction word at ``index`` is said of: the nearest noun or name among the ``reach`` words before it (days
+    and names in a phrase, "in Delhi", aside) with the nouns, names and possessives right before it ("Microsoft's
+    shares": {"microsoft", "shares"}); empty when there is none."""
+    head = next((k for k in range(index - 1, max(-1, index - reach - 1), -1)
+                 if tokens[k].pos in ("NOUN", "PROPN") and not (tokens[k].is_date or tokens[k].entity in ("DATE", "TIME") or _in_a_phrase(tokens, k))), None)
+    if head is None:
+        return frozenset()
+    start = head
+    while start > 0 and (tokens[start - 1].pos in ("NOUN", "PROPN") or tokens[start - 1].key in ("'s", "’s")):
+        start -= 1
+    return frozenset(t.key for t in tokens[start:head + 1] if t.key not in ("'s", "’s"))
+
+
+_NOT_YET = frozenset("would will could may might should to expect expects expected forecast forecasts predicted".split())
+
+
+def _foreseen(tokens: Sequence[Token], index: int) -> bool:
+    """Whether the word at ``index`` tells what was expected or may happen ("had forecast that it would add")."""
+    return any(t.key in _NOT_YET for t in tokens[max(0, index - 3):index])
+
+
+def subject_direction_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The same event told with one thing going the other way: "Helene had weakened steadily through the day over the
+    warm waters of the Gulf" against "Helene strengthened rapidly throughout Thursday over the warm waters of the Gulf".
+    The sentence holds ``min_overlap`` of the claim's content words; a direction word in each (`_direction_words`), of
+    opposite desk directions, said of the same thing (`_subject_before`: "Sony's shares" is not "Microsoft shares"), both or neither of what was expected
+    (`_foreseen`: "Netflix lost subscribers" against "Netflix had forecast it would add"), the claim's word not in the
+    sentence. Returns the (claim, sentence) character spans of the two direction words."""
+    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
+        return ()
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    sentence_keys = {t.key for t in sentence_tokens} | {t.lemma for t in sentence_tokens}
+    for i in _direction_words(claim_tokens):
+        a, subject = claim_tokens[i], _subject_before(claim_tokens, i)
+        if not subject or a.key in sentence_keys or a.lemma in sentence_keys:
+            continue
+        for j in _direction_words(sentence_tokens):
+            b = sentence_tokens[j]
+            if (_direction(b) == -_direction(a) and _subject_before(sentence_tokens, j) == subject
+                    and _foreseen(claim_tokens, i) == _foreseen(sentence_tokens, j)):
+                return (((a.start, a.end), (b.start, b.end)),)
+    return ()
+
+
 def qualified_direction_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """Opposite directions or antonyms (`lexicon.are_antonyms`) after one word: "Sea ice around Antarctica hit record
     highs" against "Antarctic sea ice extent reached record lows". Each a noun, adjective or adverb (verbs are
@@ -1415,6 +1477,8 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                 changes += tuple(_direction_change(claim, sentence, *spans) for spans in paraphrased_direction_conflicts(claim.text, sentence))
             if not any(c.kind == "direction" for c in changes):
                 changes += tuple(_direction_change(claim, sentence, *spans) for spans in qualified_direction_conflicts(claim.text, sentence))
+            if not any(c.kind == "direction" for c in changes):
+                changes += tuple(_direction_change(claim, sentence, *spans) for spans in subject_direction_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))

@@ -782,3 +782,25 @@ def test_a_place_swap_needs_a_sentence_that_names_its_subject_and_a_bound_or_ant
     assert _check("People under 20 years old are half as susceptible to infection as those aged over 20 years.", ages) != "contradicted"
     tracing = "Viral spread is too fast to be contained by manual contact tracing, but could be controlled if tracing was faster."
     assert _check("Manual contact tracing is too slow to keep pace with the spread of the virus.", tracing) != "contradicted"
+
+
+def test_the_same_event_with_its_subject_going_the_other_way_is_a_direction_change():
+    # eval_cases_dev 446: no figure and no shared word after the verbs, the subject a name
+    helene = ("Helene strengthened rapidly throughout Thursday over the warm waters of the Gulf of Mexico, becoming a "
+              "Category 4 hurricane in the evening before it reached the coast.")
+    claim = "Helene had weakened steadily through the day over the warm waters of the Gulf of Mexico before it reached the coast."
+    assert _contradicted_with(claim, helene) == [("direction", "weakened", "strengthened")]
+    assert _check(claim.replace("weakened", "strengthened"), helene) != "contradicted"
+    shares = "Microsoft shares fell about 0.5% on the day the deal was announced."
+    assert _contradicted_with("Microsoft's shares edged higher on the day the deal was announced.", shares) == [("direction", "higher", "fell")]
+    assert _check("Microsoft's shares edged lower on the day the deal was announced.", shares) != "contradicted"
+
+
+def test_what_was_done_against_what_was_expected_or_another_subject_is_no_direction_change():
+    forecast = "Netflix had forecast that it would add 2.5 million subscribers in the first quarter."
+    assert _check("Netflix lost 200,000 subscribers in the first quarter.", forecast) != "contradicted"
+    # eval_cases_dev 144: "were beaten" is the passive of a win
+    euro = "England, who also lost the Euro 2020 final, have not won a major men's tournament since the 1966 World Cup."
+    assert _check("England, who were also beaten in the final of Euro 2020, have not won a major men's tournament since the 1966 World Cup.", euro) != "contradicted"
+    rivals = "Microsoft shares fell about 0.5% on the day, while Sony shares rose 2%."
+    assert _check("Sony's shares edged higher on the day.", rivals) != "contradicted"
