@@ -765,7 +765,7 @@ def classify_edit(
     lasting = _duration_against_span(source, article) or _duration_against_span(article, source)
     if lasting:
         return lasting  # "for one year" for "from 1991 to 1995"
-    if source_numbers and article_numbers and _looks_like_year(source_numbers) != _looks_like_year(article_numbers):
+    if source_numbers and article_numbers and _age_for_year(source_numbers, article_numbers):
         return "harmless"  # "64" for "born in 1959": an age for a year of birth, another way to say it
     if _same_amounts(source, article) or _same_shares(source, article):
         return "harmless"  # "1,500,000" for "1.5 million", "$69bn" for "$69 billion", "one in five" for "20%"
@@ -1147,6 +1147,15 @@ def covering_passages(text: str, ranked: Sequence[RetrievedPassage], k: int) -> 
     return chosen
 
 
+def _age_for_year(source_numbers: Sequence[str], article_numbers: Sequence[str]) -> bool:
+    """Whether one side gives only years and the other none ("64" for "born in 1959"); not "2022" for "21, 2021", a day
+    moved and the year changed."""
+    def no_year(numbers: Sequence[str]) -> bool:
+        return not any(is_year(n.removesuffix("s")) for n in numbers)
+
+    return (_looks_like_year(source_numbers) and no_year(article_numbers)) or (_looks_like_year(article_numbers) and no_year(source_numbers))
+
+
 def _looks_like_year(numbers: Sequence[str]) -> bool:
     """Whether every one of ``numbers`` (keys) is a year or a decade ("1970s")."""
     return all(is_year(n.removesuffix("s")) for n in numbers)
@@ -1170,7 +1179,7 @@ def compare_sentences(
     """
     article, source = tokenize(article_text), tokenize(source_sentence)
     matcher = difflib.SequenceMatcher(a=[t.key for t in source], b=[t.key for t in article], autojunk=False)
-    edits = [(s0, s1, a0, a1) for op, s0, s1, a0, a1 in matcher.get_opcodes() if op != "equal"]
+    edits = _split_moved_days([(s0, s1, a0, a1) for op, s0, s1, a0, a1 in matcher.get_opcodes() if op != "equal"], source, article)
     moved = _moved_words(source, article, edits) | _moved_numbers(source, article, edits)
     swapped = _swapped_names(source, article, edits) | _reversed_roles(source, article, edits)
     changes = []
@@ -1443,6 +1452,22 @@ def _figures(tokens: Sequence[Token], first: int, last: int) -> list[Figure]:
     return [f for i in range(first, last) if tokens[i].is_number and (f := stated_figure(words, i)) is not None]
 
 
+def _split_moved_days(edits: Sequence[tuple[int, int, int, int]], source: Sequence[Token], article: Sequence[Token]) -> list[tuple[int, int, int, int]]:
+    """The edits with a day the article moves split off the replacement it starts: "21 October 2022" for "October 21,
+    2021" inserts "21" and replaces "21, 2021" with "2022"; the replacement becomes "2021" against "2022" and a deletion
+    of "21" that `_moved_words` pairs with the insertion."""
+    inserted = {tuple(t.key for t in article[a0:a1]) for s0, s1, a0, a1 in edits if s0 == s1 and all(t.is_number for t in article[a0:a1])}
+    split: list[tuple[int, int, int, int]] = []
+    for s0, s1, a0, a1 in edits:
+        day = next((words for words in inserted if s0 < s0 + len(words) < s1 and a0 < a1
+                    and tuple(t.key for t in source[s0:s0 + len(words)]) == words), None)
+        if day is None:
+            split.append((s0, s1, a0, a1))
+        else:
+            split += [(s0, s0 + len(day), a0, a0), (s0 + len(day), s1, a0, a1)]
+    return split
+
+
 def _moved_words(source: Sequence[Token], article: Sequence[Token], edits: Sequence[tuple[int, int, int, int]]) -> set[tuple[int, int, int, int]]:
     """The edits that only delete date words or numbers the article inserts elsewhere in the sentence, or the reverse."""
     def dates_only(tokens: Sequence[Token]) -> bool:
@@ -1522,9 +1547,12 @@ def _widen_to_inflections(
     source: Sequence[Token], article: Sequence[Token], s0: int, s1: int, a0: int, a1: int
 ) -> tuple[int, int, int, int]:
     """Take in a neighbouring word that matched only by lemma ("did not approve" / "approved"), so a correction reads right."""
-    if s1 < len(source) and a1 < len(article) and source[s1].text.lower() != article[a1].text.lower():
+    def by_lemma_only(a: Token, b: Token) -> bool:
+        return a.key == b.key and a.text.lower() != b.text.lower()
+
+    if s1 < len(source) and a1 < len(article) and by_lemma_only(source[s1], article[a1]):
         s1, a1 = s1 + 1, a1 + 1
-    if s0 > 0 and a0 > 0 and source[s0 - 1].text.lower() != article[a0 - 1].text.lower():
+    if s0 > 0 and a0 > 0 and by_lemma_only(source[s0 - 1], article[a0 - 1]):
         s0, a0 = s0 - 1, a0 - 1
     return s0, s1, a0, a1
 

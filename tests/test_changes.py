@@ -110,6 +110,8 @@ MEANING_CHANGES = [
      "Kim Budil, director of Los Alamos National Laboratory, called it a landmark.", "role", "Los Alamos", "Lawrence Livermore"),
     ("The director of Lawrence Livermore National Laboratory called it a landmark.",
      "The director of Los Alamos National Laboratory called it a landmark.", "entity", "Los Alamos", "Lawrence Livermore"),
+    # A date written in the other order with its year changed: the day moves, the year is the change (eval_cases_dev 460).
+    ("Souza was wounded on October 21, 2021, near Santa Fe.", "Souza was wounded on 21 October 2022 near Santa Fe.", "date", "2022", "2021"),
     # A capital after "in" is a place, not its government.
     ("The summit was held in Paris in June.", "The summit was held in Berlin in June.", "entity", "Berlin", "Paris"),
 ]
