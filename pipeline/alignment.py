@@ -715,11 +715,15 @@ def _thing_before(tokens: Sequence[Token], index: int, reach: int = 6) -> Token 
     """The nearest noun among the ``reach`` words before ``index``, what a verb there is said of ("the labour market
     will continue to weaken": "market"), when it is a common noun: a company named before both verbs ("Netflix lost",
     "Netflix had forecast that it would add") may be told of twice, what it did and what it expected."""
-    # a day, or a place after a preposition, is when or where, not what ("maximum temperatures in Delhi on Wednesday had
-    # fallen": "temperatures")
-    head = next((t for k, t in reversed(list(enumerate(tokens))[max(0, index - reach):index])
-                 if t.pos in ("NOUN", "PROPN") and not (t.is_date or t.entity in ("DATE", "TIME") or _in_a_phrase(tokens, k))), None)
-    return head if head is not None and head.pos == "NOUN" else None
+    head = _nearest_noun(tokens, index, reach)
+    return tokens[head] if head is not None and tokens[head].pos == "NOUN" else None
+
+
+def _nearest_noun(tokens: Sequence[Token], index: int, reach: int) -> int | None:
+    """The index of the nearest noun or name among the ``reach`` words before ``index``; a day, or a place after a
+    preposition, is when or where, not what ("maximum temperatures in Delhi on Wednesday had fallen": "temperatures")."""
+    return next((k for k in range(index - 1, max(-1, index - reach - 1), -1)
+                 if tokens[k].pos in ("NOUN", "PROPN") and not (tokens[k].is_date or tokens[k].entity in ("DATE", "TIME") or _in_a_phrase(tokens, k))), None)
 
 
 def _in_a_phrase(tokens: Sequence[Token], index: int) -> bool:
@@ -777,11 +781,10 @@ def _direction_words(tokens: Sequence[Token]) -> list[int]:
 
 
 def _subject_before(tokens: Sequence[Token], index: int, reach: int = 6) -> frozenset[str]:
-    """What a direction word at ``index`` is said of: the nearest noun or name among the ``reach`` words before it (days
-    and names in a phrase, "in Delhi", aside) with the nouns, names and possessives right before it ("Microsoft's
-    shares": {"microsoft", "shares"}); empty when there is none."""
-    head = next((k for k in range(index - 1, max(-1, index - reach - 1), -1)
-                 if tokens[k].pos in ("NOUN", "PROPN") and not (tokens[k].is_date or tokens[k].entity in ("DATE", "TIME") or _in_a_phrase(tokens, k))), None)
+    """What a direction word at ``index`` is said of: the nearest noun or name among the ``reach`` words before it
+    (`_nearest_noun`) with the nouns, names and possessives right before it ("Microsoft's shares": {"microsoft",
+    "shares"}); empty when there is none."""
+    head = _nearest_noun(tokens, index, reach)
     if head is None:
         return frozenset()
     start = head
@@ -1452,6 +1455,9 @@ class AlignmentChecker:
         return verdicts
 
 
+_LOOSER_DIRECTION_CONFLICTS = (opposite_verb_conflicts, paraphrased_direction_conflicts, qualified_direction_conflicts, subject_direction_conflicts)
+
+
 def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> Alignment | None:
     """The first evidence sentence with an anchored number conflict; a number another passage gives for the same thing is none."""
     context = "\n".join(retrieved.passage.text for retrieved in passages)
@@ -1471,14 +1477,11 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in comparison_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in bound_conflicts(claim.text, sentence))
-            if not any(c.kind == "direction" for c in changes):
-                changes += tuple(_direction_change(claim, sentence, *spans) for spans in opposite_verb_conflicts(claim.text, sentence))
-            if not any(c.kind == "direction" for c in changes):
-                changes += tuple(_direction_change(claim, sentence, *spans) for spans in paraphrased_direction_conflicts(claim.text, sentence))
-            if not any(c.kind == "direction" for c in changes):
-                changes += tuple(_direction_change(claim, sentence, *spans) for spans in qualified_direction_conflicts(claim.text, sentence))
-            if not any(c.kind == "direction" for c in changes):
-                changes += tuple(_direction_change(claim, sentence, *spans) for spans in subject_direction_conflicts(claim.text, sentence))
+            # the first of the looser direction readings that finds one, only where the figures found none
+            for conflicts in _LOOSER_DIRECTION_CONFLICTS:
+                if any(c.kind == "direction" for c in changes):
+                    break
+                changes += tuple(_direction_change(claim, sentence, *spans) for spans in conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
