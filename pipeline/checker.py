@@ -27,6 +27,7 @@ from pipeline.ingest import read_article
 from pipeline.limits import refuse_too_many_sentences
 from pipeline.segment import Segmentation, segment
 from pipeline.types import Article, Claim, Flag, Report, RetrievedPassage, Verdict
+from pipeline.verify import NliVerifier, closest_sentence_similarity, mark_uncovered
 
 
 @dataclass
@@ -65,8 +66,6 @@ class ArticleChecker:
     @property
     def verifier(self):
         if self._verifier is None:
-            from pipeline.verify import NliVerifier
-
             self._verifier = NliVerifier.from_settings(self.settings.nli)
         return self._verifier
 
@@ -164,10 +163,16 @@ class ArticleChecker:
     def verify(
         self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]], on_progress: Callable[[int, int], None] | None = None
     ) -> dict[str, Verdict]:
-        """Verdicts of the claims with passages; ``on_progress(done, total)`` follows the NLI scoring (`NliVerifier.run`)."""
+        """Verdicts of the claims with passages: the NLI model's, overridden by source alignment, with the undecided
+        claims no evidence sentence resembles marked ``not_enough_evidence`` (`mark_uncovered`);
+        ``on_progress(done, total)`` follows the NLI scoring (`NliVerifier.run`)."""
         with self._timed("verify"):
             checked = [c for c in claims if c.id in passages]
-            return merge_verdicts(self.verifier.run(checked, passages, on_progress), self.alignment.run(checked, passages))
+            verdicts = merge_verdicts(self.verifier.run(checked, passages, on_progress), self.alignment.run(checked, passages))
+            undecided = [c for c in checked if verdicts[c.id].label == "needs_review"]
+            cfg = self.settings.verify
+            similarity = closest_sentence_similarity(undecided, passages, self.embedder.encode)
+            return mark_uncovered(verdicts, similarity, max_similarity=cfg.uncovered_similarity, max_entailment=cfg.uncovered_entailment)
 
     def check_attribution(
         self, article: Article, segmentation: Segmentation, context: EvidenceContext, passages: dict[str, list[RetrievedPassage]]

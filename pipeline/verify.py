@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from pipeline.alignment import split_evidence_sentences
 from pipeline.changes import passage_texts, terms_missing_from
 from pipeline.errors import InputError
 from pipeline.settings import NliSettings, resolve_path
@@ -288,3 +290,42 @@ class NliVerifier:
             decided_by = (evidence[0].passage.id,) if column is not None and evidence else ()
             verdicts[claim.id] = Verdict(claim.id, label, float(confidence), evidence, decided_by=decided_by)
         return verdicts
+
+
+def closest_sentence_similarity(
+    claims: Sequence[Claim], passages: Mapping[str, Sequence[RetrievedPassage]], encode: Callable[[Sequence[str]], np.ndarray]
+) -> dict[str, float]:
+    """Per claim, the highest cosine similarity between it and a sentence of its retrieved passages (0 with none).
+
+    ``encode`` returns one unit-length row per text (`pipeline.embed.SentenceEmbedder.encode`); each distinct
+    sentence is encoded once.
+    """
+    sentences = {claim.id: [s for hit in passages.get(claim.id, ()) for s in split_evidence_sentences(hit.passage.text)] for claim in claims}
+    unique = sorted({s for found in sentences.values() for s in found})
+    vectors = encode([claim.text for claim in claims] + unique)
+    row_of = {sentence: len(claims) + i for i, sentence in enumerate(unique)}
+    return {
+        claim.id: float(max((vectors[i] @ vectors[row_of[s]] for s in sentences[claim.id]), default=0.0))
+        for i, claim in enumerate(claims)
+    }
+
+
+def mark_uncovered(
+    verdicts: Mapping[str, Verdict], similarity: Mapping[str, float], *, max_similarity: float, max_entailment: float
+) -> dict[str, Verdict]:
+    """``needs_review`` verdicts become ``not_enough_evidence`` where the evidence does not cover the claim.
+
+    A claim no retrieved sentence resembles (``similarity`` below ``max_similarity``) and no passage
+    entails even weakly (best entailment below ``max_entailment``) says something the evidence leaves out,
+    as an invented sentence does; one the model merely failed to match with a paraphrase keeps
+    ``needs_review``. ``similarity`` is `closest_sentence_similarity` of the undecided claims.
+    """
+    marked = dict(verdicts)
+    for claim_id, verdict in verdicts.items():
+        if verdict.label != "needs_review" or similarity.get(claim_id, 1.0) >= max_similarity:
+            continue
+        entailment = max((j.probabilities.get("entailment", 0.0) for j in verdict.evidence), default=0.0)
+        if entailment < max_entailment:
+            note = f"no evidence sentence resembles it (closest {similarity[claim_id]:.2f}) and none entails it ({entailment:.2f})"
+            marked[claim_id] = replace(verdict, label="not_enough_evidence", confidence=1.0 - entailment, note=note)
+    return marked

@@ -13,7 +13,9 @@ from transformers import AutoModelForSequenceClassification
 
 from pipeline.errors import InputError
 from pipeline.types import Claim, Passage, RetrievedPassage
-from pipeline.verify import NLI_LABELS, NliVerifier, nli_column_order
+from pipeline.embed import SentenceEmbedder
+from pipeline.types import EvidenceJudgement, Verdict
+from pipeline.verify import NLI_LABELS, NliVerifier, closest_sentence_similarity, mark_uncovered, nli_column_order
 from tests.tiny_models import make_tiny_classifier
 
 PAIRS = [
@@ -310,3 +312,39 @@ def test_eval_cli_several_sets_prints_a_line_per_set_and_the_summary(tiny_nli_mo
     scores = json.loads(out.read_text())
     assert [s["rows"] for s in scores["sets"]] == [3, 5]
     assert lines[-1].endswith(f"sets=2 mean_accuracy={scores['mean_accuracy']:.3f}")
+
+
+RATE_EVIDENCE = (
+    "The central bank raised its policy rate by a quarter point to 4.5% on Tuesday, its third increase this year. "
+    "Governor Anna Berg said inflation was still too high."
+)
+
+
+def _undecided(claim: Claim, entailment: float) -> Verdict:
+    judgement = EvidenceJudgement(Passage(id="p0", text=RATE_EVIDENCE), 1.0, "neutral",
+                                  {"entailment": entailment, "neutral": 0.9 - entailment, "contradiction": 0.1})
+    return Verdict(claim.id, "needs_review", 0.5, (judgement,))
+
+
+def test_undecided_claim_no_evidence_sentence_resembles_is_not_enough_evidence():
+    invented = _claim("The governor said she would travel to Tokyo next month for talks with finance ministers.")
+    paraphrase = _claim("On Tuesday the bank lifted its key rate by 25 basis points to 4.5%, the third rise of the year.")
+    passages = {c.id: _passages(RATE_EVIDENCE) for c in (invented, paraphrase)}
+    similarity = closest_sentence_similarity([invented, paraphrase], passages, SentenceEmbedder().encode)
+    assert similarity[invented.id] < 0.45 <= similarity[paraphrase.id]
+
+    verdicts = {c.id: _undecided(c, 0.2) for c in (invented, paraphrase)}
+    marked = mark_uncovered(verdicts, similarity, max_similarity=0.45, max_entailment=0.3)
+    assert marked[invented.id].label == "not_enough_evidence"  # an invented sentence: unsupported when check-worthy
+    assert "resembles" in marked[invented.id].note and marked[invented.id].evidence == verdicts[invented.id].evidence
+    assert marked[paraphrase.id] == verdicts[paraphrase.id]  # said in other words: still for an editor to decide
+
+
+def test_uncovered_needs_weak_entailment_and_leaves_decided_claims_alone():
+    weakly_entailed, supported = _claim("A"), _claim("B")
+    verdicts = {weakly_entailed.id: _undecided(weakly_entailed, 0.35),
+                supported.id: Verdict(supported.id, "supported", 0.9)}
+    similarity = {weakly_entailed.id: 0.1, supported.id: 0.1}
+    assert mark_uncovered(verdicts, similarity, max_similarity=0.45, max_entailment=0.3) == verdicts
+    assert mark_uncovered(verdicts, similarity, max_similarity=0.45, max_entailment=0.4)[weakly_entailed.id].label == "not_enough_evidence"
+    assert closest_sentence_similarity([supported], {}, SentenceEmbedder().encode) == {supported.id: 0.0}  # no passages
