@@ -436,6 +436,12 @@ def _negations(tokens: Sequence[Token]) -> int:
     return stated + _preventions(tokens) + sum(t.key in _IMPLICIT_NEGATIONS and then.key == "to" for t, then in zip(tokens, tokens[1:]))
 
 
+def _permits_what_is_prevented(permitting: Sequence[Token], preventing: Sequence[Token]) -> bool:
+    """Whether one edit permits ("lets", "allows", "can") where the other has a verb that prevents ("bars"), unnegated."""
+    return (any(t.key in PREVENTING_VERBS for t in preventing) and "can" in _modals(permitting)
+            and not any(t.is_negation for t in permitting))
+
+
 def _preventions(tokens: Sequence[Token]) -> int:
     """How many verbs of ``tokens`` prevent something, "from" after them: "bars Le Pen from" (standing)."""
     return sum(t.key in PREVENTING_VERBS and any(  # the "-ing" after "from" may be a word both sides share
@@ -743,6 +749,8 @@ def classify_edit(
         return "content" if own_clause or (reworded and len(negating) > 2 * _MAX_SWAP) else "negation"
     if reworded:
         return "content"
+    if _permits_what_is_prevented(source, article) or _permits_what_is_prevented(article, source):
+        return "negation"  # "the ruling lets Le Pen stand" for "the ruling bars Le Pen from standing"
     if _modals(source) != _modals(article) and not own_clause:
         # "ran" for "will run": the plan told as done, a tense the NLI model weighs, no hedge; "cannot stand" for "bars
         # her from standing": the "can" of a negation another verb gives

@@ -62,7 +62,6 @@ def verdict_flags(claims: Sequence[Claim], verdicts: Mapping[str, Verdict], *, m
                 )
             )
         elif verdict.label == "needs_review" and claim.checkworthiness >= min_checkworthiness:
-            best = verdict.evidence[0] if verdict.evidence else None
             flags.append(
                 Flag(
                     type="needs_review",
@@ -70,8 +69,7 @@ def verdict_flags(claims: Sequence[Claim], verdicts: Mapping[str, Verdict], *, m
                     start=claim.start,
                     end=claim.end,
                     text=claim.text,
-                    message="The checker could not decide this claim confidently; an editor should compare it with the evidence"
-                    + (f" (best passage: {best.label}, {max(best.probabilities.get('entailment', 0), best.probabilities.get('contradiction', 0)):.2f})." if best else "."),
+                    message=review_message(verdict),
                     confidence=verdict.confidence,
                     evidence_ids=verdict.decided_by or tuple(j.passage.id for j in verdict.evidence[:2]),
                     changes=verdict.changes,
@@ -79,6 +77,17 @@ def verdict_flags(claims: Sequence[Claim], verdicts: Mapping[str, Verdict], *, m
                 )
             )
     return flags
+
+
+def review_message(verdict: Verdict) -> str:
+    """Why an editor should look: the source's other wording (a hedge changed) or the best passage's score."""
+    meaning = [c for c in verdict.changes if c.kind in MEANING_KINDS]
+    if meaning:
+        return f"The source words this differently; an editor should decide whether the meaning changed: {describe(meaning)}."
+    best = verdict.evidence[0] if verdict.evidence else None
+    return "The checker could not decide this claim confidently; an editor should compare it with the evidence" + (
+        f" (best passage: {best.label}, {max(best.probabilities.get('entailment', 0), best.probabilities.get('contradiction', 0)):.2f})." if best else "."
+    )
 
 
 def contradiction_flag(claim: Claim, verdict: Verdict) -> Flag:

@@ -317,12 +317,12 @@ def mark_uncovered(
 
     A claim no retrieved sentence resembles (``similarity`` below ``max_similarity``) and no passage
     entails even weakly (best entailment below ``max_entailment``) says something the evidence leaves out,
-    as an invented sentence does; one the model merely failed to match with a paraphrase keeps
-    ``needs_review``. ``similarity`` is `closest_sentence_similarity` of the undecided claims.
+    as an invented sentence does; one the model merely failed to match with a paraphrase, or one that
+    restates a source sentence (a hedge changed), keeps ``needs_review``. ``similarity`` is `closest_sentence_similarity` of the undecided claims.
     """
     marked = dict(verdicts)
     for claim_id, verdict in verdicts.items():
-        if verdict.label != "needs_review" or similarity.get(claim_id, 1.0) >= max_similarity:
+        if verdict.label != "needs_review" or verdict.source_sentence or similarity.get(claim_id, 1.0) >= max_similarity:
             continue
         entailment = max((j.probabilities.get("entailment", 0.0) for j in verdict.evidence), default=0.0)
         if entailment < max_entailment:

@@ -804,3 +804,21 @@ def test_what_was_done_against_what_was_expected_or_another_subject_is_no_direct
     assert _check("England, who were also beaten in the final of Euro 2020, have not won a major men's tournament since the 1966 World Cup.", euro) != "contradicted"
     rivals = "Microsoft shares fell about 0.5% on the day, while Sony shares rose 2%."
     assert _check("Sony's shares edged higher on the day.", rivals) != "contradicted"
+
+
+def test_a_hedge_changed_alone_goes_to_an_editor_with_the_words_side_by_side():
+    # eval_cases_dev 101-500: all 6 contradictions whose only meaning change was a hedge were correct sentences
+    # ("should" for "would", "could be" for "is"); the editor decides, shown both wordings.
+    from pipeline.flags import verdict_flags
+
+    claim_text = "The bank may cut its main rate in March."
+    verdict = _aligned(claim_text, "The bank will cut its main rate in March.")
+    assert verdict.label == "needs_review" and verdict.source_sentence == "The bank will cut its main rate in March."
+    assert [(c.kind, c.article, c.source) for c in verdict.changes if c.kind != "harmless"] == [("hedge", "may", "will")]
+    (flag,) = verdict_flags([Claim("c", claim_text, 0, len(claim_text), 0.9, "s")], {"c": verdict}, min_checkworthiness=0.3)
+    assert flag.type == "needs_review" and "“may”" in flag.message and "“will”" in flag.message
+    # a hedge beside another meaning change is still a contradiction
+    assert _check("The bank may cut its main rate in April.", "The bank will cut its main rate in March.") == "contradicted"
+    # permission for a prohibition is no hedge: "lets" against "bars ... from" is a negation
+    assert _contradicted_with("The court ruling lets Le Pen stand in the election.",
+                              "The court ruling bars Le Pen from standing in the election.")[0][0] == "negation"
