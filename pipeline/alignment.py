@@ -1113,7 +1113,7 @@ _NEGATION_REACH = 6
 
 
 def _is_negator(token: str) -> bool:
-    return token in ("not", "never", "no") or token.endswith("n't")
+    return token in ("not", "never", "no", "none") or token.endswith("n't")  # "none of which had reported mpox"
 
 
 def _negated_pairs(tokens: Sequence[str]) -> list[tuple[str, str]]:
@@ -1147,9 +1147,17 @@ def negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -
     claim_tokens, sentence_tokens = _tokens(claim), _tokens(sentence)
     if not _shares_words(claim_tokens, sentence_tokens, min_overlap):
         return ()
-    conflicts = [(" ".join(pair), "source") for pair in _negated_pairs(sentence_tokens) if _asserted(claim_tokens, pair) is not None]
-    conflicts += [(" ".join(pair), "article") for pair in _negated_pairs(claim_tokens) if _asserted(sentence_tokens, pair) is not None]
+    conflicts = [(" ".join(pair), "source") for pair in _negated_pairs(sentence_tokens)
+                 if _asserted(claim_tokens, pair) is not None and not _first_time(claim_tokens)]
+    conflicts += [(" ".join(pair), "article") for pair in _negated_pairs(claim_tokens)
+                  if _asserted(sentence_tokens, pair) is not None and not _first_time(sentence_tokens)]
     return tuple(conflicts)
+
+
+def _first_time(tokens: Sequence[str]) -> bool:
+    """Whether a sentence tells something as done for the first time, which says it was never done before: "the first
+    time since 1949 that a chancellor candidate had failed" is "no chancellor candidate had fallen short since 1949"."""
+    return any(a in ("first", "1") and b == "time" for a, b in zip(tokens, tokens[1:]))  # `_tokens` gives "first" as "1"
 
 
 _WORD_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
@@ -1178,11 +1186,12 @@ _PREDICATE_POS = frozenset({"VERB", "ADJ"})
 
 def _negated_heads(tokens: Sequence[Token]) -> list[tuple[int, int, tuple[str | None, str | None]]]:
     """Each "not" or "never", the verb or adjective it governs (the first content word in the three after it) and what
-    follows that (`_followers`): "did not appear to be any connection between" -> (not, appear, (connection, connection))."""
+    follows that (`_followers`): "did not appear to be any connection between" -> (not, appear, (connection, connection));
+    not after "will" or "would" (an intention or a promise)."""
     heads = []
     for i, token in enumerate(tokens):
-        if token.key not in _NEGATORS:
-            continue
+        if token.key not in _NEGATORS or (i and tokens[i - 1].key in ("will", "would")):
+            continue  # "would not pardon his son": what was promised, no statement of what was done
         head = next((j for j in range(i + 1, min(i + 4, len(tokens))) if _word(tokens[j])), None)
         if head is not None and tokens[head].pos in _PREDICATE_POS:
             heads.append((i, head, _followers(tokens, head)))
@@ -1194,10 +1203,16 @@ def _asserts(tokens: Sequence[Token], head: str, followers: tuple[str | None, st
     form of the same first content word or the same first noun (the same thing done: "attended a dinner" is not "did
     not attend the summit")."""
     for k, token in enumerate(tokens):
-        if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - _NEGATION_REACH) : k]) and not _prevented(tokens, k):
+        if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - _NEGATION_REACH) : k]) and not (
+                _prevented(tokens, k) or _ruled_out(tokens, k)):
             if any(a is not None and b is not None and _stems_alike(a, b) for a, b in zip(_followers(tokens, k), followers)):
                 return k
     return None
+
+
+def _ruled_out(tokens: Sequence[Token], k: int) -> bool:
+    """Whether ``tokens[k]`` is what was ruled out: "had ruled out using the Taft-Hartley Act" (would not use it)."""
+    return k > 1 and tokens[k - 2].lemma == "rule" and tokens[k - 1].key == "out"
 
 
 def _prevented(tokens: Sequence[Token], k: int) -> bool:

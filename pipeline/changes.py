@@ -811,7 +811,8 @@ def classify_edit(
         # "he" is, the words cannot tell (the attribution check follows the article's pronouns)
         return "content"
     described, named = _unspoken(article), _unspoken(source)
-    if _describes_a_person(described, named) or _describes_a_person(named, described):
+    spoken = {n.lower() for name in speaker_names for n in name.split()}
+    if _describes_a_person(described, named, spoken) or _describes_a_person(named, described, spoken):
         # "the WikiLeaks founder" for "Assange", "the prime minister said" for "Sunak told reporters": who the founder
         # is, the words cannot tell (the attribution check compares a role with the speaker's)
         return "content"
@@ -821,7 +822,6 @@ def classify_edit(
         titles = [all(t.text.lower() in _TITLES for t in names) for names in (source_names, article_names)]
         if any(titles):
             return "role" if all(titles) else "content"  # "Senator Biden" for "President Biden"; "Joe Biden" for it
-        spoken = {n.lower() for name in speaker_names for n in name.split()}
         return "speaker" if any(t.key in spoken for t in article_names + source_names) else "entity"
     added = [t for t in article if not t.is_function and t.lemma not in _SPEECH_VERBS and not (t.is_number and set(_number_keys([t])) <= set(source_numbers))]
     if not added or all(any(_same_word(a, s) for s in source) for a in added):
@@ -846,13 +846,20 @@ def _unspoken(tokens: Sequence[Token]) -> Sequence[Token]:
     return tokens[:end]
 
 
-def _describes_a_person(description: Sequence[Token], name: Sequence[Token]) -> bool:
-    """Whether ``description`` is a person's description by their role ("the WikiLeaks founder", "the company's chief
-    executive", "Meta's chief executive") standing for ``name``, a person's name alone."""
+def _describes_a_person(description: Sequence[Token], name: Sequence[Token], speakers: set[str]) -> bool:
+    """Whether ``description`` is a person's description by their role, trade or party ("the WikiLeaks founder", "the
+    company's chief executive", "Meta's chief executive", "the England midfielder", "the 63-year-old Democrat")
+    standing for ``name``, a person's name alone (an age beside it: "Bellingham, 20"; a word of ``speakers``, the
+    lower-cased words of the speakers' names, is a person's name whatever else it names)."""
     owner = len(description) >= 3 and description[1].text in ("'s", "’s")  # "Meta's chief executive"
-    return (len(description) >= 2 and (description[0].text.lower() in ("the", "its", "his", "her", "their") or owner)
-            and description[-1].text.islower() and description[-1].text in _TITLES
-            and bool(name) and all(t.pos == "PROPN" and t.entity in ("PERSON", "ORG", "") and not is_place(t.text) for t in name))
+    last = description[-1] if description else None
+    described = last is not None and (
+        (last.text.islower() and (last.text in _TITLES or last.pos == "NOUN")) or last.entity == "NORP") and not any(
+        t.entity == "PERSON" for t in description)
+    words = [t for t in name if t.text.isalpha()]
+    return (len(description) >= 2 and (description[0].text.lower() in ("the", "its", "his", "her", "their") or owner) and described
+            and bool(words) and all(t.text.lower() in speakers or (t.pos == "PROPN" and t.entity in ("PERSON", "ORG", "") and not is_place(t.text))
+                                    for t in words))
 
 
 def _shortens_compound(acronym: str, word: str) -> bool:

@@ -128,9 +128,16 @@ def contradiction_flag(claim: Claim, verdict: Verdict) -> Flag:
 
 
 def merge_attribution_flags(attribution: list[Flag], verdict: list[Flag]) -> list[Flag]:
-    """All flags, in article order; a verdict's misattribution is dropped where the attribution check already flagged one there."""
-    taken = [(f.start, f.end) for f in attribution if f.type == "misattribution"]
-    kept = [f for f in verdict if f.type != "misattribution" or not any(s < f.end and f.start < e for s, e in taken)]
+    """All flags, in article order; a verdict's misattribution is dropped where the attribution check already flagged one
+    there, or flagged the speaker it names (the first sentence of a quotation whose speaker comes after the last)."""
+    flagged = [f for f in attribution if f.type == "misattribution"]
+    named = {f.text for f in flagged}
+
+    def already_flagged(flag: Flag) -> bool:
+        speakers = [c.article for c in flag.changes if c.kind == "speaker"]
+        return any(f.start < flag.end and flag.start < f.end for f in flagged) or bool(speakers) and set(speakers) <= named
+
+    kept = [f for f in verdict if f.type != "misattribution" or not already_flagged(f)]
     flags = attribution + kept
     flags.sort(key=lambda f: (f.start, f.type))
     return flags

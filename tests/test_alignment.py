@@ -1,4 +1,7 @@
-from pipeline.alignment import AlignmentChecker, anchored_number_conflicts, entity_conflicts, merge_verdicts, split_evidence_sentences
+from pipeline.alignment import (
+    AlignmentChecker, anchored_number_conflicts, entity_conflicts, merge_verdicts, negation_conflicts, paraphrased_negation_conflicts,
+    split_evidence_sentences,
+)
 from pipeline.types import Claim, Passage, RetrievedPassage, Verdict
 
 EVIDENCE = [RetrievedPassage(Passage("t1", "The Treasury said on Friday it had sanctioned 27 shipping companies and 28 vessels. Officials did not give details."), 0.5)]
@@ -822,3 +825,20 @@ def test_a_hedge_changed_alone_goes_to_an_editor_with_the_words_side_by_side():
     # permission for a prohibition is no hedge: "lets" against "bars ... from" is a negation
     assert _contradicted_with("The court ruling lets Le Pen stand in the election.",
                               "The court ruling bars Le Pen from standing in the election.")[0][0] == "negation"
+
+
+def test_a_negation_said_another_way_or_a_promise_broken_is_no_negation_conflict():
+    # eval_cases_dev 433, 475, 485, 187, 413: correct sentences the negation rules contradicted
+    first = "It was the first time since 1949 that a chancellor candidate had failed to win in the first round."
+    assert negation_conflicts("No chancellor candidate had fallen short in a first round since 1949.", first) == ()
+    assert negation_conflicts("A chancellor candidate had failed to win in the first round in 1949.",
+                              "No chancellor candidate had failed to win in the first round in 1949.") != ()
+    mpox = "About 90 cases were reported in four countries that had not reported mpox before: Burundi, Kenya, Rwanda and Uganda."
+    assert negation_conflicts("About 90 cases surfaced in Burundi, Kenya, Rwanda and Uganda, none of which had reported mpox before.", mpox) == ()
+    assert negation_conflicts("About 90 cases surfaced in Burundi, Kenya, Rwanda and Uganda, which had reported mpox before.", mpox) != ()
+    act = "Biden had said he would not use the Taft-Hartley Act to force an end to the strike."
+    assert paraphrased_negation_conflicts("Biden, who had ruled out using the Taft-Hartley Act to force an end to the strike, spoke.", act) == ()
+    assert paraphrased_negation_conflicts("Biden said he did not pardon his son or commute his sentence.",
+                                          "The White House said Biden pardoned his son and commuted his sentence.") != ()
+    assert paraphrased_negation_conflicts("Joe Biden has pardoned his son Hunter, sparing him prison time.",
+                                          "The White House had repeatedly said that Biden would not pardon his son or commute his sentence.") == ()

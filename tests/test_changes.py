@@ -757,6 +757,15 @@ def test_a_compound_names_initials_and_a_persons_description_are_no_entity_chang
     other = compare_sentences("Judge Ramona Manglona sentenced Julian Assange to the 62 months he had served.",
                               "Judge Ramona Manglona sentenced Chelsea Manning to the 62 months he had served.")
     assert [c.kind for c in other if c.kind != "harmless"] == ["entity"]
+    # eval_cases_dev 338, 492: a speaker described by party or trade ("the 63-year-old Democrat", "the England
+    # midfielder") is who the words cannot tell; another person's name is still a speaker change
+    quote = "“I've always dreamt of playing in these games,” {} told TNT Sports."
+    described = compare_sentences(quote.format("the England midfielder"), quote.format("Bellingham, 20,"), speaker_names=["Bellingham"])
+    assert [c.kind for c in described if c.kind != "harmless"] == ["content"]
+    party = compare_sentences("“I step aside,” the 63-year-old Democrat said.", "“I step aside,” Cuomo said.", speaker_names=["Cuomo"])
+    assert [c.kind for c in party if c.kind != "harmless"] == ["content"]
+    swapped = compare_sentences(quote.format("Kylian Mbappe"), quote.format("Bellingham, 20,"), speaker_names=["Bellingham", "Kylian Mbappe"])
+    assert [c.kind for c in swapped if c.kind != "harmless"] == ["speaker"]
 
 
 def test_a_negation_moved_within_the_clause_or_an_estimate_rounded_is_harmless():

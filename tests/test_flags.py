@@ -1,0 +1,26 @@
+"""How verdict flags and the attribution check's flags are merged into one report."""
+
+from pipeline.flags import merge_attribution_flags
+from pipeline.types import Change, Flag
+
+ARTICLE = "“It is admirable to admit a mistake. But they are back in the fold now,” Johnson said."
+
+
+def _flag(kind: str, text: str, changes=()) -> Flag:
+    start = ARTICLE.index(text)
+    return Flag(kind, None, start, start + len(text), text, "message", changes=tuple(changes))
+
+
+def test_a_quotations_first_sentence_is_not_flagged_again_for_the_speaker_the_attribution_check_flagged():
+    # eval_cases_dev 151, 171, 229: the speaker comes after the quotation's last sentence; the attribution check
+    # flags the name, and the verdict of the first sentence named the same wrong speaker a second time
+    by_name = _flag("misattribution", "Johnson")
+    first_sentence = _flag("misattribution", "“It is admirable to admit a mistake.",
+                           [Change("speaker", "Johnson", "Aleksander Ceferin", None, None, None, None)])
+    assert merge_attribution_flags([by_name], [first_sentence]) == [by_name]
+    # another speaker the attribution check did not flag keeps its flag
+    other = _flag("misattribution", "“It is admirable to admit a mistake.", [Change("speaker", "Boris Johnson", "Ceferin", None, None, None, None)])
+    assert merge_attribution_flags([by_name], [other]) == [other, by_name]
+    # and so does a contradiction in the same sentence
+    contradicted = _flag("contradicted", "“It is admirable to admit a mistake.")
+    assert merge_attribution_flags([by_name], [contradicted]) == [contradicted, by_name]
