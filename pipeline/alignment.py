@@ -711,6 +711,68 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
     return tuple(conflicts)
 
 
+_GAP_WORDS_DOWN = frozenset("fewer less lower down below short behind".split())
+
+
+def gap_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The same figure given as a gap the opposite way from the same thing: "about 5% less water vapour last year than
+    its 1991–2020 average" against "about 5% above the 1991–2020 average". The figure (a percentage on both sides or on
+    neither) is followed at once by a gap word up ("more", "above", "higher", "ahead") on one side and down ("less",
+    "below", "lower", "behind") on the other, and the eight words after the two share two content words or years
+    (what it is compared with). Returns the (claim, sentence) character spans of the two gap words."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    conflicts = []
+    for i, token in enumerate(claim_tokens[:-1]):
+        gap = claim_tokens[i + 1].key
+        if not token.is_number or gap not in _GAP_WORDS:
+            continue
+        for j, other in enumerate(sentence_tokens[:-1]):
+            other_gap = sentence_tokens[j + 1].key
+            if (other.is_number and other_gap in _GAP_WORDS and token.percent == other.percent and close_numbers(token.key, other.key)
+                    and (gap in _GAP_WORDS_DOWN) != (other_gap in _GAP_WORDS_DOWN)
+                    and len(_compared_words(claim_tokens, i + 1) & _compared_words(sentence_tokens, j + 1)) >= 2):
+                a, b = claim_tokens[i + 1], sentence_tokens[j + 1]
+                conflicts.append(((a.start, a.end), (b.start, b.end)))
+    return tuple(conflicts)
+
+
+def _compared_words(tokens: Sequence[Token], gap: int) -> set[str]:
+    """The content words and figures among the eight words after a gap word: what the gap is from."""
+    return {t.key for t in tokens[gap + 1:gap + 9] if t.is_number or not (t.is_function or t.is_date) and len(t.key) > 2}
+
+
+_WEEKDAY_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+
+
+def weekday_conflicts(claim: str, sentence: str, *, reach: int = 5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Another day for the same time: "from 12.01am Pacific time on Thursday" against "as of 12:01 a.m. Pacific time
+    on Wednesday, September 27". A time of day both give, with a weekday in the ``reach`` words after it on each side,
+    the two days different and neither sentence naming the other's. Returns the (claim, sentence) character spans of
+    the two weekdays."""
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    claim_days = {t.key for t in claim_tokens if t.key in _WEEKDAY_NAMES}
+    sentence_days = {t.key for t in sentence_tokens if t.key in _WEEKDAY_NAMES}
+    conflicts = []
+    for time, day in _timed_weekdays(claim_tokens, reach):
+        for other_time, other_day in _timed_weekdays(sentence_tokens, reach):
+            a, b = claim_tokens[day], sentence_tokens[other_day]
+            if claim_tokens[time].key == sentence_tokens[other_time].key and a.key not in sentence_days and b.key not in claim_days:
+                conflicts.append(((a.start, a.end), (b.start, b.end)))
+    return tuple(conflicts)
+
+
+def _timed_weekdays(tokens: Sequence[Token], reach: int) -> list[tuple[int, int]]:
+    """(time of day, weekday) index pairs: a time ("12.01am", "12:01 a.m.", keyed "0:01") and the first weekday in the
+    ``reach`` words after it."""
+    pairs = []
+    for i, token in enumerate(tokens):
+        if ":" in token.key and token.key[:1].isdigit():
+            day = next((k for k in range(i + 1, min(len(tokens), i + 1 + reach)) if tokens[k].key in _WEEKDAY_NAMES), None)
+            if day is not None:
+                pairs.append((i, day))
+    return pairs
+
+
 def _thing_before(tokens: Sequence[Token], index: int, reach: int = 6) -> Token | None:
     """The nearest noun among the ``reach`` words before ``index``, what a verb there is said of ("the labour market
     will continue to weaken": "market"), when it is a common noun: a company named before both verbs ("Netflix lost",
@@ -1493,6 +1555,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                     _span_change("negation", claim, sentence, *spans) for spans in paraphrased_negation_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in direction_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in comparison_conflicts(claim.text, sentence))
+            changes += tuple(_direction_change(claim, sentence, *spans) for spans in gap_conflicts(claim.text, sentence))
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in bound_conflicts(claim.text, sentence))
             # the first of the looser direction readings that finds one, only where the figures found none
             for conflicts in _LOOSER_DIRECTION_CONFLICTS:
@@ -1502,6 +1565,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_span_change("date", claim, sentence, *spans) for spans in weekday_conflicts(claim.text, sentence))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
             if not any(c.kind == "entity" for c in changes):
                 changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in swapped_name_conflicts(claim.text, sentence, context=context))

@@ -63,7 +63,7 @@ _TITLE_KEYWORDS = frozenset(
     "president minister secretary spokesperson chancellor governor senator mayor ambassador general chairman "
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
     "chief representative admiral professor founder economist adviser analyst editor manager secretary_general "
-    "director_general epidemiologist scientist researcher prosecutor surgeon physician".split()
+    "director_general epidemiologist scientist researcher prosecutor surgeon physician superintendent".split()
 )
 # The portfolio of a minister: a health minister is no foreign minister (after `_SYNONYMS`: home is interior).
 _PORTFOLIOS = frozenset(_SYNONYMS.get(word, word) for word in PORTFOLIO_WORDS)
@@ -638,7 +638,7 @@ def _conflict_with(article_role: str, on_record: str) -> str | None:
 
 # Titles of whoever heads a body, which a desk calls its "chief" ("police chief" for the Police Director General, "UN
 # chief" for the Secretary-General, "ECB chief" for its President).
-_HEAD_TITLES = frozenset("chief leader director director_general commissioner chairman president governor secretary_general".split())
+_HEAD_TITLES = frozenset("chief leader director director_general commissioner chairman president governor secretary_general superintendent".split())
 
 
 def _heads_alike(titles: set[str], role: str, other_words: set[str]) -> bool:

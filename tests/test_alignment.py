@@ -842,3 +842,19 @@ def test_a_negation_said_another_way_or_a_promise_broken_is_no_negation_conflict
                                           "The White House said Biden pardoned his son and commuted his sentence.") != ()
     assert paraphrased_negation_conflicts("Joe Biden has pardoned his son Hunter, sparing him prison time.",
                                           "The White House had repeatedly said that Biden would not pardon his son or commute his sentence.") == ()
+
+
+def test_the_same_gap_the_other_way_or_another_day_for_the_same_time_is_contradicted():
+    # eval_cases_dev 486, 463, 490
+    from pipeline.alignment import gap_conflicts, weekday_conflicts
+
+    vapour = "The total amount of water vapour in the atmosphere reached a record value in 2024, about 5% above the 1991–2020 average."
+    assert gap_conflicts("The atmosphere held about 5% less water vapour last year than its 1991–2020 average.", vapour)
+    assert not gap_conflicts("The atmosphere held about 5% more water vapour last year than its 1991–2020 average.", vapour)
+    assert not gap_conflicts("The atmosphere held about 5% less water vapour than in 2023.", vapour)  # compared with something else
+    assert not gap_conflicts("Labour finished 5 points ahead of the Conservatives.", "The Conservatives were 5 points behind Labour.")
+    docking = "Docking at the space station is expected at about 12:15 p.m. EDT on Thursday, June 6, NASA said."
+    assert _check("The capsule is due to dock with the space station at around 12.15pm EDT on Friday, and the pair will stay a week.",
+                  docking) == "contradicted"
+    assert not weekday_conflicts("The capsule is due to dock at around 12.15pm EDT on Thursday.", docking)
+    assert not weekday_conflicts("The capsule is due to dock at around 1.15pm EDT on Friday.", docking)  # another time: other rules

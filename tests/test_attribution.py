@@ -155,6 +155,11 @@ def test_a_role_in_other_words_is_the_same_role():
     assert [f.type for f in _flags("German Chancellor Rishi Sunak resigned on Tuesday.", roster=sunak)] == ["misattribution"]
     assert [f.type for f in _flags("Health Secretary Rishi Sunak resigned on Tuesday.", roster=sunak)] == ["misattribution"]
     assert _flags("Finance minister Rishi Sunak resigned.", roster=Roster([Person("Rishi Sunak", (), "Chancellor of the Exchequer")])) == []
+    # eval_cases_dev 258: the school board's president is not the district's superintendent, whom a desk may call its chief
+    beutner = Roster([Person("Austin Beutner", (), "Superintendent", "Los Angeles Unified School District")])
+    assert [f.type for f in _flags("School board president Austin Beutner called the deal a new chapter.", roster=beutner)] == ["misattribution"]
+    assert _flags("Los Angeles schools chief Austin Beutner called the deal a new chapter.", roster=beutner) == []
+    assert _flags("LAUSD Superintendent Austin Beutner called the deal a new chapter.", roster=beutner) == []
 
 
 def test_an_organisation_spelt_out_is_its_acronym():
