@@ -1145,10 +1145,14 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
 
     "cleared the drug under its accelerated approval pathway on 6 February" against "Leqembi was approved under the
     accelerated approval pathway on 6 January 2023": the sentences share a quarter of the claim's words, the two
-    dates' clauses share two words or more before them, one of them no name ("died" and "born" of one person are
-    two things), and no passage gives the claim's date after two of those words or after none ("Truss won the
-    contest on 5 September" does not give "Truss was appointed … at Balmoral on 5 September"). A day under a bound
-    ("before 9 April") is left to the bound rules. Returns the (claim, sentence) character spans of each conflict.
+    dates' clauses share two words or more before them, one of them a word both write in lower case ("died" and
+    "born" of one person are two things; "the French president said voters would go to the polls on 30 June" shares
+    only names with "French President Emmanuel Macron dissolved the National Assembly on Sunday, June 9"), and no
+    passage gives the claim's date after two of those words or after none ("Truss won the contest on 5 September"
+    does not give "Truss was appointed … at Balmoral on 5 September"). A month alone in a sentence that gives the
+    claim's day as well ("closing a deal first announced in May" beside "on Wednesday, November 22") dates something
+    else. A day under a bound ("before 9 April") is left to the bound rules. Returns the (claim, sentence) character
+    spans of each conflict.
     """
     # A claim sharing few words with the sentence ("… will sentence him on 11 June, days before Republicans gather in
     # Milwaukee …" against "Justice Juan Merchan set sentencing for July 11") is compared where the dates' clauses
@@ -1160,9 +1164,11 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     for date, words, lower, span in _days_and_months(claim):
         if any(_same_day(other, date) and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _ in given):
             continue
+        restated = any(_same_day(other, date) for other, _, _, _ in in_sentence)
         dated_otherwise = [
-            (len(words & other_words), other_span) for other, other_words, _, other_span in in_sentence
-            if not _same_day(other, date) and any(_stems_alike(word, other_word) for word in lower for other_word in other_words)
+            (len(words & other_words), other_span) for other, other_words, other_lower, other_span in in_sentence
+            if not _same_day(other, date) and any(_stems_alike(word, other_word) for word in lower for other_word in other_lower)
+            and not (restated and not other[0])  # "first announced in May" where the sentence gives the claim's day too
         ]
         shared, other_span = max(dated_otherwise, default=(0, None))
         if shared >= needed:

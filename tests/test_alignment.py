@@ -858,3 +858,15 @@ def test_the_same_gap_the_other_way_or_another_day_for_the_same_time_is_contradi
                   docking) == "contradicted"
     assert not weekday_conflicts("The capsule is due to dock at around 12.15pm EDT on Thursday.", docking)
     assert not weekday_conflicts("The capsule is due to dock at around 1.15pm EDT on Friday.", docking)  # another time: other rules
+
+
+def test_a_date_whose_clause_shares_only_names_or_a_month_beside_the_claims_day_is_no_date_change():
+    # eval_cases_dev 431, 425
+    from pipeline.alignment import date_conflicts
+
+    dissolved = "French President Emmanuel Macron dissolved the National Assembly on Sunday, June 9, 2024, and called snap elections."
+    assert date_conflicts("The French president said voters would go to the polls on 30 June, with a run-off on 7 July.", dissolved) == ()
+    assert date_conflicts("French President Emmanuel Macron dissolved the National Assembly on 10 June.", dissolved)
+    closed = "Broadcom completed its acquisition of VMware on Wednesday, November 22, 2023, closing a deal first announced in May 2022."
+    assert date_conflicts("Broadcom completed its takeover of VMware, closing the deal on Wednesday, 22 November.", closed) == ()
+    assert date_conflicts("Broadcom completed its takeover of VMware, closing the deal on Wednesday, 21 November.", closed)
