@@ -436,6 +436,11 @@ def _negations(tokens: Sequence[Token]) -> int:
     return stated + _preventions(tokens) + sum(t.key in _IMPLICIT_NEGATIONS and then.key == "to" for t, then in zip(tokens, tokens[1:]))
 
 
+def _negations_in(sentence: Sequence[Token]) -> int:
+    """The negations of a whole sentence: every negation word ("non" too), verb that prevents or "failed to"."""
+    return sum(t.is_negation for t in sentence) + _negations([t for t in sentence if not t.is_negation])
+
+
 def _permits_what_is_prevented(permitting: Sequence[Token], preventing: Sequence[Token]) -> bool:
     """Whether one edit permits ("lets", "allows", "can") where the other has a verb that prevents ("bars"), unnegated."""
     return (any(t.key in PREVENTING_VERBS for t in preventing) and "can" in _modals(permitting)
@@ -1209,6 +1214,10 @@ def compare_sentences(
         if kind == "hedge" and (_modals(source) == _modals(article) or (_modals(source) & _MAYBE and _modals(article) & _MAYBE)):
             # the sentences hedge alike, the edits split it: "are due" for "will be published"; or both say it may be so
             # in other words: "may have accessed" for "is believed to have potentially accessed"
+            kind = "content"
+        if kind == "negation" and _negations_in(source) == _negations_in(article):
+            # the sentences negate as often, the edits split it: "did not strike" for "did not take part in the strike",
+            # "would have no … programmes" for "would not have any … programs"; the NLI model decides
             kind = "content"
         if kind == "date" and (_time_units(source[s0:s1]) or _time_units(article[a0:a1])) and (_bounded(source, s0) or _bounded(article, a0)):
             kind = "content"  # "more than a decade" for "more than a century": the bound may hold; the NLI model decides

@@ -803,3 +803,16 @@ def test_a_speaker_described_by_role_with_the_speech_verb_is_no_speaker_change()
         assert "speaker" not in [kind for kind, _, _ in _kinds(changes)], described
     changes = compare_sentences(f"{quote} Johnson said.", f"{quote} Sunak told reporters.", speaker_names=["Rishi Sunak", "Johnson"])
     assert "speaker" in [kind for kind, _, _ in _kinds(changes)]
+
+
+def test_sentences_that_negate_as_often_have_no_negation_change_where_the_edits_split_the_negation():
+    # eval_cases_dev 333, 314: the "not" moved with a reordered clause, "no" for "not ... any"
+    def kinds(article, source):
+        return [c.kind for c in compare_sentences(article, source) if c.kind not in ("harmless", "content")]
+
+    scotland = "Nurses in Scotland did not take part in the strike, as talks with the Scottish government were continuing."
+    assert kinds("Nurses in Scotland, where talks with the Scottish government were continuing, did not strike.", scotland) == []
+    assert kinds("Nurses in Scotland took part in the strike, as talks with the Scottish government were continuing.", scotland) == ["negation"]
+    programs = "The combined company would not have any diversity, equity and inclusion programs."
+    assert kinds("The combined company would have no diversity, equity and inclusion programmes.", programs) == []
+    assert kinds("The combined company would have diversity, equity and inclusion programmes.", programs) == ["negation"]
