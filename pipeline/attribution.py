@@ -74,12 +74,13 @@ _LEVELS = {**dict.fromkeys(("city", "municipal", "town", "metropolitan"), "city"
 # Words that make a title another, lower office: a "deputy governor" is not the governor.
 _RANKS = frozenset("deputy vice assistant associate under".split())
 _SAID_CONTEXT = re.compile(rf"[ \t]+(?:{SPEECH_VERBS})\b")
-# What an article says of someone by surname alone: "Haas said", "Josef later told", "Piatri, a 22-year-old Australian",
-# "appointed Sonko as prime minister"
-_SURNAME_CONTEXT = re.compile(
-    rf"[ \t]+(?:(?:{SPEECH_ADVERBS})[ \t]+)?(?:{SPEECH_VERBS})\b|,[ \t]*(?:\d{{1,3}},|an?[ \t]|the[ \t])|[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?:{TITLE_WORDS})\b")
 # What news copy says of people by surname: "Marchand, 22,", "Medvedev beat ...", "Ardern resigned".
 _PERSON_ACTIONS = "won|became|scored|finished|led|leads|beat|beats|defeated|lost|resigned|retired|joined|signed|praised|criticised|criticized|urged|denied|rejected"
+# What an article says of someone by surname alone: "Haas said", "Josef later told", "Newsome also signed", "Piatri, a
+# 22-year-old Australian", "appointed Sonko as prime minister"
+_SURNAME_CONTEXT = re.compile(
+    rf"[ \t]+(?:(?:{SPEECH_ADVERBS})[ \t]+)?(?:{SPEECH_VERBS})\b|[ \t]+(?:{SPEECH_ADVERBS})[ \t]+(?:{_PERSON_ACTIONS})\b"
+    rf"|,[ \t]*(?:\d{{1,3}},|an?[ \t]|the[ \t])|[ \t]+as[ \t]+(?:the[ \t]+|an?[ \t]+)?(?:[a-z]+[ \t]+){{0,2}}(?:{TITLE_WORDS})\b")
 _PERSON_CONTEXT = re.compile(rf",[ \t]*\d{{1,3}},|[ \t]+(?:{SPEECH_VERBS}|{_PERSON_ACTIONS})\b")
 _DERIVED_SUFFIXES = ("n", "an", "ian", "s", "es", "ese", "ns", "ans")
 _CAPITALISED_RUN = re.compile(rf"{NAME_TOKEN}(?:[ \t]+{NAME_TOKEN}){{1,4}}")
@@ -286,7 +287,8 @@ class Roster:
                 if len(part) < 5 or part == word:
                     continue
                 ratio = fuzz.ratio(word, part)
-                if ratio >= min_ratio or (ratio >= min_ratio - 10 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
+                # "Josef" for "Joseph" (ratio 73): spelt otherwise, said alike
+                if ratio >= min_ratio or (ratio >= min_ratio - 15 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
                     surname = next(t for t in re.split(r"[\s\-]+", person.name) if normalise_name(t) == part)
                     candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids, person.other_roles), False, ratio)
                     if best is None or candidate.score > best.score:
@@ -841,7 +843,10 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:
+    """One flag per type and span; a misspelt name inside a longer one flagged ("Nuart" in "Heather Nuart") is dropped."""
     seen: dict[tuple[str, int, int], Flag] = {}
     for flag in flags:
         seen.setdefault((flag.type, flag.start, flag.end), flag)
-    return sorted(seen.values(), key=lambda f: (f.start, f.type))
+    kept = [f for f in seen.values() if f.type != "name_misspelling" or not any(
+        o.type == f.type and o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end) for o in seen.values())]
+    return sorted(kept, key=lambda f: (f.start, f.type))
