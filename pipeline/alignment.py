@@ -1254,12 +1254,11 @@ _PREDICATE_POS = frozenset({"VERB", "ADJ"})
 
 def _negated_heads(tokens: Sequence[Token]) -> list[tuple[int, int, tuple[str | None, str | None]]]:
     """Each "not" or "never", the verb or adjective it governs (the first content word in the three after it) and what
-    follows that (`_followers`): "did not appear to be any connection between" -> (not, appear, (connection, connection));
-    not after "will" or "would" (an intention or a promise)."""
+    follows that (`_followers`): "did not appear to be any connection between" -> (not, appear, (connection, connection))."""
     heads = []
     for i, token in enumerate(tokens):
-        if token.key not in _NEGATORS or (i and tokens[i - 1].key in ("will", "would")):
-            continue  # "would not pardon his son": what was promised, no statement of what was done
+        if token.key not in _NEGATORS:
+            continue
         head = next((j for j in range(i + 1, min(i + 4, len(tokens))) if _word(tokens[j])), None)
         if head is not None and tokens[head].pos in _PREDICATE_POS:
             heads.append((i, head, _followers(tokens, head)))
@@ -1276,6 +1275,11 @@ def _asserts(tokens: Sequence[Token], head: str, followers: tuple[str | None, st
             if any(a is not None and b is not None and _stems_alike(a, b) for a, b in zip(_followers(tokens, k), followers)):
                 return k
     return None
+
+
+def _promised(tokens: Sequence[Token], k: int) -> bool:
+    """Whether "will" or "would" comes in the three words before ``tokens[k]``: an intention or a promise."""
+    return any(t.key in ("will", "would") for t in tokens[max(0, k - 3):k])
 
 
 def _ruled_out(tokens: Sequence[Token], k: int) -> bool:
@@ -1312,6 +1316,8 @@ def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: fl
         for asserting, negating, negation, head, followers in pairs:
             k = _asserts(asserting, negating[head].key, followers)
             texts = (claim, sentence) if asserting is own else (sentence, claim)
+            if k is not None and _promised(negating, negation) and not _promised(asserting, k):
+                continue  # "would not pardon his son" against "has pardoned his son": a promise broken, both true
             if k is not None and not _other_subjects(  # "The ECB did not raise" / "The Fed raised"
                     _before_in_clause(asserting, texts[0], k), _before_in_clause(negating, texts[1], head)):
                 asserted, negated = (asserting[k].start, asserting[k].end), (negating[negation].start, negating[head].end)

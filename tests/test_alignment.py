@@ -870,3 +870,11 @@ def test_a_date_whose_clause_shares_only_names_or_a_month_beside_the_claims_day_
     closed = "Broadcom completed its acquisition of VMware on Wednesday, November 22, 2023, closing a deal first announced in May 2022."
     assert date_conflicts("Broadcom completed its takeover of VMware, closing the deal on Wednesday, 22 November.", closed) == ()
     assert date_conflicts("Broadcom completed its takeover of VMware, closing the deal on Wednesday, 21 November.", closed)
+
+
+def test_a_promise_against_a_promise_the_other_way_is_still_a_negation_conflict():
+    # eval_cases_dev 199, 204: both sides say what will be done
+    assert paraphrased_negation_conflicts("Japan has said it will extradite its citizens to face trial abroad.",
+                                          "Japan has said it will not extradite its citizens to face trial abroad.") != ()
+    assert paraphrased_negation_conflicts("Harvard said it would comply with the administration's demands.",
+                                          "Harvard said it would not comply with the administration's demands.") != ()
