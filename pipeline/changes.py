@@ -31,7 +31,7 @@ from pipeline.types import Change, Passage, RetrievedPassage
 
 MEANING_KINDS = frozenset({"number", "date", "negation", "direction", "entity", "speaker", "role", "hedge"})
 
-_NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without non".split())  # "non": "non-fiction"
+_NEGATIONS = frozenset("not n't no never none nobody nothing neither nor without excluding exclude non".split())  # "non": "non-fiction"
 # Modal verbs in reported speech shift tense ("will" -> "would"): each pair counts as one modal.
 _MODAL_GROUPS = {"will": "will", "would": "will", "can": "can", "could": "can", "may": "may", "might": "may",
                  "shall": "shall", "should": "should", "must": "must",
@@ -184,6 +184,15 @@ def _clock_time(word: str, meridiem: str = "") -> str | None:
     return f"{hours}:{minutes:02d}"
 
 
+_TIME_ZONES = frozenset({"gmt", "utc", "bst", "cet", "cest", "est", "edt", "pst", "pdt", "et", "pt"})
+
+
+def _zone_time(word: str) -> str | None:
+    """A time of day before a time zone as "H:MM": "12.20", "12:20" or a wire's "1220" ("1220 GMT")."""
+    match = re.fullmatch(r"([01]?\d|2[0-3])[:.]?([0-5]\d)", word)
+    return f"{int(match[1])}:{match[2]}" if match else None
+
+
 def _without_accents(text: str) -> str:
     """``text`` with its letters' accents dropped: "Malmö" and "Malmo" are one place, as a wire without them writes it."""
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
@@ -227,6 +236,8 @@ def tokenize(text: str) -> tuple[Token, ...]:
     for i in range(len(keys) - 1):
         if keys[i + 1] in _MERIDIEM:
             keys[i] = _clock_time(keys[i], keys[i + 1]) or keys[i]  # "11:59 p.m." is "23:59"
+        elif keys[i + 1] in _TIME_ZONES:
+            keys[i] = _zone_time(keys[i]) or keys[i]  # "12.20 GMT" and "1220 GMT" are "12:20"
         if words[i].text in ("No", "No.") and keys[i + 1][:1].isdigit():
             keys[i] = "number"  # "No 10", "No. 2": a number, no negation
     tokens = [Token(t.text, t.idx, t.idx + len(t.text), key, (t.lemma_ or t.text).lower(), t.pos_, t.ent_type_, sign)

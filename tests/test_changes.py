@@ -816,3 +816,16 @@ def test_sentences_that_negate_as_often_have_no_negation_change_where_the_edits_
     programs = "The combined company would not have any diversity, equity and inclusion programs."
     assert kinds("The combined company would have no diversity, equity and inclusion programmes.", programs) == []
     assert kinds("The combined company would have diversity, equity and inclusion programmes.", programs) == ["negation"]
+
+
+def test_a_wire_time_before_its_zone_and_excluding_for_without_are_no_change():
+    # eval_cases_dev 442, 444
+    def kinds(article, source):
+        return [c.kind for c in compare_sentences(article, source) if c.kind not in ("harmless", "content")]
+
+    source = "The telescope lifted off from Kourou at 7:20 a.m. EST (1220 GMT) on Saturday."
+    assert kinds("The telescope lifted off from Kourou at 7:20 a.m. EST (12.20 GMT) on Saturday.", source) == []
+    assert kinds("The telescope lifted off from Kourou at 7:20 a.m. EST (1240 GMT) on Saturday.", source) != []
+    probe = "The probe, weighing about 200 kg excluding fuel, was designed to land within 100 metres."
+    assert kinds("The probe, weighing about 200 kg without fuel, was designed to land within 100 metres.", probe) == []
+    assert kinds("The probe, weighing about 200 kg with fuel, was designed to land within 100 metres.", probe) == ["negation"]
