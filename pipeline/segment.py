@@ -422,13 +422,25 @@ def _sentence_around(sentences: tuple[Sentence, ...], pos: int) -> Sentence | No
     return None
 
 
+_INTRODUCED = re.compile(rf"\b(?:{SPEECH_VERBS})\b[^“\"\n]{{0,40}}:\s*[“\"]?$")  # "said: “", "told reporters on Friday: “"
+
+
 def _find_speaker(text: str, sentences: tuple[Sentence, ...], start: int, end: int) -> _Speaker | None:
-    """Look after the closing mark, then before the opening mark, within the sentence/paragraph.
+    """Look after the closing mark, then before the opening mark, within the sentence/paragraph; first before it when
+    a speech verb and a colon introduce the quotation ("X said: “…”").
 
     A quotation that ends its sentence with a full stop (“… not talking.”) is credited to a
     speaker in the next sentence only when that sentence quotes nothing itself: "Un told the
     governors: “…”" introduces the next quotation, "Heather Nauert said on Twitter." does not.
     """
+    para_start = _paragraph_start(text, start)
+    before = _sentence_around(sentences, max(start - 1, para_start))
+    before_start = max(para_start, before.start if before else para_start)
+    if start - 1 > before_start and _INTRODUCED.search(text[before_start:start]):
+        # "Heidi Alexander, the transport secretary, said: “…” Heathrow said …": the colon names whose words follow
+        introduced = _speaker_in(text, before_start, start - 1, after_quote=False)
+        if introduced:
+            return introduced
     para_end = _paragraph_end(text, end)
     after_start = min(end + 1, para_end)
     after = _sentence_around(sentences, after_start)
@@ -437,9 +449,6 @@ def _find_speaker(text: str, sentences: tuple[Sentence, ...], start: int, end: i
     speaker = None if quotes_its_own else _speaker_in(text, after_start, after_end, after_quote=True)
     if speaker:
         return speaker
-    para_start = _paragraph_start(text, start)
-    before = _sentence_around(sentences, max(start - 1, para_start))
-    before_start = max(para_start, before.start if before else para_start)
     if start - 1 > before_start:
         return _speaker_in(text, before_start, start - 1, after_quote=False)
     return None

@@ -111,6 +111,15 @@ def test_a_quotation_ending_its_sentence_is_not_credited_to_the_next_quotations_
     assert [q.speaker for q in _quotes(text)] == ["Heather Nauert"]
 
 
+def test_a_quotation_a_speech_verb_and_colon_introduce_is_not_credited_to_the_next_sentences_speaker():
+    # eval_cases_dev 319: "Heathrow said …" reports what Heathrow said; the colon named whose the quotation is
+    text = ("Heidi Alexander, the transport secretary, said: “We need to understand what caused this.” "
+            "Heathrow said some flights would resume late on Friday.")
+    assert [q.speaker for q in _quotes(text)] == ["Heidi Alexander"]
+    text = "“We need to understand what caused this.” Heathrow said some flights would resume late on Friday."
+    assert [q.speaker for q in _quotes(text)] == ["Heathrow"]  # without the introduction, the sentence after names the speaker
+
+
 def test_the_titles_before_a_speakers_name_are_not_part_of_it():
     text = "South Korean President Moon Jae-in said: “There is a need for talks.”"
     assert [q.speaker for q in _quotes(text)] == ["Moon Jae-in"]
