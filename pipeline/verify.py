@@ -318,7 +318,8 @@ def mark_uncovered(
     A claim no retrieved sentence resembles (``similarity`` below ``max_similarity``) and no passage
     entails even weakly (best entailment below ``max_entailment``) says something the evidence leaves out,
     as an invented sentence does; one the model merely failed to match with a paraphrase, or one that
-    restates a source sentence (a hedge changed), keeps ``needs_review``. ``similarity`` is `closest_sentence_similarity` of the undecided claims.
+    restates a source sentence (a hedge changed), keeps ``needs_review``. ``similarity``: `closest_sentence_similarity`
+    of the undecided claims.
     """
     marked = dict(verdicts)
     for claim_id, verdict in verdicts.items():
