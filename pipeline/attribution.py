@@ -287,8 +287,7 @@ class Roster:
                 if len(part) < 5 or part == word:
                     continue
                 ratio = fuzz.ratio(word, part)
-                # "Josef" for "Joseph" (ratio 73): spelt otherwise, said alike
-                if ratio >= min_ratio or (ratio >= min_ratio - 15 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
+                if ratio >= min_ratio or (ratio >= min_ratio - 10 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
                     surname = next(t for t in re.split(r"[\s\-]+", person.name) if normalise_name(t) == part)
                     candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids, person.other_roles), False, ratio)
                     if best is None or candidate.score > best.score:
@@ -843,10 +842,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def _dedupe(flags: list[Flag]) -> list[Flag]:
-    """One flag per type and span; a misspelt name inside a longer one flagged ("Nuart" in "Heather Nuart") is dropped."""
     seen: dict[tuple[str, int, int], Flag] = {}
     for flag in flags:
         seen.setdefault((flag.type, flag.start, flag.end), flag)
-    kept = [f for f in seen.values() if f.type != "name_misspelling" or not any(
-        o.type == f.type and o.start <= f.start and f.end <= o.end and (o.start, o.end) != (f.start, f.end) for o in seen.values())]
-    return sorted(kept, key=lambda f: (f.start, f.type))
+    return sorted(seen.values(), key=lambda f: (f.start, f.type))

@@ -470,11 +470,11 @@ def test_a_bodys_chief_is_whoever_heads_it_but_not_its_chief_executive_or_spokes
 
 
 def test_a_surname_alone_before_an_adverb_and_a_speech_verb_or_an_action_is_checked_for_spelling():
-    # eval_cases_dev 396: "Josef later told reporters" (said as "Joseph" is, metaphone JSF; "Jozeph" too)
+    # eval_cases_dev 396: "Josef later told reporters" (too far from "Joseph" to flag: a looser sound match was backed
+    # out on 2026-12-07, docs/evaluation.md; "Jozeph" is not)
     roster = Roster([Person("Claude Joseph", ("Joseph",), "interim prime minister", "Haiti")])
-    for misspelt in ("Jozeph", "Josef"):
-        flags = _flags(f"Claude Joseph declared a state of siege. {misspelt} later told reporters that the first lady had been flown to Miami.", roster=roster)
-        assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", misspelt, "Joseph")]
+    flags = _flags("Claude Joseph declared a state of siege. Jozeph later told reporters that the first lady had been flown to Miami.", roster=roster)
+    assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", "Jozeph", "Joseph")]
     # eval_cases_dev 447: "Newsome also signed executive orders"
     newsom = Roster([Person("Gavin Newsom", ("Newsom",), "Governor", "State of California")])
     flags = _flags("Gavin Newsom declared an emergency. Newsome also signed executive orders to speed up rebuilding.", roster=newsom)
