@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from pipeline.changes import (
     COMPOUND_NUMBER, MEANING_KINDS, MEASURES, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
     abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
-    stated_figure, tokenize, worked_out,
+    WEEKDAYS, stated_figure, tokenize, worked_out,
 )
 from pipeline.lexicon import are_antonyms, capital_of, direction_of, is_place, lies_within, places_of_demonym, same_action, same_place
 from pipeline.segment import PRONOUNS
@@ -343,8 +343,9 @@ def _gap_turned(gap: str, word: str, claimed: Sequence[str], given: Sequence[str
 
 
 _GAP_WORDS_UP = frozenset("more higher up above ahead".split())
+_GAP_WORDS_DOWN = frozenset("fewer less lower down below short behind".split())
 # Words after a figure that make it a gap between two others ("two fewer than", "3 points higher")
-_GAP_WORDS = frozenset("fewer more less higher lower up down above below short ahead behind".split())
+_GAP_WORDS = _GAP_WORDS_UP | _GAP_WORDS_DOWN
 # Of a claim's content words, the share a sentence must hold for a clause of it to be compared with the sentence, and
 # of the clause's, the share the sentence must hold
 _MERGED_OVERLAP, _CLAUSE_OVERLAP = 0.25, 0.6
@@ -711,9 +712,6 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
     return tuple(conflicts)
 
 
-_GAP_WORDS_DOWN = frozenset("fewer less lower down below short behind".split())
-
-
 def gap_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """The same figure given as a gap the opposite way from the same thing: "about 5% less water vapour last year than
     its 1991–2020 average" against "about 5% above the 1991–2020 average". The figure (a percentage on both sides or on
@@ -741,17 +739,14 @@ def _compared_words(tokens: Sequence[Token], gap: int) -> set[str]:
     return {t.key for t in tokens[gap + 1:gap + 9] if t.is_number or not (t.is_function or t.is_date) and len(t.key) > 2}
 
 
-_WEEKDAY_NAMES = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
-
-
 def weekday_conflicts(claim: str, sentence: str, *, reach: int = 5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """Another day for the same time: "from 12.01am Pacific time on Thursday" against "as of 12:01 a.m. Pacific time
     on Wednesday, September 27". A time of day both give, with a weekday in the ``reach`` words after it on each side,
     the two days different and neither sentence naming the other's. Returns the (claim, sentence) character spans of
     the two weekdays."""
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
-    claim_days = {t.key for t in claim_tokens if t.key in _WEEKDAY_NAMES}
-    sentence_days = {t.key for t in sentence_tokens if t.key in _WEEKDAY_NAMES}
+    claim_days = {t.key for t in claim_tokens if t.key in WEEKDAYS}
+    sentence_days = {t.key for t in sentence_tokens if t.key in WEEKDAYS}
     conflicts = []
     for time, day in _timed_weekdays(claim_tokens, reach):
         for other_time, other_day in _timed_weekdays(sentence_tokens, reach):
@@ -767,7 +762,7 @@ def _timed_weekdays(tokens: Sequence[Token], reach: int) -> list[tuple[int, int]
     pairs = []
     for i, token in enumerate(tokens):
         if ":" in token.key and token.key[:1].isdigit():
-            day = next((k for k in range(i + 1, min(len(tokens), i + 1 + reach)) if tokens[k].key in _WEEKDAY_NAMES), None)
+            day = next((k for k in range(i + 1, min(len(tokens), i + 1 + reach)) if tokens[k].key in WEEKDAYS), None)
             if day is not None:
                 pairs.append((i, day))
     return pairs

@@ -52,7 +52,8 @@ _FUNCTION_WORDS = frozenset(
 MONTHS = frozenset("january february march april may june july august september october november december".split())
 # News style abbreviates months ("Jan. 13", "Sept. 26"); wire evidence often spells them out.
 MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
-_DATE_WORDS = MONTHS | frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tomorrow".split())
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # in `datetime.weekday` order
+_DATE_WORDS = MONTHS | frozenset(WEEKDAYS) | frozenset("yesterday today tomorrow".split())
 # Number words as digits, ordinals included ("third" -> "3").
 NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
 NUMBER_WORDS |= {w: str(i) for i, w in enumerate("zeroth first second third fourth fifth sixth seventh eighth ninth tenth".split()) if i}
@@ -933,9 +934,8 @@ def _with_days(passage: Passage) -> str:
     return f"{passage.text} ({days})" if days else passage.text
 
 
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-_WEEKDAY = re.compile(r"\b(?:on|last|this|since|until|from)\s+(" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
+_WEEKDAY = re.compile(r"\b(?:on|last|this|since|until|from)\s+(" + "|".join(WEEKDAYS) + r")\b", re.IGNORECASE)
 
 
 def days_of_weekdays(text: str, dated: str) -> str:
@@ -948,7 +948,7 @@ def days_of_weekdays(text: str, dated: str) -> str:
         return ""
     days = []
     for match in _WEEKDAY.finditer(text):
-        back = (day.weekday() - _WEEKDAYS.index(match[1].lower())) % 7
+        back = (day.weekday() - WEEKDAYS.index(match[1].lower())) % 7
         meant = day - datetime.timedelta(days=back)
         days.append(f"{meant.day} {_MONTH_NAMES[meant.month - 1]} {meant.year}")  # not strftime: its month follows the locale
     return "; ".join(days)
