@@ -492,3 +492,15 @@ def test_a_quotation_credited_only_by_the_one_before_it_is_not_flagged_as_misatt
     assert [f.type for f in _flags(named, passages, roster=roster)] == ["misattribution"]
     inferred = "“I'm super happy, I cannot describe how happy I am,” Pogacar said. “Maybe in a few weeks I will be even more proud of second place than of the wins.”"
     assert [f for f in _flags(inferred, passages, roster=roster) if "credited" in f.message] == []
+
+
+def test_a_hyphenated_rank_before_the_name_is_part_of_the_role():
+    # eval_cases_dev 513: "European Parliament Vice-President Michal Šimečka" was read as a "President"
+    from pipeline.attribution import names_in_passages
+
+    text = "Exit polls had shown Progressive Slovakia, led by European Parliament Vice-President Michal Šimečka, ahead of Smer."
+    assert names_in_passages([text])[0].people == (("Michal Šimečka", "European Parliament Vice-President"),)
+    roster = roster_from_evidence([Passage("p1", text)])
+    assert _flags("Progressive Slovakia, led by Michal Šimečka, a vice-president of the European Parliament, was second.", roster=roster) == []
+    assert [f.type for f in _flags("Progressive Slovakia, led by Michal Šimečka, a vice-president of the European Commission, was second.",
+                                   roster=roster)] == ["misattribution"]
