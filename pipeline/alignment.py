@@ -1266,10 +1266,19 @@ def _asserts(tokens: Sequence[Token], head: str, followers: tuple[str | None, st
     not attend the summit")."""
     for k, token in enumerate(tokens):
         if _word(token) and _stems_alike(token.key, head) and not any(t.is_negation for t in tokens[max(0, k - _NEGATION_REACH) : k]) and not (
-                _prevented(tokens, k) or _ruled_out(tokens, k)):
+                _prevented(tokens, k) or _ruled_out(tokens, k) or _denied_after(tokens, k)):
             if any(a is not None and b is not None and _stems_alike(a, b) for a, b in zip(_followers(tokens, k), followers)):
                 return k
     return None
+
+
+_NONE_WORDS = frozenset({"none", "nothing", "no", "neither", "nobody"})
+
+
+def _denied_after(tokens: Sequence[Token], k: int) -> bool:
+    """Whether the word after ``tokens[k]`` (or the one after that) denies what it governs: "had answered none of the
+    88 questions" is "had not answered any"."""
+    return any(t.key in _NONE_WORDS for t in tokens[k + 1:k + 3])
 
 
 def _promised(tokens: Sequence[Token], k: int) -> bool:
@@ -1297,6 +1306,7 @@ def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: fl
     each word."""
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
     sentence_words = {t.key for t in sentence_tokens if _word(t)}
+    claim_negates, sentence_negates = ({tokens[head].key for _, head, _ in _negated_heads(tokens)} for tokens in (claim_tokens, sentence_tokens))
     conflicts = []
     start = 0
     for clause in _CLAUSE_BREAK.split(claim):
@@ -1309,6 +1319,9 @@ def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: fl
         pairs = [(own, sentence_tokens, *negated) for negated in _negated_heads(sentence_tokens)]
         pairs += [(sentence_tokens, own, *negated) for negated in _negated_heads(own)]
         for asserting, negating, negation, head, followers in pairs:
+            if negating[head].key in (claim_negates if asserting is own else sentence_negates):
+                continue  # "we thought ..., we didn't think ..." on both sides: each asserts and negates the word
+
             k = _asserts(asserting, negating[head].key, followers)
             texts = (claim, sentence) if asserting is own else (sentence, claim)
             if k is not None and _promised(negating, negation) and not _promised(asserting, k):

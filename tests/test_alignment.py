@@ -878,3 +878,16 @@ def test_a_promise_against_a_promise_the_other_way_is_still_a_negation_conflict(
                                           "Japan has said it will not extradite its citizens to face trial abroad.") != ()
     assert paraphrased_negation_conflicts("Harvard said it would comply with the administration's demands.",
                                           "Harvard said it would not comply with the administration's demands.") != ()
+
+
+def test_a_word_both_sentences_negate_or_a_denial_after_the_verb_is_no_negation_conflict():
+    # eval_cases_dev 532, 505: the same quotation, which asserts and negates "think"; "answered none" for "not answered any"
+    quote = "“We thought we were one point short, we didn't think full points were being awarded,”"
+    assert paraphrased_negation_conflicts(f"{quote} said Christian Horner, Red Bull's team principal.",
+                                          f"{quote} said Red Bull team principal Christian Horner.") == ()
+    assert paraphrased_negation_conflicts("“We thought we were one point short,” said Christian Horner, Red Bull's team principal.",
+                                          "“We didn't think we were one point short,” said Red Bull team principal Christian Horner.") != ()
+    answered = "Hindenburg said Adani had answered none of the 88 questions it posed at the conclusion of its report."
+    assert paraphrased_negation_conflicts("It said the group had not answered any of the 88 questions set out at the end of the report.", answered) == ()
+    assert paraphrased_negation_conflicts("It said the group had not answered any of the 88 questions set out at the end of the report.",
+                                          "Hindenburg said Adani had answered all of the 88 questions it posed at the conclusion of its report.") != ()
