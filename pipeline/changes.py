@@ -76,7 +76,7 @@ _MULTIPLES = {"double": {"2"}, "twice": {"2"}, "twofold": {"2"}, "triple": {"3"}
 # Units of time and times of day ("12 months" for "12 years", "quarterly" for "annual", "evening" for "morning"), with
 # the days a unit lasts where it has a length: "12 months" for "a year" says the same.
 _TIME_UNITS = {"second": 1 / 86400, "minute": 1 / 1440, "hour": 1 / 24, "day": 1, "daily": 1, "week": 7, "weekly": 7,
-               "fortnight": 14, "month": 30.44, "monthly": 30.44, "quarterly": 91.3, "year": 365.25, "annual": 365.25,
+               "fortnight": 14, "month": 30.44, "monthly": 30.44, "quarter": 91.3, "quarterly": 91.3, "year": 365.25, "annual": 365.25,
                "yearly": 365.25, "annually": 365.25, "decade": 3652.5, "century": 36525,
                "morning": None, "afternoon": None, "evening": None, "night": None, "overnight": None}
 _TIME_ABBREVIATIONS = {"sec": "second", "secs": "second", "min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour", "yr": "year", "yrs": "year"}
@@ -1092,7 +1092,7 @@ def _figure_mentioned(claim: Sequence[Token], i: int, sources: Sequence[tuple[li
     word takes any source's number.
     """
     context = {t.key for j, t in enumerate(claim) if abs(j - i) > 1 and t.pos in _CONTEXT_POS and not (t.is_function or t.is_number)}
-    key = _AMOUNT.sub(lambda m: m[1] if m[2] in _SCALE_SUFFIXES else m[0], claim[i].key)  # "$37.6bn": 37.6
+    key = _AMOUNT.sub(lambda m: m[1] if m[2] in _SCALE_SUFFIXES or m[2] in _UNITS else m[0], claim[i].key)  # "$37.6bn", "280km": 37.6, 280
     claimed = stated_figure([t.text.lower() for t in claim], i)
     loose = claimed is not None and not claimed.exact
 
@@ -1492,14 +1492,21 @@ def _split_moved_days(edits: Sequence[tuple[int, int, int, int]], source: Sequen
     2021" inserts "21" and replaces "21, 2021" with "2022"; the replacement becomes "2021" against "2022" and a deletion
     of "21" that `_moved_words` pairs with the insertion."""
     inserted = {tuple(t.key for t in article[a0:a1]) for s0, s1, a0, a1 in edits if s0 == s1 and all(t.is_number for t in article[a0:a1])}
+    deleted = {tuple(t.key for t in source[s0:s1]) for s0, s1, a0, a1 in edits if a0 == a1 and all(t.is_number for t in source[s0:s1])}
     split: list[tuple[int, int, int, int]] = []
     for s0, s1, a0, a1 in edits:
         day = next((words for words in inserted if s0 < s0 + len(words) < s1 and a0 < a1
                     and tuple(t.key for t in source[s0:s0 + len(words)]) == words), None)
-        if day is None:
-            split.append((s0, s1, a0, a1))
-        else:
+        # the same the other way round: "three months to 31 December" for "the quarter ended December 31" puts the
+        # deleted "31" at the end of the replacement "three months to 31"
+        ending = next((words for words in deleted if a0 < a1 - len(words) and s0 < s1
+                       and tuple(t.key for t in article[a1 - len(words):a1]) == words), None)
+        if day is not None:
             split += [(s0, s0 + len(day), a0, a0), (s0 + len(day), s1, a0, a1)]
+        elif ending is not None:
+            split += [(s0, s1, a0, a1 - len(ending)), (s1, s1, a1 - len(ending), a1)]
+        else:
+            split.append((s0, s1, a0, a1))
     return split
 
 

@@ -112,6 +112,10 @@ MEANING_CHANGES = [
      "The director of Los Alamos National Laboratory called it a landmark.", "entity", "Los Alamos", "Lawrence Livermore"),
     # A date written in the other order with its year changed: the day moves, the year is the change (eval_cases_dev 460).
     ("Souza was wounded on October 21, 2021, near Santa Fe.", "Souza was wounded on 21 October 2022 near Santa Fe.", "date", "2022", "2021"),
+    # "three months to 31 December" for "the quarter ended December 31" moves the day; another day is a date change
+    # (eval_cases_dev 504).
+    ("Disney+ lost 2.4 million subscribers in the quarter ended December 31.", "Disney+ lost 2.4 million subscribers in the three months to 30 December.",
+     "date", "three months to 30", "quarter ended"),
     # A capital after "in" is a place, not its government.
     ("The summit was held in Paris in June.", "The summit was held in Berlin in June.", "entity", "Berlin", "Paris"),
 ]
@@ -319,6 +323,20 @@ def test_only_harmless_edits_leave_a_restatement_supported():
     passage = RetrievedPassage(Passage("p", "The colour of the flag was changed on Friday, officials said."), 0.5)
     verdict = AlignmentChecker().run([_claim("The color of the flag was changed on Friday, officials told reporters.")], {"c": [passage]})["c"]
     assert verdict.label == "supported" and verdict.decided_by == ("p",)
+
+
+def test_three_months_for_the_quarter_is_harmless():
+    # eval_cases_dev 504
+    changes = compare_sentences("Disney+ lost 2.4 million subscribers in the three months to 31 December.",
+                                "Disney+ lost 2.4 million subscribers in the quarter ended December 31.")
+    assert _kinds(changes) == []
+
+
+def test_a_figure_with_its_unit_joined_is_mentioned_by_the_figure_and_unit_apart():
+    # eval_cases_dev 528: "the 280km-wide body" where the evidence says "about 173 miles (280 kilometers) at its widest point"
+    psyche = ["The asteroid Psyche measures about 173 miles (280 kilometers) at its widest point."]
+    assert terms_missing_from("The spacecraft will orbit the 280km-wide asteroid Psyche.", psyche) == ()
+    assert terms_missing_from("The spacecraft will orbit the 290km-wide asteroid Psyche.", psyche) == ("290km",)
 
 
 def test_terms_missing_from_the_evidence():
