@@ -287,7 +287,9 @@ class Roster:
                 if len(part) < 5 or part == word:
                     continue
                 ratio = fuzz.ratio(word, part)
-                if ratio >= min_ratio or (ratio >= min_ratio - 10 and jellyfish.metaphone(word) == jellyfish.metaphone(part)):
+                # near enough and alike in sound, or the same letters with two swapped ("Sphor" for "Spohr")
+                alike = jellyfish.metaphone(word) == jellyfish.metaphone(part) or sorted(word) == sorted(part)
+                if ratio >= min_ratio or (ratio >= min_ratio - 10 and alike):
                     surname = next(t for t in re.split(r"[\s\-]+", person.name) if normalise_name(t) == part)
                     candidate = NameMatch(Person(surname, (), person.role, person.organisation, person.source_ids, person.other_roles), False, ratio)
                     if best is None or candidate.score > best.score:

@@ -504,3 +504,12 @@ def test_a_hyphenated_rank_before_the_name_is_part_of_the_role():
     assert _flags("Progressive Slovakia, led by Michal Šimečka, a vice-president of the European Parliament, was second.", roster=roster) == []
     assert [f.type for f in _flags("Progressive Slovakia, led by Michal Šimečka, a vice-president of the European Commission, was second.",
                                    roster=roster)] == ["misattribution"]
+
+
+def test_a_lone_surname_with_two_letters_swapped_is_a_misspelling():
+    # eval_cases_dev 506: "Sphor said" for Carsten Spohr
+    roster = Roster([Person("Carsten Spohr", ("Spohr",), "chief executive", "Lufthansa")])
+    flags = _flags("Sphor said Europe needed strong airlines to compete with global rivals.", roster=roster)
+    assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", "Sphor", "Spohr")]
+    assert _flags("Spohr said Europe needed strong airlines to compete with global rivals.", roster=roster) == []
+    assert _flags("Shorp said Europe needed strong airlines to compete with global rivals.", roster=roster) == []  # same letters, another name
