@@ -645,10 +645,14 @@ def list_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tup
     return tuple(conflicts)
 
 
-def _direction_before(tokens: Sequence[Token], index: int, reach: int = 3) -> int | None:
-    """The index of the nearest direction word ("rose", "shed", "down") among the ``reach`` words before ``index``."""
+def _direction_before(tokens: Sequence[Token], index: int, reach: int = 3, level_reach: int = 5) -> int | None:
+    """The index of the nearest direction word ("rose", "shed", "down") among the ``reach`` words before ``index``, or
+    else of one followed by "to" among the ``level_reach`` words before it ("rise to a career-high third")."""
     for k in range(index - 1, max(-1, index - reach - 1), -1):
         if _direction(tokens[k]) is not None:
+            return k
+    for k in range(index - reach - 1, max(-1, index - level_reach - 1), -1):
+        if _direction(tokens[k]) is not None and tokens[k + 1].key == "to":
             return k
     return None
 
@@ -1097,11 +1101,11 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—\n]|\s-+\s|[.!?]\s")
 
 
 @lru_cache(maxsize=256)
-def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], frozenset[str], tuple[int, int]], ...]:
-    """Each day of the year ``text`` gives as such ("on 6 February", "Feb. 6"; not under a bound: "before 9 April"),
-    and each month it gives alone ("in October", as day 0): (day, month), the content words of its clause around it
-    (of its last 15 words before it, months aside: what the date is of; and of the six after it: "set down on 12 June
-    in the Apollo basin"), those of them written in lower case, and its character span."""
+def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], frozenset[str], tuple[int, int], str], ...]:
+    """Each day of the year ``text`` gives ("on 6 February", "Feb. 6", "until 24 April") and each month it gives alone
+    ("in October", as day 0): (day, month), the content words of its clause around it (of its last 15 words before it,
+    months aside: what the date is of; and of the six after it: "set down on 12 June in the Apollo basin"), those of
+    them written in lower case, its character span, and the bound before it ("until", "before"; "" for none)."""
     text = re.sub(r"\b(" + "|".join(MONTH_ABBREVIATIONS) + r")\b\.?", lambda m: MONTH_ABBREVIATIONS[m[1].lower()] + " " * (len(m[0]) - len(m[1])), text, flags=re.IGNORECASE)
     text = _WEEKDAY_COMMA.sub(r"\1 ", text)  # "said on Friday, November 1": the clause goes on past the weekday
     # "the General Elections Commission (KPU) on Wednesday, March 20": an aside without figures ends no clause
@@ -1114,8 +1118,12 @@ def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], 
             clause = f"{clauses[-2]} {clause}"  # "missed coupons totalling $22.5m, due on 6 July": an aside says what is due
         after = _CLAUSE_BREAK.split(text[match.end():])[0]
         words = _raw_tokens(clause)
-        if words and (words[-1] in _DATE_BOUNDS or (len(words) > 1 and words[-1] == "the" and words[-2] in _DATE_BOUNDS)):
-            continue  # "before 9 April", "before the 8th of May": a bound, not the day
+        # "before 9 April", "before the 8th of May": a bound, compared only with a day under the same bound
+        bound = ""
+        if words and words[-1] in _DATE_BOUNDS:
+            bound = words[-1]
+        elif len(words) > 1 and words[-1] == "the" and words[-2] in _DATE_BOUNDS:
+            bound = words[-2]
         if (words[-1:] == ["and"] and "between" in words[-5:]) or re.match(r"\s*(?:or|to|and)\b", after):
             continue  # "between January 18 and February 9", "in late January or early February": a stretch of days
         day = match.groupdict().get("day") or match.groupdict().get("day2") or 0
@@ -1126,7 +1134,7 @@ def _days_and_months(text: str) -> tuple[tuple[tuple[int, str], frozenset[str], 
         # "said" says nothing of what the date is of: the wire's statement and the article's may be on other days
         around = frozenset(k for k, _ in keys if len(k) > 2 and not k[0].isdigit() and k not in _STOPWORDS) - MONTHS - _SAID_WORDS
         lower = frozenset(k for k, t in keys if k in around and t.text[:1].islower())
-        found.append(((int(day), month), around, lower, match.span()))
+        found.append(((int(day), month), around, lower, match.span(), bound))
     return tuple(found)
 
 
@@ -1146,8 +1154,8 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     passage gives the claim's date after two of those words or after none ("Truss won the contest on 5 September"
     does not give "Truss was appointed … at Balmoral on 5 September"). A month alone in a sentence that gives the
     claim's day as well ("closing a deal first announced in May" beside "on Wednesday, November 22") dates something
-    else. A day under a bound ("before 9 April") is left to the bound rules. Returns the (claim, sentence) character
-    spans of each conflict.
+    else. A day under a bound ("before 9 April") is compared only with a day under the same bound ("until 24 April"
+    against "until March 24"). Returns the (claim, sentence) character spans of each conflict.
     """
     # A claim sharing few words with the sentence ("… will sentence him on 11 June, days before Republicans gather in
     # Milwaukee …" against "Justice Juan Merchan set sentencing for July 11") is compared where the dates' clauses
@@ -1156,13 +1164,13 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     in_sentence = _days_and_months(sentence)
     given = _days_and_months(context) + in_sentence
     conflicts = []
-    for date, words, lower, span in _days_and_months(claim):
-        if any(_same_day(other, date) and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _ in given):
+    for date, words, lower, span, bound in _days_and_months(claim):
+        if any(_same_day(other, date) and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _, _ in given):
             continue
-        restated = any(_same_day(other, date) for other, _, _, _ in in_sentence)
+        restated = any(_same_day(other, date) for other, _, _, _, _ in in_sentence)
         dated_otherwise = [
-            (len(words & other_words), other_span) for other, other_words, other_lower, other_span in in_sentence
-            if not _same_day(other, date) and any(_stems_alike(word, other_word) for word in lower for other_word in other_lower)
+            (len(words & other_words), other_span) for other, other_words, other_lower, other_span, other_bound in in_sentence
+            if other_bound == bound and not _same_day(other, date) and any(_stems_alike(word, other_word) for word in lower for other_word in other_lower)
             and not (restated and not other[0])  # "first announced in May" where the sentence gives the claim's day too
         ]
         shared, other_span = max(dated_otherwise, default=(0, None))

@@ -891,3 +891,25 @@ def test_a_word_both_sentences_negate_or_a_denial_after_the_verb_is_no_negation_
     assert paraphrased_negation_conflicts("It said the group had not answered any of the 88 questions set out at the end of the report.", answered) == ()
     assert paraphrased_negation_conflicts("It said the group had not answered any of the 88 questions set out at the end of the report.",
                                           "Hindenburg said Adani had answered all of the 88 questions it posed at the conclusion of its report.") != ()
+
+
+def test_a_day_under_a_bound_is_compared_with_a_day_under_the_same_bound():
+    # eval_cases_dev 517
+    from pipeline.alignment import date_conflicts
+
+    prorogued = ("Trudeau, speaking outside his Rideau Cottage residence in Ottawa, said Governor General Mary Simon had granted "
+                 "his request to prorogue Parliament until March 24.")
+    claim = "Trudeau said Parliament would stay prorogued until 24 April, after the governor general, Mary Simon, granted his request."
+    assert date_conflicts(claim, prorogued)
+    assert date_conflicts(claim.replace("24 April", "24 March"), prorogued) == ()
+    assert date_conflicts(claim.replace("until 24 April", "on 24 April"), prorogued) == ()  # another day, no bound: left alone
+
+
+def test_a_direction_word_with_the_level_further_on_is_still_the_figures_direction():
+    # eval_cases_dev 537: "rise to a career-high third" puts four words between "rise" and the rank
+    from pipeline.alignment import direction_conflicts
+
+    rise = "Gauff will rise to a career-high third."
+    assert direction_conflicts("When the rankings are published on Monday, Gauff will slip to third.", rise)
+    assert direction_conflicts("When the rankings are published on Monday, Gauff will climb to third.", rise) == ()
+    assert direction_conflicts("Gauff, who will slip in the rankings, reached a third final.", rise) == ()  # no level reached
