@@ -27,7 +27,7 @@ from pipeline.ingest import read_article
 from pipeline.limits import refuse_too_many_sentences
 from pipeline.segment import Segmentation, segment
 from pipeline.types import Article, Claim, Flag, Report, RetrievedPassage, Verdict
-from pipeline.verify import NliVerifier, closest_sentence_similarity, mark_uncovered
+from pipeline.verify import NliVerifier, closest_sentence_similarity, mark_uncovered, review_close_restatements
 
 
 @dataclass
@@ -164,15 +164,17 @@ class ArticleChecker:
         self, claims: Sequence[Claim], passages: dict[str, list[RetrievedPassage]], on_progress: Callable[[int, int], None] | None = None
     ) -> dict[str, Verdict]:
         """Verdicts of the claims with passages: the NLI model's, overridden by source alignment, with the undecided
-        claims no evidence sentence resembles marked ``not_enough_evidence`` (`mark_uncovered`);
+        claims no evidence sentence resembles marked ``not_enough_evidence`` (`mark_uncovered`) and those with terms
+        the evidence lacks but a sentence much like them left to review (`review_close_restatements`);
         ``on_progress(done, total)`` follows the NLI scoring (`NliVerifier.run`)."""
         with self._timed("verify"):
             checked = [c for c in claims if c.id in passages]
             verdicts = merge_verdicts(self.verifier.run(checked, passages, on_progress), self.alignment.run(checked, passages))
-            undecided = [c for c in checked if verdicts[c.id].label == "needs_review"]
+            undecided = [c for c in checked if verdicts[c.id].label in ("needs_review", "not_enough_evidence")]
             cfg = self.settings.verify
             similarity = closest_sentence_similarity(undecided, passages, self.embedder.encode)
-            return mark_uncovered(verdicts, similarity, max_similarity=cfg.uncovered_similarity, max_entailment=cfg.uncovered_entailment)
+            verdicts = mark_uncovered(verdicts, similarity, max_similarity=cfg.uncovered_similarity, max_entailment=cfg.uncovered_entailment)
+            return review_close_restatements(undecided, verdicts, similarity, passages, min_similarity=cfg.restated_similarity)
 
     def check_attribution(
         self, article: Article, segmentation: Segmentation, context: EvidenceContext, passages: dict[str, list[RetrievedPassage]]

@@ -80,10 +80,13 @@ def verdict_flags(claims: Sequence[Claim], verdicts: Mapping[str, Verdict], *, m
 
 
 def review_message(verdict: Verdict) -> str:
-    """Why an editor should look: the source's other wording (a hedge changed) or the best passage's score."""
+    """Why an editor should look: the source's other wording (a hedge changed), the terms a sentence much like it does
+    not give, or the best passage's score."""
     meaning = [c for c in verdict.changes if c.kind in MEANING_KINDS]
     if meaning:
         return f"The source words this differently; an editor should decide whether the meaning changed: {describe(meaning)}."
+    if verdict.note:
+        return f"{verdict.note}; an editor should compare them."  # `review_close_restatements`
     best = verdict.evidence[0] if verdict.evidence else None
     return "The checker could not decide this claim confidently; an editor should compare it with the evidence" + (
         f" (best passage: {best.label}, {max(best.probabilities.get('entailment', 0), best.probabilities.get('contradiction', 0)):.2f})." if best else "."

@@ -100,6 +100,7 @@ class VerifySettings(Section):
     restatement_coverage: Annotated[float, Field(gt=0, le=1, description="a number above 0, up to 1")] = 0.8
     uncovered_similarity: Fraction = 0.45
     uncovered_entailment: Fraction = 0.3
+    restated_similarity: Fraction = 0.62
 
 
 class AttributionSettings(Section):

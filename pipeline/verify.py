@@ -330,3 +330,27 @@ def mark_uncovered(
             note = f"no evidence sentence resembles it (closest {similarity[claim_id]:.2f}) and none entails it ({entailment:.2f})"
             marked[claim_id] = replace(verdict, label="not_enough_evidence", confidence=1.0 - entailment, note=note)
     return marked
+
+
+def review_close_restatements(
+    claims: Sequence[Claim], verdicts: Mapping[str, Verdict], similarity: Mapping[str, float],
+    passages: Mapping[str, Sequence[RetrievedPassage]], *, min_similarity: float,
+) -> dict[str, Verdict]:
+    """``not_enough_evidence`` verdicts become ``needs_review`` where an evidence sentence says much the same.
+
+    The NLI model left such a claim undecided and it names a figure or name no passage mentions
+    (`NliVerifier.run`); with a retrieved sentence this close to it (``similarity`` at ``min_similarity``
+    or above) it is a restatement with a term changed or added, often a contradiction the rules did not
+    pair up, rather than an invented sentence. The note names the missing terms for the editor.
+    ``similarity``: `closest_sentence_similarity` of the claims.
+    """
+    marked = dict(verdicts)
+    for claim in claims:
+        verdict = verdicts.get(claim.id)
+        if verdict is None or verdict.label != "not_enough_evidence" or similarity.get(claim.id, 0.0) < min_similarity:
+            continue
+        missing = terms_missing_from(claim.text, passage_texts([hit.passage for hit in passages.get(claim.id, ())]))
+        terms = ", ".join(f"“{term}”" for term in missing) or "all of its terms"
+        note = f"An evidence sentence says much the same (similarity {similarity[claim.id]:.2f}) but does not give {terms}"
+        marked[claim.id] = replace(verdict, label="needs_review", note=note)
+    return marked

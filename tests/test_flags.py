@@ -24,3 +24,15 @@ def test_a_quotations_first_sentence_is_not_flagged_again_for_the_speaker_the_at
     # and so does a contradiction in the same sentence
     contradicted = _flag("contradicted", "“It is admirable to admit a mistake.")
     assert merge_attribution_flags([by_name], [contradicted]) == [contradicted, by_name]
+
+
+def test_a_review_flag_names_the_terms_a_sentence_much_like_the_claim_does_not_give():
+    from pipeline.flags import verdict_flags
+    from pipeline.types import Claim, Verdict
+
+    claim = Claim("c1", "Khan, first elected in May 2012, won a third term.", 0, 49, 0.9, "s1")
+    note = "An evidence sentence says much the same (similarity 0.64) but does not give “May 2012”"
+    (flag,) = verdict_flags([claim], {"c1": Verdict("c1", "needs_review", 0.5, note=note)}, min_checkworthiness=0.5)
+    assert flag.type == "needs_review" and flag.message == f"{note}; an editor should compare them."
+    (plain,) = verdict_flags([claim], {"c1": Verdict("c1", "needs_review", 0.5)}, min_checkworthiness=0.5)
+    assert plain.message.startswith("The checker could not decide this claim confidently")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from pipeline.errors import InputError
 from pipeline.types import Claim, Passage, RetrievedPassage
 from pipeline.embed import SentenceEmbedder
 from pipeline.types import EvidenceJudgement, Verdict
-from pipeline.verify import NLI_LABELS, NliVerifier, closest_sentence_similarity, mark_uncovered, nli_column_order
+from pipeline.verify import NLI_LABELS, NliVerifier, closest_sentence_similarity, mark_uncovered, nli_column_order, review_close_restatements
 from tests.tiny_models import make_tiny_classifier
 
 PAIRS = [
@@ -348,3 +349,19 @@ def test_uncovered_needs_weak_entailment_and_leaves_decided_claims_alone():
     assert mark_uncovered(verdicts, similarity, max_similarity=0.45, max_entailment=0.3) == verdicts
     assert mark_uncovered(verdicts, similarity, max_similarity=0.45, max_entailment=0.4)[weakly_entailed.id].label == "not_enough_evidence"
     assert closest_sentence_similarity([supported], {}, SentenceEmbedder().encode) == {supported.id: 0.0}  # no passages
+
+
+def test_a_claim_with_a_term_the_evidence_lacks_but_a_sentence_much_like_it_is_left_to_review():
+    # eval_cases_dev 101-500: claims flagged unsupported for a missing figure whose closest evidence sentence had a
+    # cosine of 0.64 or more were never invented sentences (many were changed figures or dates)
+    changed = _claim("The central bank raised its policy rate by a quarter point to 4.75% on Tuesday, its third increase this year.")
+    invented = _claim("The governor said 14 ministers would travel to Tokyo next month for talks.")
+    passages = {c.id: _passages(RATE_EVIDENCE) for c in (changed, invented)}
+    similarity = closest_sentence_similarity([changed, invented], passages, SentenceEmbedder().encode)
+    assert similarity[invented.id] < 0.62 <= similarity[changed.id]
+    verdicts = {c.id: replace(_undecided(c, 0.2), label="not_enough_evidence") for c in (changed, invented)}
+    reviewed = review_close_restatements([changed, invented], verdicts, similarity, passages, min_similarity=0.62)
+    assert reviewed[changed.id].label == "needs_review" and "“4.75”" in reviewed[changed.id].note
+    assert reviewed[invented.id] == verdicts[invented.id]  # still unsupported when check-worthy
+    supported = {changed.id: Verdict(changed.id, "supported", 0.9)}
+    assert review_close_restatements([changed], supported, similarity, passages, min_similarity=0.62) == supported
