@@ -132,7 +132,9 @@ def contradiction_flag(claim: Claim, verdict: Verdict) -> Flag:
 
 def merge_attribution_flags(attribution: list[Flag], verdict: list[Flag]) -> list[Flag]:
     """All flags, in article order; a verdict's misattribution is dropped where the attribution check already flagged one
-    there, or flagged the speaker it names (the first sentence of a quotation whose speaker comes after the last)."""
+    there, or flagged the speaker it names (the first sentence of a quotation whose speaker comes after the last); a
+    verdict's contradiction is dropped where every change it found is a name the attribution check flagged ("Jordon"
+    for "Jordan", "Commerce Secretary Robert Lighthizer" for the trade representative): one error, one flag."""
     flagged = [f for f in attribution if f.type == "misattribution"]
     named = {f.text for f in flagged}
 
@@ -140,7 +142,13 @@ def merge_attribution_flags(attribution: list[Flag], verdict: list[Flag]) -> lis
         speakers = [c.article for c in flag.changes if c.kind == "speaker"]
         return any(f.start < flag.end and flag.start < f.end for f in flagged) or bool(speakers) and set(speakers) <= named
 
-    kept = [f for f in verdict if f.type != "misattribution" or not already_flagged(f)]
+    def names_flagged(flag: Flag) -> bool:
+        meaning = [c for c in flag.changes if c.kind in MEANING_KINDS]
+        return bool(meaning) and all(
+            c.kind == "entity" and c.article_start is not None and c.article_end is not None
+            and any(f.start <= c.article_start and c.article_end <= f.end for f in attribution) for c in meaning)
+
+    kept = [f for f in verdict if not ((f.type == "misattribution" and already_flagged(f)) or (f.type == "contradicted" and names_flagged(f)))]
     flags = attribution + kept
     flags.sort(key=lambda f: (f.start, f.type))
     return flags

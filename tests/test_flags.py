@@ -36,3 +36,16 @@ def test_a_review_flag_names_the_terms_a_sentence_much_like_the_claim_does_not_g
     assert flag.type == "needs_review" and flag.message == f"{note}; an editor should compare them."
     (plain,) = verdict_flags([claim], {"c1": Verdict("c1", "needs_review", 0.5)}, min_checkworthiness=0.5)
     assert plain.message.startswith("The checker could not decide this claim confidently")
+
+
+def test_a_contradiction_whose_only_change_is_a_name_the_attribution_check_flagged_is_dropped():
+    # eval_cases_dev 467, 211: "Jordon" flagged as a misspelling, and again as an entity change of the sentence
+    by_name = _flag("name_misspelling", "Johnson")
+    start = ARTICLE.index("Johnson")
+    entity = Change("entity", "Johnson", "Johnston", start, start + 7, 0, 8)
+    sentence = _flag("contradicted", "But they are back in the fold now,” Johnson said.", [entity])
+    assert merge_attribution_flags([by_name], [sentence]) == [by_name]
+    # another change in the sentence keeps the contradiction
+    number = Change("number", "back", "not back", ARTICLE.index("back"), ARTICLE.index("back") + 4, 0, 8)
+    both = _flag("contradicted", "But they are back in the fold now,” Johnson said.", [entity, number])
+    assert merge_attribution_flags([by_name], [both]) == [both, by_name]
