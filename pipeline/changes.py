@@ -1123,7 +1123,7 @@ def _comparable(a: Figure, b: Figure) -> bool:
     return high <= 2 * low
 
 
-_TITLES = frozenset(word.lower() for word in TITLE_WORDS.split("|") if " " not in word and "\\" not in word)
+_TITLES = frozenset(word.lower() for word in (re.sub(r"\(\?!.*\)$", "", w) for w in TITLE_WORDS.split("|")) if " " not in word and "\\" not in word)
 
 
 def _is_title_of(run: Sequence[Token], after: Sequence[Token]) -> bool:

@@ -513,3 +513,16 @@ def test_a_lone_surname_with_two_letters_swapped_is_a_misspelling():
     assert [(f.type, f.text, f.suggestion) for f in flags] == [("name_misspelling", "Sphor", "Spohr")]
     assert _flags("Spohr said Europe needed strong airlines to compete with global rivals.", roster=roster) == []
     assert _flags("Shorp said Europe needed strong airlines to compete with global rivals.", roster=roster) == []  # same letters, another name
+
+
+def test_a_capitalised_chief_officer_title_before_a_name_is_the_role():
+    # eval_cases_dev 508: "Airbus Chief Commercial Officer Christian Scherer" was read as the "Airbus Chief"
+    from pipeline.attribution import names_in_passages
+
+    text = "Airbus Chief Commercial Officer Christian Scherer said the purchase highlighted the partnership."
+    assert names_in_passages([text])[0].people == (("Christian Scherer", "Airbus Chief Commercial Officer"),)
+    assert names_in_passages(["Police Chief Jane Doe said so."])[0].people == (("Jane Doe", "Police Chief"),)
+    roster = roster_from_evidence([Passage("p1", text)])
+    flags = _flags("Airbus's chief executive, Christian Scherer, said the deal showed how the two companies had grown.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+    assert _flags("Airbus's chief commercial officer, Christian Scherer, said the deal showed how the two companies had grown.", roster=roster) == []
