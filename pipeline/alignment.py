@@ -91,6 +91,8 @@ def _spelled_scale(match: re.Match) -> str:
 
 _NUMBERED = re.compile(r"\bNo\.?(?=[ \t]?\d)")  # "No 10", "No. 2"
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\b\.?)?|\.\d{2}\s?[ap]\.?m\b\.?)", re.IGNORECASE)
+# "12.20 GMT", "1220 GMT": a time of day before a time zone, no figure either
+_ZONE_TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.]?[0-5]\d(?=\s?(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|ET|PT)\b)")
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -100,6 +102,7 @@ def _raw_tokens(text: str) -> list[str]:
     text = _SCALED_AMOUNT.sub(_spelled_scale, text)  # "A$3.6bn": $3.6 billion
     text = _MILLIONS.sub(r"\1 million", text)  # "7m deaths": 7 million
     text = _CLOCK_TIME.sub(" oclock ", text)  # "11.30am", "11:30 a.m.": a time of day, whose figures no rule here compares
+    text = _ZONE_TIME.sub(" oclock ", text)
     text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
     text = _ONE_IN.sub(_share_as_percentage, text)  # "three in five": 60%
     text = _NUMBERED.sub("number", text)  # "No 10": no negation
@@ -1023,6 +1026,26 @@ def superlative_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, i
     return tuple(conflicts)
 
 
+def antonym_superlative_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The opposite superlative for the same thing: "to its strongest level in about two years" against "hitting its
+    weakest level in about two years". The two are antonyms (`lexicon.are_antonyms`) or of opposite desk directions,
+    the words after them share two or more and the sentences ``min_overlap`` of the claim's content words. Returns the
+    (claim, sentence) character spans of the two superlatives."""
+    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
+        return ()
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    conflicts = []
+    for i, _, after in _superlatives(claim_tokens):
+        a = claim_tokens[i]
+        for j, _, other_after in _superlatives(sentence_tokens):
+            b = sentence_tokens[j]
+            opposite = are_antonyms(a.key, b.key) or (_direction(a) is not None and _direction(a) == -(_direction(b) or 0))
+            if opposite and len(after & other_after) >= 2:
+                conflicts.append(((a.start, a.end), (b.start, b.end)))
+                break
+    return tuple(conflicts)
+
+
 _PERIODS = frozenset("quarter half week month year day time term round season century decade".split())
 
 
@@ -1164,13 +1187,17 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     in_sentence = _days_and_months(sentence)
     given = _days_and_months(context) + in_sentence
     conflicts = []
-    for date, words, lower, span, bound in _days_and_months(claim):
+    claimed = _days_and_months(claim)
+    for date, words, lower, span, bound in claimed:
         if any(_same_day(other, date) and (not other_words or len(words & other_words) >= 2) for other, other_words, _, _, _ in given):
             continue
         restated = any(_same_day(other, date) for other, _, _, _, _ in in_sentence)
         dated_otherwise = [
             (len(words & other_words), other_span) for other, other_words, other_lower, other_span, other_bound in in_sentence
-            if other_bound == bound and not _same_day(other, date) and any(_stems_alike(word, other_word) for word in lower for other_word in other_lower)
+            # a day the claim gives as well is no other day for it ("agreed on 31 January ... following the elections of
+            # 9 June" against "struck a deal on Friday, January 31, ... following the June 9 elections")
+            if other_bound == bound and not any(_same_day(other, day) for day, _, _, _, _ in claimed)
+            and any(_stems_alike(word, other_word) for word in lower for other_word in other_lower)
             and not (restated and not other[0])  # "first announced in May" where the sentence gives the claim's day too
         ]
         shared, other_span = max(dated_otherwise, default=(0, None))
@@ -1592,6 +1619,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                 changes += tuple(_direction_change(claim, sentence, *spans) for spans in conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in rank_conflicts(claim.text, sentence))
             changes += tuple(_span_change("number", claim, sentence, *spans) for spans in superlative_conflicts(claim.text, sentence))
+            changes += tuple(_direction_change(claim, sentence, *spans) for spans in antonym_superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in weekday_conflicts(claim.text, sentence))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))

@@ -913,3 +913,29 @@ def test_a_direction_word_with_the_level_further_on_is_still_the_figures_directi
     assert direction_conflicts("When the rankings are published on Monday, Gauff will slip to third.", rise)
     assert direction_conflicts("When the rankings are published on Monday, Gauff will climb to third.", rise) == ()
     assert direction_conflicts("Gauff, who will slip in the rankings, reached a third final.", rise) == ()  # no level reached
+
+
+def test_a_time_before_a_zone_or_a_day_the_claim_gives_itself_is_no_conflict():
+    # eval_cases_dev 442, 479
+    from pipeline.alignment import date_conflicts
+
+    webb = "The telescope lifted off aboard an Ariane 5 rocket from Europe's Spaceport in Kourou at 7:20 a.m. EST (1220 GMT) on Saturday."
+    assert anchored_number_conflicts("It lifted off at 12.20 GMT from Europe's Spaceport in Kourou.", webb) == ()
+    assert anchored_number_conflicts("It lifted off aboard an Ariane 6 rocket from Europe's Spaceport in Kourou.", webb)
+    deal = "Five parties struck a coalition deal late on Friday, January 31, after more than seven months of negotiations following the June 9, 2024 elections."
+    assert date_conflicts("His five-party coalition, agreed late on 31 January after more than seven months of talks following the elections of 9 June, "
+                          "brings together three parties.", deal) == ()
+    assert date_conflicts("His five-party coalition, agreed late on 31 January after more than seven months of talks following the elections of 9 May, "
+                          "brings together three parties.", deal)
+
+
+def test_the_opposite_superlative_for_the_same_thing_is_a_direction_change():
+    # eval_cases_dev 511
+    from pipeline.alignment import antonym_superlative_conflicts
+
+    won = "The South Korean won fell sharply against the U.S. dollar after the declaration, hitting its weakest level in about two years."
+    claim = "The announcement sent the won sharply higher against the dollar, to its strongest level in about two years."
+    assert antonym_superlative_conflicts(claim, won)
+    assert _check(claim, won) == "contradicted"
+    assert antonym_superlative_conflicts(claim.replace("strongest", "weakest"), won) == ()
+    assert antonym_superlative_conflicts("Unemployment fell to its lowest level in about two years.", won) == ()  # little else shared
