@@ -526,3 +526,10 @@ def test_a_capitalised_chief_officer_title_before_a_name_is_the_role():
     flags = _flags("Airbus's chief executive, Christian Scherer, said the deal showed how the two companies had grown.", roster=roster)
     assert [f.type for f in flags] == ["misattribution"]
     assert _flags("Airbus's chief commercial officer, Christian Scherer, said the deal showed how the two companies had grown.", roster=roster) == []
+
+
+def test_a_premier_is_a_prime_minister():
+    # eval_cases_dev 438: "the third Thai premier" for a prime minister was flagged as a wrong role
+    roster = Roster([Person("Srettha Thavisin", ("Srettha",), "prime minister", "Thailand")])
+    assert _flags("Srettha Thavisin, the Thai premier, was removed by the court.", roster=roster) == []
+    assert [f.type for f in _flags("Srettha Thavisin, the Thai foreign minister, was removed by the court.", roster=roster)] == ["misattribution"]
