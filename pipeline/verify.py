@@ -350,7 +350,7 @@ def review_close_restatements(
         if verdict is None or verdict.label != "not_enough_evidence" or similarity.get(claim.id, 0.0) < min_similarity:
             continue
         missing = terms_missing_from(claim.text, passage_texts([hit.passage for hit in passages.get(claim.id, ())]))
-        terms = ", ".join(f"“{term}”" for term in missing) or "all of its terms"
+        terms = ", ".join(f"“{term}”" for term in missing) or "one of its terms"
         note = f"An evidence sentence says much the same (similarity {similarity[claim.id]:.2f}) but does not give {terms}"
         marked[claim.id] = replace(verdict, label="needs_review", note=note)
     return marked
