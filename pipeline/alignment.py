@@ -1272,9 +1272,10 @@ def _stems_alike(a: str, b: str) -> bool:
     return a == b or (shared >= 5 and shared >= 0.7 * min(len(a), len(b)))
 
 
-def _followers(tokens: Sequence[Token], head: int) -> tuple[str | None, str | None]:
-    """What follows a word: the first content word and the first noun in the five words after it."""
-    after = [t for t in tokens[head + 1 : head + 6] if _word(t)]
+def _followers(tokens: Sequence[Token], head: int, reach: int = 8) -> tuple[str | None, str | None]:
+    """What follows a word: the first content word and the first noun in the ``reach`` words after it ("believe that
+    there was a second suicide bomber": "suicide")."""
+    after = [t for t in tokens[head + 1 : head + 1 + reach] if _word(t)]
     return (after[0].key if after else None), next((t.key for t in after if t.pos in ("NOUN", "PROPN")), None)
 
 

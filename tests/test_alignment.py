@@ -939,3 +939,11 @@ def test_the_opposite_superlative_for_the_same_thing_is_a_direction_change():
     assert _check(claim, won) == "contradicted"
     assert antonym_superlative_conflicts(claim.replace("strongest", "weakest"), won) == ()
     assert antonym_superlative_conflicts("Unemployment fell to its lowest level in about two years.", won) == ()  # little else shared
+
+
+def test_what_a_negated_verb_governs_may_come_eight_words_on():
+    # eval_cases_dev 397: "believe that there was a second suicide bomber": the noun is the sixth word after the verb
+    briefing = "Taylor told a Pentagon briefing: “We do not believe that there was a second suicide bomber at or near the Baron Hotel.”"
+    assert paraphrased_negation_conflicts("Taylor told a Pentagon briefing that officials believed there had been a second suicide bomber there.", briefing)
+    assert paraphrased_negation_conflicts("Taylor told a Pentagon briefing that officials did not believe there had been a second suicide bomber there.",
+                                          briefing) == ()
