@@ -136,15 +136,15 @@ def _short_form_of(name: str, alias: str) -> bool:
 
 
 _GENERAL_TITLES = re.compile(r"\b(secretary|director)[- ]general\b")  # one title each, neither a secretary nor a general
-_PRIME_MINISTER = re.compile(r"\bprime[- ]minister\b")  # a "premier" in news copy ("the third Thai premier")
+_PREMIER = re.compile(r"\bpremier\b")  # a prime minister in news copy ("the third Thai premier")
 
 
 def _role_words(role: str) -> set[str]:
-    """The words of a role, each in the one spelling `_SYNONYMS` gives ("prime minister" is "premier"); "secretary" is
+    """The words of a role, each in the one spelling `_SYNONYMS` gives ("premier" is "prime minister"); "secretary" is
     "minister" beside a portfolio ("Health Secretary", "Secretary of Defense", "Secretary of State"), not alone
     ("secretary of the Supreme National Security Council", "general secretary")."""
     words = set()
-    for word in re.findall(r"[A-Za-z0-9_.'’]+", _PRIME_MINISTER.sub("premier", _GENERAL_TITLES.sub(r"\1_general", role.lower()))):
+    for word in re.findall(r"[A-Za-z0-9_.'’]+", _PREMIER.sub("prime minister", _GENERAL_TITLES.sub(r"\1_general", role.lower()))):
         word = re.sub(r"(?:'s|’s)$", "", word.strip(".'’"))
         if word and word not in _ROLE_STOPWORDS:
             words.add(_SYNONYMS.get(word, word))

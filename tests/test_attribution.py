@@ -532,4 +532,12 @@ def test_a_premier_is_a_prime_minister():
     # eval_cases_dev 438: "the third Thai premier" for a prime minister was flagged as a wrong role
     roster = Roster([Person("Srettha Thavisin", ("Srettha",), "prime minister", "Thailand")])
     assert _flags("Srettha Thavisin, the Thai premier, was removed by the court.", roster=roster) == []
-    assert [f.type for f in _flags("Srettha Thavisin, the Thai foreign minister, was removed by the court.", roster=roster)] == ["misattribution"]
+    assert [f.type for f in _flags("Srettha Thavisin, the Cambodian premier, was removed by the court.", roster=roster)] == ["misattribution"]
+
+
+def test_a_prime_minister_on_record_fits_a_prime_minister_or_minister_in_the_article():
+    # d07d361 read "prime minister" as "premier" and flagged "Israeli Prime Minister Benjamin Netanyahu" (dev 151, 292, ...)
+    roster = Roster([Person("Benjamin Netanyahu", ("Netanyahu",), "Israeli Prime Minister", "")])
+    assert _flags("Israeli Prime Minister Benjamin Netanyahu said the war would go on.", roster=roster) == []
+    minister = Roster([Person("Ranil Wickremesinghe", ("Wickremesinghe",), "minister", "")])
+    assert _flags("Ranil Wickremesinghe, a six-time prime minister, was elected by parliament.", roster=minister) == []
