@@ -1357,7 +1357,6 @@ def paraphrased_negation_conflicts(claim: str, sentence: str, *, min_overlap: fl
         for asserting, negating, negation, head, followers in pairs:
             if negating[head].key in (claim_negates if asserting is own else sentence_negates):
                 continue  # "we thought ..., we didn't think ..." on both sides: each asserts and negates the word
-
             k = _asserts(asserting, negating[head].key, followers)
             texts = (claim, sentence) if asserting is own else (sentence, claim)
             if k is not None and _promised(negating, negation) and not _promised(asserting, k):
