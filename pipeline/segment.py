@@ -36,7 +36,7 @@ TITLE_WORDS = (
     "analyst|editor|manager|captain|midfielder|striker|forward|goalkeeper|candidate|nominee"
 )
 # A title with its rank or time joined by a hyphen: "Vice-President", "co-founder", "ex-minister".
-TITLED = rf"(?:[Vv]ice-|[Cc]o-|[Ee]x-)?(?:{TITLE_WORDS})"
+_TITLED = rf"(?:[Vv]ice-|[Cc]o-|[Ee]x-)?(?:{TITLE_WORDS})"
 UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"  # capitals, with those of Latin-1 and Latin Extended-A ("Özdemir", "Šutaj Eštok")
 NAME_TOKEN = rf"[{UPPER}][\w’'\-]*[\w]"
 # Lower-case words inside a name: "Ursula von der Leyen", "Alexandre de Moraes", "Mohammed bin Salman".
@@ -58,7 +58,7 @@ _VERB_THEN_NAME = re.compile(rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?P<name>{NAME})
 # "said Maryland's governor, Wes Moore", "said IMF spokesperson Julie Kozack": the role first, maybe owned by a place
 # or body, then the name.
 _VERB_THEN_ROLE_THEN_NAME = re.compile(
-    rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?:the\s+)?(?P<role>(?:{NAME_TOKEN}(?:'s|’s)?\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{TITLED}),?\s+(?P<name>{NAME})"
+    rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?:the\s+)?(?P<role>(?:{NAME_TOKEN}(?:'s|’s)?\s+)?(?:[a-z][\w-]*\s+){{0,3}}?{_TITLED}),?\s+(?P<name>{NAME})"
 )
 _PRONOUN_THEN_VERB = re.compile(rf"(?P<pronoun>\b(?:he|she|they|He|She|They)\b)\s+{_BEFORE_SPEECH}(?:{SPEECH_VERBS})\b")
 _ROLE_REFERENCE = re.compile(rf"[Tt]he\s+(?:[a-z]+\s+)?(?:{TITLE_WORDS})")  # "the president", "the chief executive"
@@ -73,11 +73,11 @@ _ACCORDING_TO = re.compile(rf"[Aa]ccording to (?:a statement from |a spokesperso
 _CAPITALISED_ROLE_TOKEN = r"[A-Z][\w’'\-]*(?:\.[A-Z]\.?)?"
 _ROLE_TOKEN = rf"(?:{_CAPITALISED_ROLE_TOKEN}|[a-z][\w’'\-]*)"
 _TITLE_THEN_NAME = re.compile(
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?{TITLED}\b)[ \t]+(?P<name>{NAME})"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?{_TITLED}\b)[ \t]+(?P<name>{NAME})"
 )
 _NAME_COMMA_ROLE = re.compile(
     rf"(?P<name>{NAME}),[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?!who\b|which\b|that\b|whose\b|and\b|or\b|but\b|(?:{SPEECH_VERBS})\b)"
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?{TITLED}\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,6}}?{_TITLED}\b(?:[ \t]+and[ \t]+(?:{_ROLE_TOKEN}[ \t]+){{0,2}}?(?:{TITLE_WORDS})\b)?"
     # "of the state of North Rhine-Westphalia": up to two such phrases
     rf"(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+{_CAPITALISED_ROLE_TOKEN}){{0,3}}){{0,2}})"
 )
@@ -91,11 +91,11 @@ _NAME_COMMA_OWNER_ROLE = re.compile(
 # name in commas after it.
 _ROLE_COMMA_NAME = re.compile(
     rf"(?:\b[Tt]he|\b[Ii]ts|\b[Hh]is|\b[Hh]er|\b[Tt]heir|{NAME_TOKEN}(?:[ \t]+(?P<level>[a-z]+))?(?:'s|’s))[ \t]+"  # "Rio state's": "state" is of the role
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?{TITLED}),[ \t]+(?P<name>{NAME})(?=,)"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,3}}?{_TITLED}),[ \t]+(?P<name>{NAME})(?=,)"
 )
 _NAME_IS_ROLE = re.compile(
     rf"(?P<name>{NAME})(?:[ \t]+|,[ \t]+(?=who))(?P<verb>is|was|became|has been|serves as|served as|who as)[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?"
-    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?{TITLED}\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:{_CAPITALISED_ROLE_TOKEN}|of|at|the)){{0,6}})?)"
+    rf"(?P<role>(?:{_ROLE_TOKEN}[ \t]+){{0,4}}?{_TITLED}\b(?:[ \t]+(?:of|for|at|to)[ \t]+(?:the[ \t]+)?{_ROLE_TOKEN}(?:[ \t]+(?:{_CAPITALISED_ROLE_TOKEN}|of|at|the)){{0,6}})?)"
 )
 _TRAILING_FUNCTION_WORDS = re.compile(r"(?:[ \t]+(?:of|at|the))+$")
 # "chief executive of Constellation's one-time parent Exelon": the role is of what the possessive owns, which the
