@@ -21,8 +21,8 @@ from rapidfuzz import fuzz
 
 from pipeline.changes import (
     COMPOUND_NUMBER, MEANING_KINDS, MEASURES, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
-    abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year, one_actor, restatement_coverage,
-    WEEKDAYS, stated_figure, tokenize, worked_out,
+    TIME_ZONES, ZONE_TIME, abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year,
+    one_actor, restatement_coverage, WEEKDAYS, stated_figure, tokenize, worked_out,
 )
 from pipeline.lexicon import are_antonyms, capital_of, direction_of, is_place, lies_within, places_of_demonym, same_action, same_place
 from pipeline.segment import PRONOUNS
@@ -92,7 +92,7 @@ def _spelled_scale(match: re.Match) -> str:
 _NUMBERED = re.compile(r"\bNo\.?(?=[ \t]?\d)")  # "No 10", "No. 2"
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\b\.?)?|\.\d{2}\s?[ap]\.?m\b\.?)", re.IGNORECASE)
 # "12.20 GMT", "1220 GMT": a time of day before a time zone, no figure either
-_ZONE_TIME = re.compile(r"\b(?:[01]?\d|2[0-3])[:.]?[0-5]\d(?=\s?(?:GMT|UTC|BST|CET|CEST|EST|EDT|PST|PDT|ET|PT)\b)")
+_ZONE_TIME = re.compile(rf"\b{ZONE_TIME}(?=\s?(?:{'|'.join(sorted((zone.upper() for zone in TIME_ZONES), key=len, reverse=True))})\b)")
 
 
 def _raw_tokens(text: str) -> list[str]:

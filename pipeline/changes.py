@@ -185,12 +185,13 @@ def _clock_time(word: str, meridiem: str = "") -> str | None:
     return f"{hours}:{minutes:02d}"
 
 
-_TIME_ZONES = frozenset({"gmt", "utc", "bst", "cet", "cest", "est", "edt", "pst", "pdt", "et", "pt"})
+TIME_ZONES = frozenset({"gmt", "utc", "bst", "cet", "cest", "est", "edt", "pst", "pdt", "et", "pt"})
+ZONE_TIME = r"([01]?\d|2[0-3])[:.]?([0-5]\d)"  # the time before a time zone: "12.20", "12:20", a wire's "1220"
 
 
 def _zone_time(word: str) -> str | None:
     """A time of day before a time zone as "H:MM": "12.20", "12:20" or a wire's "1220" ("1220 GMT")."""
-    match = re.fullmatch(r"([01]?\d|2[0-3])[:.]?([0-5]\d)", word)
+    match = re.fullmatch(ZONE_TIME, word)
     return f"{int(match[1])}:{match[2]}" if match else None
 
 
@@ -237,7 +238,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
     for i in range(len(keys) - 1):
         if keys[i + 1] in _MERIDIEM:
             keys[i] = _clock_time(keys[i], keys[i + 1]) or keys[i]  # "11:59 p.m." is "23:59"
-        elif keys[i + 1] in _TIME_ZONES:
+        elif keys[i + 1] in TIME_ZONES:
             keys[i] = _zone_time(keys[i]) or keys[i]  # "12.20 GMT" and "1220 GMT" are "12:20"
         if words[i].text in ("No", "No.") and keys[i + 1][:1].isdigit():
             keys[i] = "number"  # "No 10", "No. 2": a number, no negation
