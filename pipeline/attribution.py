@@ -393,7 +393,7 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # bodies as speakers ("the company said"), descriptions as none ("the 63-year-old Democrat said"), no role after the
 # name that starts with "and" ("Kevin Rudd, and its high commissioner to Britain, Stephen Smith"); 18: a speaker before
 # a word and the speech verb ("DeSantis had said", "Josef later told").
-NAMES_VERSION = 22
+NAMES_VERSION = 23
 
 
 @dataclass(frozen=True)

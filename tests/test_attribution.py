@@ -541,3 +541,16 @@ def test_a_prime_minister_on_record_fits_a_prime_minister_or_minister_in_the_art
     assert _flags("Israeli Prime Minister Benjamin Netanyahu said the war would go on.", roster=roster) == []
     minister = Roster([Person("Ranil Wickremesinghe", ("Wickremesinghe",), "minister", "")])
     assert _flags("Ranil Wickremesinghe, a six-time prime minister, was elected by parliament.", roster=minister) == []
+
+
+def test_a_district_attorney_is_a_role_compared_with_the_attorney_general_on_record():
+    # eval_cases_dev 577: "Manhattan District Attorney Letitia James" was read as a name without a role
+    from pipeline.attribution import names_in_passages
+
+    text = "New York Attorney General Letitia James, who brought the lawsuit in 2022, had asked for $370 million."
+    assert names_in_passages([text])[0].people == (("Letitia James", "New York Attorney General"),)
+    assert names_in_passages(["Trump lawyer Alina Habba said the former president would appeal."])[0].people == (("Alina Habba", "Trump lawyer"),)
+    roster = roster_from_evidence([Passage("p1", text)])
+    flags = _flags("Manhattan District Attorney Letitia James, who brought the lawsuit, called the ruling a tremendous victory.", roster=roster)
+    assert [f.type for f in flags] == ["misattribution"]
+    assert _flags("New York Attorney General Letitia James, who brought the lawsuit, called the ruling a tremendous victory.", roster=roster) == []
