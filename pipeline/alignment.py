@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import takewhile
 from typing import Collection, Mapping, Sequence
 
 from rapidfuzz import fuzz
@@ -51,6 +52,15 @@ _FRACTION_OF = re.compile(
     # "cut by a quarter", "two-fifths of", "a fifth lower"; "a quarter of a percentage point" is no 25%
     r"(?![ \t]+of[ \t]+an?[ \t]+(?:percentage[ \t]+)?point)(?(1)|(?=[ \t]+of\b|[ \t]+(?:lower|higher|more|less|fewer|smaller|bigger|larger|down|up)\b))",
     re.IGNORECASE)
+
+
+_AND_A_HALF = re.compile(rf"\b(\d+|{'|'.join(w for w, n in NUMBER_WORDS.items() if int(n) <= 12 and not w.endswith(('st', 'nd', 'rd', 'th')))})[ \t]+and[ \t]+a[ \t]+half\b", re.IGNORECASE)
+
+
+def _and_a_half(match: re.Match) -> str:
+    """ "25 and a half", "two and a half": 25.5, 2.5."""
+    whole = match[1].lower()
+    return f"{NUMBER_WORDS.get(whole, whole)}.5"
 
 
 def _as_percentage(match: re.Match) -> str:
@@ -103,6 +113,7 @@ def _raw_tokens(text: str) -> list[str]:
     text = _MILLIONS.sub(r"\1 million", text)  # "7m deaths": 7 million
     text = _CLOCK_TIME.sub(" oclock ", text)  # "11.30am", "11:30 a.m.": a time of day, whose figures no rule here compares
     text = _ZONE_TIME.sub(" oclock ", text)
+    text = _AND_A_HALF.sub(_and_a_half, text)  # "a journey of about 25 and a half hours": 25.5 hours
     text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
     text = _ONE_IN.sub(_share_as_percentage, text)  # "three in five": 60%
     text = _NUMBERED.sub("number", text)  # "No 10": no negation
@@ -191,8 +202,20 @@ def _same_quantity(kind: str | None, unit: str | None, other_kind: str | None, o
     return unit.rstrip("s") == other_unit.rstrip("s")
 
 
+_MODALS = frozenset("would will could should might must shall".split())
+_SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ing|ed|(?<!s)s)$")
+
+
+def _stem(word: str) -> str:
+    """A word without its inflection, for counting words two sentences share: "joining" and "join", "shares" and
+    "shared" and "share" ("shar")."""
+    word = _SUFFIX.sub("", word)
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
 def _content(tokens: Sequence[str]) -> set[str]:
-    return {t for t in tokens if not t[0].isdigit() and t not in _STOPWORDS and len(t) > 3}
+    """The stems of the content words: no figures, function words or modals ("would join" restates "will be joining")."""
+    return {_stem(t) for t in tokens if not t[0].isdigit() and t not in _STOPWORDS and t not in _MODALS and len(t) > 3}
 
 
 def _shares_words(claim_tokens: Sequence[str], sentence_tokens: Sequence[str], min_overlap: float) -> bool:
@@ -577,11 +600,28 @@ def region_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[t
 _INSTITUTIONS = frozenset("parliament government army navy police senate congress cabinet court commission council".split())
 
 
-def _qualified_institutions(tokens: Sequence[Token]) -> list[tuple[str, str, Token]]:
+# Named after the place they are in, maybe with a word between: "Shanghai Stock Exchange", "Oxford University".
+_PLACE_NAMED_INSTITUTIONS = frozenset("exchange university airport".split())
+
+
+def _place_word(token: Token) -> bool:
+    return is_place(token.text) or bool(places_of_demonym(token.text)) or token.entity in ("GPE", "NORP")
+
+
+def _qualified_institutions(tokens: Sequence[Token]) -> list[tuple[str, str, Token, Token]]:
     """Each institution of ``tokens`` with the capitalised word before it that says whose it is ("French parliament",
-    "European Parliament"): (qualifier key, institution key, qualifier token)."""
-    return [(tokens[i - 1].key, t.key, tokens[i - 1]) for i, t in enumerate(tokens)
-            if i and t.key in _INSTITUTIONS and tokens[i - 1].text[:1].isupper() and tokens[i - 1].pos in ("ADJ", "PROPN")]
+    "European Parliament"), or the place one is named after, one or two words before it ("Shenzhen Stock Exchange"):
+    (qualifier key, institution key, qualifier token, institution token)."""
+    found = [(tokens[i - 1].key, t.key, tokens[i - 1], t) for i, t in enumerate(tokens)
+             if i and t.key in _INSTITUTIONS and tokens[i - 1].text[:1].isupper() and tokens[i - 1].pos in ("ADJ", "PROPN")]
+    for i, t in enumerate(tokens):
+        if t.key in _PLACE_NAMED_INSTITUTIONS and t.text[:1].isupper():
+            before = list(takewhile(lambda b: b.text[:1].isupper() and b.pos in ("ADJ", "PROPN"), (tokens[k] for k in range(i - 1, max(-1, i - 3), -1))))
+            if before:
+                # the place among the two words, else the first ("Shenzhen", which the place table lacks)
+                place = next((b for b in before if _place_word(b)), before[-1])
+                found.append((place.key, t.key, place, t))
+    return found
 
 
 def institution_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
@@ -595,15 +635,15 @@ def institution_conflicts(claim: str, sentence: str, *, context: str = "") -> tu
     if not shared:
         return ()
     conflicts = []
-    for qualifier, institution, token in _qualified_institutions(claim_tokens):
-        for other, other_institution, other_token in _qualified_institutions(sentence_tokens):
+    for qualifier, institution, token, named in _qualified_institutions(claim_tokens):
+        for other, other_institution, other_token, _ in _qualified_institutions(sentence_tokens):
             if institution != other_institution or qualifier == other:
                 continue
             places = places_of_demonym(token.text) or (token.text,)
             other_places = places_of_demonym(other_token.text) or (other_token.text,)
             if any(same_place(a, b) for a in places for b in other_places):
                 continue
-            if f"{token.text} {institution}".lower() not in context.lower():
+            if claim[token.start:named.end].lower() not in context.lower():
                 conflicts.append(((token.start, token.end), (other_token.start, other_token.end)))
     return tuple(conflicts)
 
@@ -648,6 +688,30 @@ def list_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tup
     return tuple(conflicts)
 
 
+# An award's category: "best original screenplay", "best supporting actress" (lower-case words after "best").
+_CATEGORY = re.compile(r"\bbest((?:[ \t]+(?!(?:at|in|on|for|and|or|of|the|with|to|by|from|was|is|as|award)\b)[a-z][a-z-]+){1,3})\b")
+
+
+def category_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """An award category the claim names where the sentence names another of the same thing: "the Oscar for best
+    adapted screenplay" against "won best director, best international feature film and best original screenplay".
+    The two end in the same word, the claim's category is in no passage of ``context`` and the sentence names something
+    it won ("won", "award", "prize", "named"). Returns the (claim, sentence) character spans of the two categories."""
+    if not re.search(r"\b(?:won|win|wins|award|awards|prize|named|Oscars?)\b", sentence):
+        return ()
+    conflicts = []
+    for match in _CATEGORY.finditer(claim):
+        words = match[1].split()
+        if match[0].lower() in context.lower():
+            continue
+        for other in _CATEGORY.finditer(sentence):
+            other_words = other[1].split()
+            if other_words[-1] == words[-1] and other_words != words:
+                conflicts.append((match.span(), other.span()))
+                break
+    return tuple(conflicts)
+
+
 def _direction_before(tokens: Sequence[Token], index: int, reach: int = 3, level_reach: int = 5) -> int | None:
     """The index of the nearest direction word ("rose", "shed", "down") among the ``reach`` words before ``index``, or
     else of one followed by "to" among the ``level_reach`` words before it ("rise to a career-high third")."""
@@ -660,8 +724,29 @@ def _direction_before(tokens: Sequence[Token], index: int, reach: int = 3, level
     return None
 
 
+def _direction_of_figure(tokens: Sequence[Token], index: int) -> int | None:
+    """The index of the direction word a figure moves by: one before it (`_direction_before`), or a gap word right after
+    it or its "%" ("ended the day 44% higher", "closed 3 points down")."""
+    k = _direction_before(tokens, index)
+    if k is not None:
+        return k
+    after = index + 2 if index + 1 < len(tokens) and tokens[index + 1].key in ("%", "percent", "point") else index + 1
+    return after if after < len(tokens) and tokens[after].forms & _GAP_WORDS and _direction(tokens[after]) is not None else None
+
+
+def _other_figures_shared(claim: Sequence[Token], sentence: Sequence[Token], i: int, j: int) -> bool:
+    """Whether the claim and the sentence give another figure alike (no year), besides the ``i``-th and the ``j``-th:
+    "ended the day 44% higher at $193.60" and "plunged 44% to close at $193.60" tell of one day's trading."""
+    def figure(token: Token) -> bool:
+        return token.is_number and not (token.is_date or is_year(token.key))  # "since 2009" dates, it counts nothing
+
+    figures = {t.key for n, t in enumerate(sentence) if n != j and figure(t)}
+    return any(n != i and figure(t) and any(close_numbers(t.key, f) for f in figures) for n, t in enumerate(claim))
+
+
 def _direction(token: Token) -> int | None:
-    return direction_of(token.key) or direction_of(token.lemma)
+    """1 up, -1 down (`lexicon.direction_of`) for the word as written, its key or its lemma ("higher" is keyed "high")."""
+    return direction_of(token.key) or direction_of(token.lemma) or direction_of(token.text)
 
 
 def _gives_a_level(tokens: Sequence[Token], direction: int, figure: int) -> bool:
@@ -701,18 +786,19 @@ def direction_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int, int
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
     conflicts = []
     for i, token in enumerate(claim_tokens):
-        if not token.is_number or token.is_date or (k := _direction_before(claim_tokens, i)) is None:
+        if not token.is_number or token.is_date or (k := _direction_of_figure(claim_tokens, i)) is None:
             continue
         for j, other in enumerate(sentence_tokens):
-            if not other.is_number or not close_numbers(token.key, other.key) or (m := _direction_before(sentence_tokens, j)) is None:
+            if not other.is_number or not close_numbers(token.key, other.key) or (m := _direction_of_figure(sentence_tokens, j)) is None:
                 continue
             if _gives_a_level(claim_tokens, k, i) != _gives_a_level(sentence_tokens, m, j):
                 continue  # "inflation slowed to 1.6%" against "prices rose 1.6%": a rate's new level, not the rise
             # what moved, named before the direction words or after the figures ("Output edged down 0.1% over 2023 as a
             # whole" against "Over 2023 as a whole the economy grew by 0.1%")
             if _direction(claim_tokens[k]) != _direction(sentence_tokens[m]) and (
-                    _subject_words(claim_tokens, k) & _subject_words(sentence_tokens, m)
-                    or len(_said_of(claim_tokens, k, i) & _said_of(sentence_tokens, m, j)) >= 2):
+                    _subject_words(claim_tokens, min(k, i)) & _subject_words(sentence_tokens, min(m, j))
+                    or len(_said_of(claim_tokens, k, i) & _said_of(sentence_tokens, m, j)) >= 2
+                    or _other_figures_shared(claim_tokens, sentence_tokens, i, j)):
                 a, b = claim_tokens[k], sentence_tokens[m]
                 conflicts.append(((a.start, a.end), (b.start, b.end)))
                 break
@@ -1222,7 +1308,7 @@ def _negated_pairs(tokens: Sequence[str]) -> list[tuple[str, str]]:
             continue
         for j in (i + 1, i + 2):
             pair = tuple(tokens[j:j + 2])
-            if len(pair) == 2 and all(w in _content(pair) for w in pair):
+            if len(pair) == 2 and all(_content((w,)) for w in pair):
                 pairs.append(pair)
                 break
     return pairs
@@ -1253,9 +1339,11 @@ def negation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -
 
 
 def _first_time(tokens: Sequence[str]) -> bool:
-    """Whether a sentence tells something as done for the first time, which says it was never done before: "the first
-    time since 1949 that a chancellor candidate had failed" is "no chancellor candidate had fallen short since 1949"."""
-    return any(a in ("first", "1") and b == "time" for a, b in zip(tokens, tokens[1:]))  # `_tokens` gives "first" as "1"
+    """Whether a sentence tells something as done for the first time or as a record, which says it was never done
+    before: "the first time since 1949 that a chancellor candidate had failed" is "no chancellor candidate had fallen
+    short since 1949"; "the closest pass ever made by a human-made object" is "no human-made object has ever passed
+    this close"."""
+    return "ever" in tokens or any(a in ("first", "1") and b == "time" for a, b in zip(tokens, tokens[1:]))  # `_tokens` gives "first" as "1"
 
 
 _WORD_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ"})
@@ -1628,6 +1716,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in region_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in list_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in institution_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in category_conflicts(claim.text, sentence, context=context))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None

@@ -1,6 +1,6 @@
 from pipeline.alignment import (
-    AlignmentChecker, anchored_number_conflicts, entity_conflicts, merge_verdicts, negation_conflicts, paraphrased_negation_conflicts,
-    split_evidence_sentences,
+    AlignmentChecker, anchored_number_conflicts, entity_conflicts, institution_conflicts, merge_verdicts, negation_conflicts,
+    paraphrased_negation_conflicts, split_evidence_sentences,
 )
 from pipeline.types import Claim, Passage, RetrievedPassage, Verdict
 
@@ -947,3 +947,56 @@ def test_what_a_negated_verb_governs_may_come_eight_words_on():
     assert paraphrased_negation_conflicts("Taylor told a Pentagon briefing that officials believed there had been a second suicide bomber there.", briefing)
     assert paraphrased_negation_conflicts("Taylor told a Pentagon briefing that officials did not believe there had been a second suicide bomber there.",
                                           briefing) == ()
+
+
+def test_a_move_given_after_its_figure_is_compared_where_the_sentences_share_another_figure():
+    # eval_cases_dev 543: "ended the day 44% higher at $193.60" against "plunged 44% to close at $193.60"
+    from pipeline.alignment import direction_conflicts
+
+    plunge = "GameStop shares plunged 44% to close at $193.60 on Thursday."
+    assert direction_conflicts("The video game retailer's stock ended the day 44% higher at $193.60.", plunge)
+    assert direction_conflicts("The video game retailer's stock ended the day 44% lower at $193.60.", plunge) == ()
+    assert direction_conflicts("The video game retailer's stock ended the day 44% higher.", plunge) == ()  # nothing else in common
+
+
+def test_a_clause_restating_a_sentence_in_other_forms_of_its_words_is_compared_for_its_figures():
+    # eval_cases_dev 572: "would join" for "will be joining"; 490: "25 and a half hours" is 25.5 hours
+    joining = "“Scuderia Ferrari is pleased to announce that Lewis Hamilton will be joining the team in 2025, on a multi-year contract,” Ferrari said in a statement."
+    claim = "Ferrari said the 39-year-old would join the Italian team in 2026 on a multi-year deal, partnering Charles Leclerc in the seat now held by Carlos Sainz."
+    assert ("2025", "2026") in anchored_number_conflicts(claim, joining)
+    assert anchored_number_conflicts(claim.replace("2026", "2025"), joining) == ()
+    journey = "The crew is on a roughly 25.5-hour journey, with docking at the space station expected at about 12:15 p.m. EDT."
+    assert anchored_number_conflicts("After a journey of about 25 and a half hours, the capsule is due to dock with the space station.", journey) == ()
+    assert anchored_number_conflicts("After a journey of about 26 and a half hours, the capsule is due to dock with the space station.", journey)
+
+
+def test_an_exchange_named_after_another_city_is_an_entity_change():
+    # eval_cases_dev 544: "Shenzhen" is not in the place table; the first of the name's words stands for it
+    suspended = ("The Shanghai Stock Exchange on Tuesday, November 3, 2020, suspended Ant Group's planned listing on its STAR Market, "
+                 "less than 48 hours before trading was due to begin.")
+    claim = ("The Shenzhen Stock Exchange suspended Ant's planned listing on its STAR Market late on Tuesday, saying the company "
+             "had reported “major issues”, including changes in the regulatory environment for financial technology.")
+    assert institution_conflicts(claim, suspended, context=suspended)
+    assert ("entity", "Shenzhen", "Shanghai") in _contradicted_with(claim, suspended)
+    assert _check(claim.replace("Shenzhen", "Shanghai"), suspended) != "contradicted"
+    # the claim's exchange named in another passage: both were
+    assert institution_conflicts(claim, suspended, context=suspended + " Ant also planned to list on the Shenzhen Stock Exchange.") == ()
+
+
+def test_another_award_category_of_the_same_kind_is_an_entity_change():
+    # eval_cases_dev 574: "best adapted screenplay" against "best original screenplay"
+    from pipeline.alignment import category_conflicts
+
+    won = "Bong Joon Ho's class satire also won best director, best international feature film and best original screenplay at the ceremony."
+    claim = "Bong and his co-writer, Han Jin-won, collected the Oscar for best adapted screenplay."
+    assert category_conflicts(claim, won, context=won)
+    assert category_conflicts(claim.replace("adapted", "original"), won, context=won) == ()
+    assert category_conflicts(claim.replace("best adapted screenplay", "best director"), won, context=won) == ()
+    assert category_conflicts("It was the best adapted screenplay of the year.", "Reviewers called it the best original screenplay in years.") == ()  # no award
+
+
+def test_a_record_claim_is_no_denial_of_what_was_never_done_before():
+    # eval_cases_dev 210: "the closest pass ever made by a human-made object" against "No human-made object has ever passed this close"
+    never = "“No human-made object has ever passed this close to a star, so Parker will truly be returning data from uncharted territory,” said Nick Pinkine."
+    assert negation_conflicts("NASA's Parker Solar Probe has come through the closest pass to a star ever made by a human-made object.", never) == ()
+    assert negation_conflicts("A human-made object has passed this close to a star, so Parker will be returning data.", never)
