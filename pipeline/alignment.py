@@ -1178,6 +1178,7 @@ def opposite_verb_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int,
     within six words of the sentence's are opposites (`lexicon.are_antonyms`; the desk's direction words are
     `direction_conflicts`'), the figure a measure ("32 minutes", "5%"). Returns the (claim, sentence) character spans of the two verbs."""
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    claim_lemmas, sentence_lemmas = {t.lemma for t in claim_tokens}, {t.lemma for t in sentence_tokens}
     conflicts = []
     for i, token in enumerate(claim_tokens):
         if not (token.is_number and (token.percent or (i + 1 < len(claim_tokens) and claim_tokens[i + 1].key in MEASURES))):
@@ -1186,8 +1187,11 @@ def opposite_verb_conflicts(claim: str, sentence: str) -> tuple[tuple[tuple[int,
         for j, other in enumerate(sentence_tokens):
             if not (other.is_number and close_numbers(token.key, other.key)):
                 continue
+            # both giving both ("61.9% had voted to reject the text and 38.1% to approve it" against "the “reject” option
+            # had 61.9% of the vote against 38.1% for “approve”"): the figures only sit nearer the other word
             pair = next(((a, b) for a in verbs for b in _verbs_near(sentence_tokens, j, 6)
-                         if are_antonyms(a.key, b.key) and _direction(a) is None and _direction(b) is None), None)
+                         if are_antonyms(a.key, b.key) and _direction(a) is None and _direction(b) is None
+                         and not (a.lemma in sentence_lemmas and b.lemma in claim_lemmas)), None)
             if pair:
                 conflicts.append(((pair[0].start, pair[0].end), (pair[1].start, pair[1].end)))
                 break

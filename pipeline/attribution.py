@@ -588,12 +588,27 @@ def _role_conflict(article_role: str, person: Person) -> str | None:
     return conflicts[0] if all(conflicts) else None
 
 
+# Where a description of someone stops giving their post: a relative clause telling what they did ("the Italian
+# Socialist who steered the bill through Parliament"; not "who heads NASA's Science Mission Directorate", a post), or
+# one with another person as its subject ("the far-right politician Boric beat in the runoff").
+_DEED_CLAUSE = re.compile(
+    r"\s+(?:(?:who|whom|which|that)\b(?!\s+(?:heads|headed|leads|led|runs|ran|chairs|chaired|directs|directed|oversees|oversaw|"
+    r"manages|managed|is|was|has|had|serves|served)\b)|(?<=[a-z]\s)[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?\s+(?:[a-z]+ed|beat|won|lost|chose)\b)")
+
+
+def _post_described(role: str) -> str:
+    """``role`` up to a clause that tells what the person did rather than their post (`_DEED_CLAUSE`)."""
+    match = _DEED_CLAUSE.search(role)
+    return role[:match.start()] if match else role
+
+
 def _conflict_with(article_role: str, on_record: str) -> str | None:
     """The first word of the article's role that one role on record (with its organisation) rules out.
 
     Titles must agree when both sides give one; other words count only when capitalised in
     the article (organisations, places, nationalities), since "veteran" or "top" say nothing.
     """
+    article_role = _post_described(article_role)
     article_role, on_record = abbreviated_as(article_role, on_record), abbreviated_as(on_record, article_role)
     known = _role_words(on_record)
     if not known:

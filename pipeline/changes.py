@@ -535,10 +535,10 @@ _SCALE_SUFFIXES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "tn": 1e12, "trn": 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)([a-z]*)\.?")
 
 
-def _amounts(tokens: Sequence[Token]) -> list[float] | None:
-    """The numbers of ``tokens`` times their scales ("1.5 million" and "1,500,000": 1.5e6; "$69bn": 6.9e10; "ten
-    thousand": 1e4), or None when a number ends in letters that are no scale ("3D")."""
-    amounts = []
+def _scaled_figures(tokens: Sequence[Token]) -> list[tuple[str, float]] | None:
+    """The numbers of ``tokens`` as written and their scales ("1.5 million": ("1.5", 1e6); "$69bn": ("69", 1e9); "ten
+    thousand": ("10", 1e3)), or None when a number ends in letters that are no scale ("3D")."""
+    figures = []
     for i, token in enumerate(tokens):
         if not token.is_number:
             continue
@@ -549,8 +549,24 @@ def _amounts(tokens: Sequence[Token]) -> list[float] | None:
         scale = _SCALE_SUFFIXES.get(match[2]) if match[2] else _scale_factor(after) or 1.0
         if scale is None:
             return None
-        amounts.append(float(match[1]) * scale)
-    return amounts
+        figures.append((match[1], scale))
+    return figures
+
+
+def _amounts(tokens: Sequence[Token]) -> list[float] | None:
+    """The numbers of ``tokens`` times their scales ("1.5 million" and "1,500,000": 1.5e6), or None (`_scaled_figures`)."""
+    figures = _scaled_figures(tokens)
+    return None if figures is None else [float(figure) * scale for figure, scale in figures]
+
+
+def _rounded_amounts(source: Sequence[Token], article: Sequence[Token]) -> bool:
+    """Whether each of the article's figures is a scaled one ("16.4 million") that one of the source's amounts rounds
+    to at that scale ("16,384,403")."""
+    given, stated = _amounts(source), _scaled_figures(article)
+    if not given or not stated:
+        return False
+    return all(scale > 1 and any(round(amount / scale, len(figure.partition(".")[2])) == float(figure) for amount in given)
+               for figure, scale in stated)
 
 
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)%?[-–](\d+(?:\.\d+)?)%?")
@@ -808,7 +824,7 @@ def classify_edit(
     scales = _scale(source), _scale(article)
     if scales[0] and scales[1]:
         return "harmless" if scales[0] == scales[1] else "number"  # "m" for "million"; "billion" for "million" is no misspelling
-    if source_numbers and article_numbers and not _numbers_given(source_numbers, article_numbers):
+    if source_numbers and article_numbers and not _numbers_given(source_numbers, article_numbers) and not _rounded_amounts(source, article):
         clock = any(":" in key for key in source_numbers + article_numbers)  # "8.30pm" for "18:30"
         return "date" if source_dates or article_dates or clock or _looks_like_year(source_numbers + article_numbers) else "number"
     source_codes, article_codes = _codes(source), _codes(article)
@@ -1244,10 +1260,12 @@ def compare_sentences(
             kind = "content"  # "Three days after the crash" for "On February 6": the day counted from another; the NLI model decides
         if kind in ("entity", "speaker") and (s0, s1, a0, a1) not in swapped and (
                 _named_elsewhere(article[a0:a1], source[:s0] + source[s1:]) or _completes_name(source, article, s1, a1)
-                or (kind == "speaker" and _named_elsewhere(source[s0:s1], article[:a0] + article[a1:]))):
+                or ((kind == "speaker" or not any(t.pos in _ENTITY_POS and not t.is_date for t in article[a0:a1]))
+                    and _named_elsewhere(source[s0:s1], article[:a0] + article[a1:]))):
             # "Humphrey Bogart was" for "In 1999, the American Film Institute" (ranked Bogart): a moved name; "said Mick
             # Lynch, the union's" for "RMT" (general secretary Mick Lynch said), "of the World Meteorological Organization"
-            # for "WMO Secretary-General Petteri Taalas" the article names earlier: the quotation's speaker is compared apart
+            # for "WMO Secretary-General Petteri Taalas" the article names earlier: the quotation's speaker is compared apart;
+            # "said on Saturday" for "at the Interior Ministry" the article names earlier: a name moved, no day for it
             kind = "content"
         if kind in ("entity", "content") and _capital_for_country(source[s0:s1], article[a0:a1], article[a0 - 1] if a0 else None):
             kind = "harmless"  # "Moscow would return to the deal" for "Russia would return to the deal"

@@ -275,8 +275,9 @@ def abbreviated_as(text: str, other: str) -> str:
     lower-case words between them: "President of the European Central Bank" against "ECB President" -> "President of
     the ECB"; "Medicines and Healthcare products Regulatory Agency" is the "MHRA"."""
     for acronym in set(_ACRONYM.findall(other)):
-        words = r"[ \t]+(?:[a-z]+[ \t]+){0,2}".join(rf"{letter}[a-z]+" for letter in acronym)  # "Healthcare products Regulatory"
-        text = re.sub(rf"\b{words}\b", acronym, text)
+        # "Healthcare products Regulatory"; "U.S. Agency for International Development" is "USAID": a dotted initial each
+        words = r"(?:(?<=\.)|[ \t]+(?:[a-z]+[ \t]+){0,2})".join(rf"(?:{letter}[a-z]+|{letter}\.)" for letter in acronym)
+        text = re.sub(rf"\b{words}(?:\b|(?<=\.))", acronym, text)
     return text
 
 

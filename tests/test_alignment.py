@@ -1000,3 +1000,12 @@ def test_a_record_claim_is_no_denial_of_what_was_never_done_before():
     never = "“No human-made object has ever passed this close to a star, so Parker will truly be returning data from uncharted territory,” said Nick Pinkine."
     assert negation_conflicts("NASA's Parker Solar Probe has come through the closest pass to a star ever made by a human-made object.", never) == ()
     assert negation_conflicts("A human-made object has passed this close to a star, so Parker will be returning data.", never)
+
+
+def test_figures_nearer_the_other_of_two_words_both_sentences_give_are_no_opposite_verbs():
+    # eval_cases_dev 553: "61.9% had voted to reject the text and 38.1% to approve it"
+    from pipeline.alignment import opposite_verb_conflicts
+
+    counted = "With 99.9% of polling stations counted, the “reject” option had 61.9% of the vote against 38.1% for “approve,” the service said."
+    assert opposite_verb_conflicts("With 99.9% counted, 61.9% had voted to reject the text and 38.1% to approve it, the service said.", counted) == ()
+    assert opposite_verb_conflicts("The collision lengthened that orbit by 32 minutes.", "The impact altered the orbit by 32 minutes, shortening it.")

@@ -554,3 +554,15 @@ def test_a_district_attorney_is_a_role_compared_with_the_attorney_general_on_rec
     flags = _flags("Manhattan District Attorney Letitia James, who brought the lawsuit, called the ruling a tremendous victory.", roster=roster)
     assert [f.type for f in flags] == ["misattribution"]
     assert _flags("New York Attorney General Letitia James, who brought the lawsuit, called the ruling a tremendous victory.", roster=roster) == []
+
+
+def test_an_acronym_of_dotted_initials_and_a_clause_on_what_someone_did_are_no_other_role():
+    # eval_cases_dev 568: "head of USAID" for the administrator of the U.S. Agency for International Development;
+    # 553: "the far-right politician Boric beat in the presidential runoff"; 569: "the Italian Socialist who steered the bill"
+    roster = Roster([Person("Samantha Power", (), "administrator", "U.S. Agency for International Development")])
+    assert _flags("Samantha Power, the head of USAID, announced $32 million in aid.", roster=roster) == []
+    assert [f.type for f in _flags("Samantha Power, the head of NASA, announced $32 million in aid.", roster=roster)] == ["misattribution"]
+    kast = Roster([Person("José Antonio Kast", (), "politician", "Republican Party (Chile)")])
+    said = "said the result was “a tremendous failure of the government”."
+    assert _flags(f"José Antonio Kast, the far-right politician Boric beat in the runoff, {said}", roster=kast) == []
+    assert [f.type for f in _flags(f"José Antonio Kast, the Socialist politician Boric beat in the runoff, {said}", roster=kast)] == ["misattribution"]

@@ -847,3 +847,15 @@ def test_a_wire_time_before_its_zone_and_excluding_for_without_are_no_change():
     probe = "The probe, weighing about 200 kg excluding fuel, was designed to land within 100 metres."
     assert kinds("The probe, weighing about 200 kg without fuel, was designed to land within 100 metres.", probe) == []
     assert kinds("The probe, weighing about 200 kg with fuel, was designed to land within 100 metres.", probe) == ["negation"]
+
+
+def test_a_scaled_figure_rounding_the_sources_count_and_a_name_moved_are_no_meaning_change():
+    # eval_cases_dev 554: "16.4 million votes" for "16,384,403 votes"; "said on Saturday" for "at the Interior Ministry",
+    # which the article names earlier
+    source = ("Pezeshkian received 16,384,403 votes to Jalili's 13,538,179 in Friday's vote, said Mohsen Eslami, spokesman for "
+              "the election headquarters at the Interior Ministry.")
+    article = ("Pezeshkian took 16.4 million votes to 13.5 million for Jalili in Friday's second round, Mohsen Eslami, the "
+               "spokesman for the Interior Ministry's election headquarters, said on Saturday.")
+    assert _kinds(compare_sentences(article, source)) == []
+    assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("16.4 million", "16.8 million"), source))] == ["number"]
+    assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("16.4 million", "16.4 billion"), source))] == ["number"]
