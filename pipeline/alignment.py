@@ -1583,6 +1583,23 @@ def best_restatements(claim: Claim, passages: Sequence[RetrievedPassage]) -> tup
     return best, tied
 
 
+def _figures_from_another_sentence(alignment: Alignment, passages: Sequence[RetrievedPassage]) -> Alignment:
+    """The alignment with its number changes made "content" when the claim's figures in them, two or more, are all given
+    in one other evidence sentence: the claim merged that sentence in ("1.6C higher than the 1850–1900 baseline" where
+    the restated sentence gives "0.72C higher than the 1991–2020 average" and the next "1.60C above the estimated
+    1850–1900 pre-industrial level")."""
+    numbers = [c for c in alignment.changes if c.kind == "number"]
+    claimed = [t for c in numbers for t in _tokens(c.article) if t[0].isdigit()]
+    if len(claimed) < 2:
+        return alignment
+    for retrieved in passages:
+        for sentence in split_evidence_sentences(retrieved.passage.text):
+            given = [t for t in _tokens(sentence) if t[0].isdigit()]
+            if sentence != alignment.sentence and all(any(close_numbers(n, g) for g in given) for n in claimed):
+                return replace(alignment, changes=tuple(replace(c, kind="content") if c.kind == "number" else c for c in alignment.changes))
+    return alignment
+
+
 def _unexplained(changes: Sequence[Change]) -> tuple[bool, bool]:
     """Sort key of an alignment: harmless edits only sort first, then meaning changes only, then a paraphrase (a content word changed)."""
     return any(c.kind == "content" for c in changes), any(c.kind in MEANING_KINDS for c in changes)
@@ -1639,12 +1656,13 @@ class AlignmentChecker:
             # edits explain the claim: harmless only, else meaning changes only, else a paraphrase.
             restated = min((self._restatement(claim, retrieved, sentence, coverage) for retrieved, sentence in tied), key=lambda a: _unexplained(a.changes))
             if restated.meaning_changes or not any(c.kind == "content" for c in restated.changes):
-                return restated
+                return _figures_from_another_sentence(restated, passages)
             # A restatement in other words, which the NLI model would decide, unless the evidence gives one of its
             # figures, ranks or dates otherwise ("finished second with 24" for "came second with 25 seats, followed by
             # the VVD ... with 24 seats")
-            return _conflict_alignment(claim, passages) or restated
-        return _conflict_alignment(claim, passages)
+            return _figures_from_another_sentence(_conflict_alignment(claim, passages) or restated, passages)
+        conflict = _conflict_alignment(claim, passages)
+        return conflict and _figures_from_another_sentence(conflict, passages)
 
     @staticmethod
     def _restatement(claim: Claim, retrieved: RetrievedPassage, sentence: str, coverage: float) -> Alignment:

@@ -433,7 +433,12 @@ def _modals(tokens: Sequence[Token]) -> set[str]:
     }
     if any(t.key in ("have", "need") and after.key == "to" for t, after in zip(tokens, tokens[1:])):
         found.add("must")  # "will have to suppress" is "must suppress"
+    if any(t.lemma in _OBLIGING_VERBS and any(later.key == "to" for later in tokens[i + 1:i + 20]) for i, t in enumerate(tokens)):
+        found.add("must")  # "the law requires outlets ... to register": they must register
     return found
+
+
+_OBLIGING_VERBS = frozenset({"require", "oblige", "compel", "force"})
 
 
 _IMPLICIT_NEGATIONS = frozenset({"fail", "refuse", "decline", "neglect"})  # "failed to pass" did not pass
@@ -685,12 +690,21 @@ def _same_duration(source: Sequence[Token], article: Sequence[Token]) -> bool:
     return given is not None and stated is not None and abs(given - stated) <= 0.03 * max(given, stated)
 
 
+_FRACTION_WORDS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+
+
 def _shares(tokens: Sequence[Token]) -> tuple[list[float], int]:
-    """The shares ``tokens`` give, as percentages ("20%", "20 per cent", "one in five", "one out of five": 20.0),
+    """The shares ``tokens`` give, as percentages ("20%", "20 per cent", "one in five", "one out of five", "a fifth": 20.0),
     and how many of their numbers are not part of a share."""
     shares, used = [], set()
     for i, token in enumerate(tokens):
-        if not token.is_number or not _AMOUNT.fullmatch(token.key):
+        parts = _FRACTION_WORDS.get(token.text.lower().removesuffix("s"))
+        if parts and i and (tokens[i - 1].key in ("a", "an", "one") or (tokens[i - 1].is_number and _AMOUNT.fullmatch(tokens[i - 1].key))):
+            # "a fifth", "two thirds": 20%, 66.7%
+            shares.append(100 * (1 if tokens[i - 1].key in ("a", "an", "one") else float(tokens[i - 1].key)) / parts)
+            used |= {i, i - 1}
+            continue
+        if not token.is_number or not _AMOUNT.fullmatch(token.key) or i in used:
             continue
         after = [t.key for t in tokens[i + 1 : i + 4]]
         if token.percent or after[:1] in (["percent"], ["pct"]) or after[:2] == ["per", "cent"]:
@@ -702,7 +716,7 @@ def _shares(tokens: Sequence[Token]) -> tuple[list[float], int]:
             if whole:
                 shares.append(100 * float(token.key) / whole)
                 used |= {i, i + step}
-    return shares, sum(1 for t in tokens if t.is_number) - len(used)
+    return shares, sum(1 for i, t in enumerate(tokens) if t.is_number and i not in used)
 
 
 def _same_shares(source: Sequence[Token], article: Sequence[Token]) -> bool:

@@ -1009,3 +1009,13 @@ def test_figures_nearer_the_other_of_two_words_both_sentences_give_are_no_opposi
     counted = "With 99.9% of polling stations counted, the “reject” option had 61.9% of the vote against 38.1% for “approve,” the service said."
     assert opposite_verb_conflicts("With 99.9% counted, 61.9% had voted to reject the text and 38.1% to approve it, the service said.", counted) == ()
     assert opposite_verb_conflicts("The collision lengthened that orbit by 32 minutes.", "The impact altered the orbit by 32 minutes, shortening it.")
+
+
+def test_figures_a_merged_claim_takes_from_the_next_sentence_are_no_conflict_with_the_restated_one():
+    # eval_cases_dev 486: "1.6C higher than the 1850–1900 baseline" from the passage's second sentence
+    passage = ("The global average temperature in 2024 was 15.10C, 0.72C higher than the 1991–2020 average and 0.12C higher "
+               "than in 2023, the previous record year, according to C3S. It was 1.60C above the estimated 1850–1900 pre-industrial level.")
+    claim = "The global average for 2024 was 15.10C, Copernicus found, 0.12C above 2023, the previous record holder, and 1.6C higher than the 1850–1900 baseline."
+    assert _check(claim, passage) != "contradicted"
+    assert _check(claim.replace("1.6C", "1.9C"), passage) == "contradicted"
+    assert _check(claim, passage.replace("1.60C", "1.90C")) == "contradicted"

@@ -859,3 +859,15 @@ def test_a_scaled_figure_rounding_the_sources_count_and_a_name_moved_are_no_mean
     assert _kinds(compare_sentences(article, source)) == []
     assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("16.4 million", "16.8 million"), source))] == ["number"]
     assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("16.4 million", "16.4 billion"), source))] == ["number"]
+
+
+def test_a_fraction_in_words_is_its_share_and_a_requirement_is_a_must():
+    # eval_cases_dev 439: "more than a fifth of their funding ... must register" for "The law requires ... more than 20%
+    # of their funding ... to register"
+    source = ("The law requires non-governmental organisations and media outlets that receive more than 20% of their funding "
+              "from abroad to register as organisations pursuing the interests of a foreign power.")
+    article = ("Under the law, non-governmental organisations and media outlets that get more than a fifth of their funding "
+               "from abroad must register as organisations pursuing the interests of a foreign power.")
+    assert _kinds(compare_sentences(article, source)) == []
+    assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("a fifth", "a quarter"), source))] == ["number"]
+    assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("must", "may"), source))] == ["hedge"]
