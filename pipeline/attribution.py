@@ -51,7 +51,7 @@ _SYNONYMS = {
     # British cabinet titles (the Home Secretary is the interior minister; "secretary" is a minister's title only with
     # a portfolio, see `_role_words`).
     "home": "interior", "exchequer": "finance", "treasury": "finance", "defense": "defence",
-    "labor": "labour",
+    "labor": "labour", "lawyer": "attorney",
     # Demonyms that do not start with their country's stem ("French President" is "President of France").
     "french": "france", "british": "britain", "dutch": "netherlands", "swiss": "switzerland", "greek": "greece",
     "welsh": "wales", "irish": "ireland", "scottish": "scotland", "danish": "denmark", "spanish": "spain",
@@ -63,7 +63,8 @@ _TITLE_KEYWORDS = frozenset(
     "president minister secretary spokesperson chancellor governor senator mayor ambassador general chairman "
     "director commissioner judge justice king queen prince princess pope leader coach captain premier treasurer "
     "chief representative admiral professor founder economist adviser analyst editor manager secretary_general "
-    "director_general epidemiologist scientist researcher prosecutor surgeon physician superintendent".split()
+    "director_general epidemiologist scientist researcher prosecutor surgeon physician superintendent attorney attorney_general "
+    "district_attorney".split()
 )
 # The portfolio of a minister: a health minister is no foreign minister (after `_SYNONYMS`: home is interior).
 _PORTFOLIOS = frozenset(_SYNONYMS.get(word, word) for word in PORTFOLIO_WORDS)
@@ -135,8 +136,13 @@ def _short_form_of(name: str, alias: str) -> bool:
         tokens[0], alias_tokens[0]) and all(t in alias_tokens[1:] for t in tokens[1:])
 
 
-_GENERAL_TITLES = re.compile(r"\b(secretary|director)[- ]general\b")  # one title each, neither a secretary nor a general
+# One title each, neither a secretary nor a general; a district attorney is no attorney general.
+_GENERAL_TITLES = re.compile(r"\b(?:(secretary|director|attorney)[- ]general|(district)[- ]attorney)\b")
 _PREMIER = re.compile(r"\bpremier\b")  # a prime minister in news copy ("the third Thai premier")
+
+
+def _one_title_word(match: re.Match) -> str:
+    return f"{match[1]}_general" if match[1] else f"{match[2]}_attorney"
 
 
 def _role_words(role: str) -> set[str]:
@@ -144,7 +150,7 @@ def _role_words(role: str) -> set[str]:
     "minister" beside a portfolio ("Health Secretary", "Secretary of Defense", "Secretary of State"), not alone
     ("secretary of the Supreme National Security Council", "general secretary")."""
     words = set()
-    for word in re.findall(r"[A-Za-z0-9_.'’]+", _PREMIER.sub("prime minister", _GENERAL_TITLES.sub(r"\1_general", role.lower()))):
+    for word in re.findall(r"[A-Za-z0-9_.'’]+", _PREMIER.sub("prime minister", _GENERAL_TITLES.sub(_one_title_word, role.lower()))):
         word = re.sub(r"(?:'s|’s)$", "", word.strip(".'’"))
         if word and word not in _ROLE_STOPWORDS:
             words.add(_SYNONYMS.get(word, word))
@@ -393,7 +399,7 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # bodies as speakers ("the company said"), descriptions as none ("the 63-year-old Democrat said"), no role after the
 # name that starts with "and" ("Kevin Rudd, and its high commissioner to Britain, Stephen Smith"); 18: a speaker before
 # a word and the speech verb ("DeSantis had said", "Josef later told").
-NAMES_VERSION = 23
+NAMES_VERSION = 24
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ TITLE_WORDS = (
     "Secretary-General|secretary-general|Director-General|director-general|Secretary General|secretary general|"
     "Chairman|Chairwoman|Chair|Chief Executive|CEO|Director|Commissioner|Judge|Justice|King|Queen|Prince|"
     "Princess|Pope|Leader|leader|spokesperson|spokesman|spokeswoman|Spokesperson|Spokesman|Spokeswoman|"
-    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Dr|Mr|Mrs|Ms|Prof\\.|Prof|Sir|Dame|Lord|Lady|Premier|premier|Chief (?:[A-Z][a-z]+ ){1,2}Officer|Chief(?!\\s+(?:[A-Z][a-z]+\\s+){1,2}Officer\\b)|Treasurer|treasurer|Attorney General|District Attorney|Attorney|attorney|lawyer|"
+    "Coach|coach|Captain|Dr\\.|Mr\\.|Mrs\\.|Ms\\.|Dr|Mr|Mrs|Ms|Prof\\.|Prof|Sir|Dame|Lord|Lady|Premier|premier|Chief (?:[A-Z][a-z]+ ){1,2}Officer|Chief(?!\\s+(?:[A-Z][a-z]+\\s+){1,2}Officer\\b)|Treasurer|treasurer|Attorney General|attorney general|District Attorney|district attorney|Attorney|attorney|lawyer|"
     "president|minister|secretary|governor|senator|chancellor|chairman|chairwoman|chair|director|ambassador|commissioner|"
     "Professor|professor|founder|Founder|chief executive|chief(?!\\s+(?:[a-z]+\\s+){1,2}officer\\b)|executive|officer|head|Head|economist|adviser|advisor|"
     "epidemiologist|scientist|researcher|prosecutor|surgeon|physician|"

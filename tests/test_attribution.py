@@ -566,3 +566,12 @@ def test_an_acronym_of_dotted_initials_and_a_clause_on_what_someone_did_are_no_o
     said = "said the result was “a tremendous failure of the government”."
     assert _flags(f"José Antonio Kast, the far-right politician Boric beat in the runoff, {said}", roster=kast) == []
     assert [f.type for f in _flags(f"José Antonio Kast, the Socialist politician Boric beat in the runoff, {said}", roster=kast)] == ["misattribution"]
+
+
+def test_an_attorney_general_is_no_district_attorney():
+    # eval_cases_dev 459: "the state attorney general, Alvin Bragg" for the Manhattan District Attorney
+    roster = Roster([Person("Alvin Bragg", ("Bragg",), "District Attorney", "Manhattan")])
+    said = "said the office would “continue to fight”."
+    assert [f.type for f in _flags(f"The state attorney general, Alvin Bragg, {said}", roster=roster)] == ["misattribution"]
+    assert _flags(f"The Manhattan district attorney, Alvin Bragg, {said}", roster=roster) == []
+    assert _flags(f"Trump lawyer Alina Habba {said}", roster=Roster([Person("Alina Habba", (), "attorney", "")])) == []  # one title
