@@ -1746,13 +1746,16 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
 
 def _about_other_people(claim: str, sentence: str) -> bool:
     """Whether both name people and the sentence names none of the claim's: neither side's surnames are among the
-    other's name words, spelling aside (the entity recogniser may end a name early: "Marine Le" for "Marine Le Pen")."""
+    other's name words, spelling aside (the entity recogniser may end a name early: "Marine Le" for "Marine Le Pen").
+    Of a claim with figures, the people named in the clauses that give them ("the 39-year-old would join the Italian
+    team in 2026 ..., partnering Charles Leclerc": no one)."""
     def names(text: str) -> tuple[list[str], list[str]]:
         tokens = tokenize(text)
         words = [t.key for t in tokens if t.entity == "PERSON"]
         return [t.key for i, t in enumerate(tokens) if t.entity == "PERSON" and (i + 1 == len(tokens) or tokens[i + 1].entity != "PERSON")], words
 
-    (claimed, claim_words), (named, sentence_words) = names(claim), names(sentence)
+    counting = [clause for clause in _NUMBER_CLAUSE_BREAK.split(claim) if any(t[0].isdigit() for t in _tokens(clause))]
+    (claimed, claim_words), (named, sentence_words) = names(", ".join(counting) if counting else claim), names(sentence)
     return _no_name_alike(claimed, sentence_words) and _no_name_alike(named, claim_words)
 
 

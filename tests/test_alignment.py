@@ -964,6 +964,7 @@ def test_a_clause_restating_a_sentence_in_other_forms_of_its_words_is_compared_f
     joining = "“Scuderia Ferrari is pleased to announce that Lewis Hamilton will be joining the team in 2025, on a multi-year contract,” Ferrari said in a statement."
     claim = "Ferrari said the 39-year-old would join the Italian team in 2026 on a multi-year deal, partnering Charles Leclerc in the seat now held by Carlos Sainz."
     assert ("2025", "2026") in anchored_number_conflicts(claim, joining)
+    assert _check(claim, joining) == "contradicted"  # the people the claim names are in no clause with a figure
     assert anchored_number_conflicts(claim.replace("2026", "2025"), joining) == ()
     journey = "The crew is on a roughly 25.5-hour journey, with docking at the space station expected at about 12:15 p.m. EDT."
     assert anchored_number_conflicts("After a journey of about 25 and a half hours, the capsule is due to dock with the space station.", journey) == ()
