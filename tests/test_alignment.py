@@ -1020,3 +1020,24 @@ def test_figures_a_merged_claim_takes_from_the_next_sentence_are_no_conflict_wit
     assert _check(claim, passage) != "contradicted"
     assert _check(claim.replace("1.6C", "1.9C"), passage) == "contradicted"
     assert _check(claim, passage.replace("1.60C", "1.90C")) == "contradicted"
+    # one figure ("second") that another sentence gives for something else ("his second Grand Slam title") is no merge
+    youngest = ("The 20-year-old Spaniard became the third-youngest man to win Wimbledon in the Open Era, after Boris Becker and "
+                "Bjorn Borg. It was his second Grand Slam title after the 2022 US Open.")
+    assert _check("At 20, the Spaniard is the second-youngest men's champion of the Open Era.", youngest) == "contradicted"
+
+
+def test_a_name_no_passage_gives_in_place_of_one_the_article_never_names_is_an_entity_change():
+    # eval_cases_dev 540: "will meet Arsenal at Wembley" against "will face Chelsea at Wembley" (spaCy calls Chelsea a
+    # person); the claim restates too little of the sentence for a restatement
+    final = "On Wednesday they reached the League Cup final with a 3-2 aggregate win over Fulham and will face Chelsea at Wembley."
+    claim = "On Wednesday they reached the League Cup final by beating Fulham 3-2 on aggregate and will meet Arsenal at Wembley."
+    passage = RetrievedPassage(Passage("p1", final), 1.0)
+
+    def verdict(text, article):
+        return AlignmentChecker().run([Claim("c", text, 0, len(text), 0.9, "s"), Claim("d", article, 0, len(article), 0.9, "s")],
+                                      {"c": [passage], "d": []}).get("c")
+
+    found = verdict(claim, "Liverpool beat Fulham.")
+    assert found.label == "contradicted" and [(c.kind, c.article, c.source) for c in found.changes] == [("entity", "meet Arsenal", "face Chelsea")]
+    assert verdict(claim, "Chelsea won the other semi-final.") is None  # the article names Chelsea: no swap
+    assert verdict(claim.replace("Arsenal", "Chelsea"), "Liverpool beat Fulham.") is None
