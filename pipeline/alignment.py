@@ -688,6 +688,25 @@ def list_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tup
     return tuple(conflicts)
 
 
+_EXPECTED = r"(?:\W+[\w'’]+){0,5}?\W+(?:expectations?|expected|expecting|forecasts?|forecast|estimates?|consensus)\b"
+_BEAT = re.compile(rf"\b(?:beat|beats|beating|topped|tops|exceeded|exceeds|exceeding|surpassed|ahead[ \t]+of|above|better[ \t]+than){_EXPECTED}", re.IGNORECASE)
+_MISS = re.compile(rf"\b(?:missed|misses|missing|short[ \t]+of|below|worse[ \t]+than|under){_EXPECTED}", re.IGNORECASE)
+
+
+def expectation_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.3) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """Results the claim says beat what was expected where the sentence says they fell short, or the other way: "quarterly
+    figures that came in ahead of what Wall Street had been expecting" against "quarterly results that fell short of Wall
+    Street expectations". The sentence holds ``min_overlap`` of the claim's content words and each says one of the two.
+    Returns the (claim, sentence) character spans of the two phrases."""
+    if not _shares_words(_tokens(claim), _tokens(sentence), min_overlap):
+        return ()
+    for said, other in ((_BEAT, _MISS), (_MISS, _BEAT)):
+        a, b = said.search(claim), other.search(sentence)
+        if a and b and not other.search(claim) and not said.search(sentence):
+            return ((a.span(), b.span()),)
+    return ()
+
+
 # An award's category: "best original screenplay", "best supporting actress" (lower-case words after "best").
 _CATEGORY = re.compile(r"\bbest((?:[ \t]+(?!(?:at|in|on|for|and|or|of|the|with|to|by|from|was|is|as|award)\b)[a-z][a-z-]+){1,3})\b")
 
@@ -1773,6 +1792,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in list_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in institution_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in category_conflicts(claim.text, sentence, context=context))
+            changes += tuple(_direction_change(claim, sentence, *spans) for spans in expectation_conflicts(claim.text, sentence))
             if changes:
                 return Alignment(retrieved, sentence, restatement_coverage(tokenize(claim.text), tokenize(sentence)), changes)
     return None

@@ -1041,3 +1041,17 @@ def test_a_name_no_passage_gives_in_place_of_one_the_article_never_names_is_an_e
     assert found.label == "contradicted" and [(c.kind, c.article, c.source) for c in found.changes] == [("entity", "meet Arsenal", "face Chelsea")]
     assert verdict(claim, "Chelsea won the other semi-final.") is None  # the article names Chelsea: no swap
     assert verdict(claim.replace("Arsenal", "Chelsea"), "Liverpool beat Fulham.") is None
+
+
+def test_results_beating_what_the_sentence_says_fell_short_of_expectations_is_a_direction_change():
+    # eval_cases_dev 382
+    from pipeline.alignment import expectation_conflicts
+
+    short = ("Earlier this month Disney reported quarterly results that fell short of Wall Street expectations, with its "
+             "streaming business posting an operating loss of nearly $1.5 billion.")
+    claim = ("The upheaval follows quarterly figures earlier this month that came in ahead of what Wall Street had been "
+             "expecting, despite an operating loss of almost $1.5bn in the streaming business.")
+    assert expectation_conflicts(claim, short)
+    assert _check(claim, short) == "contradicted"
+    assert expectation_conflicts(claim.replace("came in ahead of", "fell short of"), short) == ()
+    assert expectation_conflicts("Netflix added more subscribers than expected.", short) == ()  # neither phrase
