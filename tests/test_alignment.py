@@ -1041,6 +1041,7 @@ def test_a_name_no_passage_gives_in_place_of_one_the_article_never_names_is_an_e
     assert found.label == "contradicted" and [(c.kind, c.article, c.source) for c in found.changes] == [("entity", "meet Arsenal", "face Chelsea")]
     assert verdict(claim, "Chelsea won the other semi-final.") is None  # the article names Chelsea: no swap
     assert verdict(claim.replace("Arsenal", "Chelsea"), "Liverpool beat Fulham.") is None
+    assert _aligned_to(claim, [passage]) is None  # a claim checked alone: no article to show Chelsea is never named
 
 
 def test_results_beating_what_the_sentence_says_fell_short_of_expectations_is_a_direction_change():
