@@ -21,7 +21,7 @@ from typing import Collection, Mapping, Sequence
 from rapidfuzz import fuzz
 
 from pipeline.changes import (
-    COMPOUND_NUMBER, MEANING_KINDS, MEASURES, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
+    COMPOUND_NUMBER, FRACTION_WORDS, MEANING_KINDS, MEASURES, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
     TIME_ZONES, ZONE_TIME, abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year,
     one_actor, restatement_coverage, WEEKDAYS, stated_figure, tokenize, worked_out,
 )
@@ -46,7 +46,7 @@ _SENTENCE_END = re.compile(
 _DECIMAL_DOT = re.compile(r"(?<=\d)·(?=\d)")  # "1·7 billion": a decimal point, as The Lancet prints it
 
 
-_PARTS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+_PARTS = {**FRACTION_WORDS, "halve": 2}
 _FRACTION_OF = re.compile(
     r"\b(by[ \t]+)?(a|an|one|two|three|four|five|six|seven|eight|nine)[- ](half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b"
     # "cut by a quarter", "two-fifths of", "a fifth lower"; "a quarter of a percentage point" is no 25%

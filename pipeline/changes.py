@@ -421,6 +421,9 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     return False if apart else None
 
 
+_OBLIGING_VERBS = frozenset({"require", "oblige", "compel", "force"})  # "requires outlets ... to register": they must
+
+
 def _modals(tokens: Sequence[Token]) -> set[str]:
     """The modal verbs and hedges of ``tokens``; "May" written with a capital is the month, "Will Smith" a name, and
     "due" is "will" only after "be" ("is due to visit"; "cancelled due to rain" gives a cause)."""
@@ -434,11 +437,8 @@ def _modals(tokens: Sequence[Token]) -> set[str]:
     if any(t.key in ("have", "need") and after.key == "to" for t, after in zip(tokens, tokens[1:])):
         found.add("must")  # "will have to suppress" is "must suppress"
     if any(t.lemma in _OBLIGING_VERBS and any(later.key == "to" for later in tokens[i + 1:i + 20]) for i, t in enumerate(tokens)):
-        found.add("must")  # "the law requires outlets ... to register": they must register
+        found.add("must")  # "the law requires outlets ... to register"
     return found
-
-
-_OBLIGING_VERBS = frozenset({"require", "oblige", "compel", "force"})
 
 
 _IMPLICIT_NEGATIONS = frozenset({"fail", "refuse", "decline", "neglect"})  # "failed to pass" did not pass
@@ -690,7 +690,7 @@ def _same_duration(source: Sequence[Token], article: Sequence[Token]) -> bool:
     return given is not None and stated is not None and abs(given - stated) <= 0.03 * max(given, stated)
 
 
-_FRACTION_WORDS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
+FRACTION_WORDS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10}
 
 
 def _shares(tokens: Sequence[Token]) -> tuple[list[float], int]:
@@ -698,7 +698,7 @@ def _shares(tokens: Sequence[Token]) -> tuple[list[float], int]:
     and how many of their numbers are not part of a share."""
     shares, used = [], set()
     for i, token in enumerate(tokens):
-        parts = _FRACTION_WORDS.get(token.text.lower().removesuffix("s"))
+        parts = FRACTION_WORDS.get(token.text.lower().removesuffix("s"))
         if parts and i and (tokens[i - 1].key in ("a", "an", "one") or (tokens[i - 1].is_number and _AMOUNT.fullmatch(tokens[i - 1].key))):
             # "a fifth", "two thirds": 20%, 66.7%
             shares.append(100 * (1 if tokens[i - 1].key in ("a", "an", "one") else float(tokens[i - 1].key)) / parts)
