@@ -1617,8 +1617,10 @@ def _unmentioned_name_swap(claim: Claim, tied: Sequence[tuple[RetrievedPassage, 
     Airlines". The claim's name words (proper nouns, no dates) are in no passage, the sentence's are nowhere in the
     ``article``, and neither side gives a figure ("3:34am US Eastern time" for "3:34 a.m. EDT"). Else None."""
     context = "\n".join(retrieved.passage.text for retrieved in passages).lower()
-    article = article.lower()
     claim_tokens = tokenize(claim.text)
+    if all(t.pos != "PROPN" or t.is_date or t.text.lower() in context for t in claim_tokens):
+        return None  # every name the claim gives is in a passage: nothing swapped in, no sentence to compare
+    article = article.lower()
     for retrieved, sentence in tied:
         sentence_tokens = tokenize(sentence)
         swaps = []
