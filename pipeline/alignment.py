@@ -718,11 +718,11 @@ def category_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple
     it won ("won", "award", "prize", "named"). Returns the (claim, sentence) character spans of the two categories."""
     if not re.search(r"\b(?:won|win|wins|award|awards|prize|named|Oscars?)\b", sentence):
         return ()
-    conflicts = []
+    conflicts, given = [], context.lower()
     for match in _CATEGORY.finditer(claim):
-        words = match[1].split()
-        if match[0].lower() in context.lower():
+        if match[0].lower() in given:
             continue
+        words = match[1].split()
         for other in _CATEGORY.finditer(sentence):
             other_words = other[1].split()
             if other_words[-1] == words[-1] and other_words != words:

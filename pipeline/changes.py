@@ -566,12 +566,11 @@ def _amounts(tokens: Sequence[Token]) -> list[float] | None:
 
 def _rounded_amounts(source: Sequence[Token], article: Sequence[Token]) -> bool:
     """Whether each of the article's figures is a scaled one ("16.4 million") that one of the source's amounts rounds
-    to at that scale ("16,384,403")."""
+    to (`_rounds`: "16,384,403")."""
     given, stated = _amounts(source), _scaled_figures(article)
     if not given or not stated:
         return False
-    return all(scale > 1 and any(round(amount / scale, len(figure.partition(".")[2])) == float(figure) for amount in given)
-               for figure, scale in stated)
+    return all(scale > 1 and any(_rounds(float(figure) * scale, amount) for amount in given) for figure, scale in stated)
 
 
 _RANGE = re.compile(r"(\d+(?:\.\d+)?)%?[-–](\d+(?:\.\d+)?)%?")
