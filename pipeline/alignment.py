@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 from pipeline.changes import (
     COMPOUND_NUMBER, FRACTION_WORDS, MEANING_KINDS, MEASURES, MONTH_ABBREVIATIONS, MONTHS, NUMBER_WORDS, PREVENTING_VERBS, Token,
     TIME_ZONES, ZONE_TIME, abbreviates, close_numbers, compare_sentences, compound_number, counts_nothing, describe, figures_agree, is_year,
-    one_actor, restatement_coverage, WEEKDAYS, stated_figure, tokenize, worked_out,
+    one_actor, restatement_coverage, same_figure, WEEKDAYS, stated_figure, tokenize, worked_out,
 )
 from pipeline.lexicon import are_antonyms, capital_of, direction_of, is_place, lies_within, places_of_demonym, same_action, same_place
 from pipeline.segment import PRONOUNS
@@ -100,6 +100,7 @@ def _spelled_scale(match: re.Match) -> str:
 
 
 _NUMBERED = re.compile(r"\bNo\.?(?=[ \t]?\d)")  # "No 10", "No. 2"
+_CALENDAR_YEAR = re.compile(r"\bcalendar[ \t]+year[ \t]+(?=\d{4}\b)", re.IGNORECASE)
 _CLOCK_TIME = re.compile(r"\b\d{1,2}(?::\d{2}(?:\s?[ap]\.?m\b\.?)?|\.\d{2}\s?[ap]\.?m\b\.?)", re.IGNORECASE)
 # "12.20 GMT", "1220 GMT": a time of day before a time zone, no figure either
 _ZONE_TIME = re.compile(rf"\b{ZONE_TIME}(?=\s?(?:{'|'.join(sorted((zone.upper() for zone in TIME_ZONES), key=len, reverse=True))})\b)")
@@ -117,6 +118,7 @@ def _raw_tokens(text: str) -> list[str]:
     text = _FRACTION_OF.sub(_as_percentage, text)  # "two-fifths of": 40% of
     text = _ONE_IN.sub(_share_as_percentage, text)  # "three in five": 60%
     text = _NUMBERED.sub("number", text)  # "No 10": no negation
+    text = _CALENDAR_YEAR.sub("", text)  # "the third quarter of calendar year 2024": of 2024, its words those of the quarter
     tokens = _TOKEN.findall(_DECIMAL_DOT.sub(".", text.lower().replace("’", "'")))
     return [t.replace(",", "") if t[0].isdigit() else MONTH_ABBREVIATIONS.get(t, t) for t in tokens]
 
@@ -161,6 +163,9 @@ def _tokens_and_kinds(text: str) -> tuple[tuple[str, ...], tuple[str | None, ...
     return tuple(_tokens(text)), tuple(_number_kinds(text))
 
 
+_MODALS = frozenset("would will could should might must shall".split())
+
+
 def _anchors(tokens: Sequence[str], index: int, per_side: int = 2, reach: int = 5) -> set[str]:
     """The nearest content words on each side of a number: what the number counts or dates."""
     found: set[str] = set()
@@ -168,8 +173,8 @@ def _anchors(tokens: Sequence[str], index: int, per_side: int = 2, reach: int = 
         taken, position = 0, index + step
         while 0 <= position < len(tokens) and abs(position - index) <= reach and taken < per_side:
             token = tokens[position]
-            if not token[0].isdigit() and token not in _STOPWORDS and len(token) > 2:
-                found.add(token)
+            if not token[0].isdigit() and token not in _STOPWORDS and token not in _MODALS and len(token) > 2:
+                found.add(token)  # no modal: "will quadruple to 100%" gives the figure of "quadruple its tariff to 100%"
                 taken += 1
             position += step
     return found
@@ -202,7 +207,6 @@ def _same_quantity(kind: str | None, unit: str | None, other_kind: str | None, o
     return unit.rstrip("s") == other_unit.rstrip("s")
 
 
-_MODALS = frozenset("would will could should might must shall".split())
 _SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ing|ed|(?<!s)s)$")
 
 
@@ -416,9 +420,67 @@ def mistyped_number_conflicts(claim: str, sentence: str, *, context: str = "", m
             continue  # "less than 375" against 365: a bound, which `anchored_number_conflicts` compares as one
         unit = _unit(claim_tokens, i)
         for j, other in enumerate(sentence_tokens):
-            if other[0].isdigit() and _mistyped(token, other) and _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j)):
+            if other[0].isdigit() and _mistyped(token, other) and (
+                    _same_quantity(claim_kinds[i], unit, sentence_kinds[j], _unit(sentence_tokens, j))
+                    or _count_and_ordinal_of_one_thing(claim_tokens, claim_kinds, i, sentence_tokens, sentence_kinds, j)):
                 conflicts.append((other, token))
                 break
+    return tuple(conflicts)
+
+
+def _count_and_ordinal_of_one_thing(tokens: Sequence[str], kinds: Sequence[str | None], i: int,
+                                    other_tokens: Sequence[str], other_kinds: Sequence[str | None], j: int) -> bool:
+    """Whether one figure counts what the other numbers ("1,401 regular-season games" and "his 1,410th regular-season
+    game"): a count and an ordinal, the first content word within four words after each the same but for its ending."""
+    def thing(words: Sequence[str], k: int) -> str | None:
+        return next((_stem(w) for w in words[k + 1:k + 5] if w[0].isalpha() and w not in _STOPWORDS and len(w) > 2), None)
+
+    return {kinds[i], other_kinds[j]} == {"count", "ordinal"} and thing(tokens, i) is not None and thing(tokens, i) == thing(other_tokens, j)
+
+
+_SCALE_NAMES = frozenset({"thousand", "million", "billion", "trillion"})
+_ROUGHLY = frozenset({"about", "around", "nearly", "almost", "some", "roughly", "approximately"})
+
+
+def _counts_with_shares(tokens: Sequence[str], kinds: Sequence[str | None]) -> list[tuple[int, int, str | None]]:
+    """Each count given with its share of the whole ("4,657,304 votes, or 41.61%", "1.2 million votes (52.3%)"): the
+    indices of the count and of the percentage, and the word the count counts (None when there is none)."""
+    pairs = []
+    for i, kind in enumerate(kinds):
+        if kind != "count":
+            continue
+        k = i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in _SCALE_NAMES)
+        unit = tokens[k] if k < len(tokens) and tokens[k].isalpha() and tokens[k] not in _STOPWORDS and len(tokens[k]) > 2 else None
+        k += unit is not None
+        k += k < len(tokens) and tokens[k] == "or"
+        k += k < len(tokens) and tokens[k] in _ROUGHLY
+        if k < len(tokens) and kinds[k] == "percent":
+            pairs.append((i, k, unit))
+    return pairs
+
+
+def share_pair_conflicts(claim: str, sentence: str) -> tuple[tuple[str, str], ...]:
+    """A count given with its share where the sentence gives that share with another count, or that count with
+    another share: "won about 4.2 million votes, or 41.6%" against "4,657,304 votes, or 41.61%, for Bawumia". The
+    counts count the same thing (or either names none). Returns (evidence figure, claim figure) for each conflict."""
+    (claim_tokens, claim_kinds), (sentence_tokens, sentence_kinds) = _tokens_and_kinds(claim), _tokens_and_kinds(sentence)
+    given = _counts_with_shares(sentence_tokens, sentence_kinds)
+    if not given:
+        return ()
+
+    def agree(i: int, j: int) -> bool | None:
+        claimed, stated = stated_figure(claim_tokens, i), stated_figure(sentence_tokens, j)
+        return None if claimed is None or stated is None else same_figure(claimed, stated)
+
+    conflicts = []
+    for count, share, unit in _counts_with_shares(claim_tokens, claim_kinds):
+        for other_count, other_share, other_unit in given:
+            if unit and other_unit and _stem(unit) != _stem(other_unit):
+                continue
+            if agree(share, other_share) and agree(count, other_count) is False:
+                conflicts.append((sentence_tokens[other_count], claim_tokens[count]))
+            elif agree(count, other_count) and agree(share, other_share) is False:
+                conflicts.append((sentence_tokens[other_share], claim_tokens[share]))
     return tuple(conflicts)
 
 
@@ -476,8 +538,9 @@ def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overla
     """Names the claim puts where the sentence it paraphrases puts another: "a ceasefire brokered by Turkish
     peacekeepers" against "brokered by Russian peacekeepers", "the village of Schuld in North Rhine-Westphalia on
     18 July" against "Schuld in Rhineland-Palatinate on July 18". The sentence holds ``min_overlap`` of the claim's
-    content words, the words on both sides of the two names are the same, neither name is in the other sentence,
-    both are of one kind (spaCy's entity label, where it gives both), they are no one name or actor (`_one_name`,
+    content words, the words on both sides of the two names are the same, neither name is in the other sentence (or
+    the claim's, a person's, is elsewhere in it with three words alike around the two: "Neesham was run out" against
+    "Martin Guptill was run out" where Neesham hit a six), both are of one kind (spaCy's entity label, where it gives both), they are no one name or actor (`_one_name`,
     `one_actor`), and no passage of ``context`` gives the claim's name between the same words. Returns the (claim,
     sentence) character spans of each pair of names."""
     if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
@@ -486,12 +549,18 @@ def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overla
     claim_keys, sentence_keys = {t.key for t in claim_tokens}, {t.key for t in sentence_tokens}
     conflicts = []
     for a0, a1 in _name_slots(claim_tokens):
-        if not _named_apart(claim_tokens[a0:a1], sentence_keys) or not (0 < a0 and a1 < len(claim_tokens)):
+        if not (0 < a0 and a1 < len(claim_tokens)):
+            continue
+        # a person the sentence names elsewhere ("with Jimmy Neesham hitting a six"), put in another's place: three
+        # words alike around them ("the last ball, Neesham was run out" against "the final ball, Martin Guptill was run out")
+        elsewhere = not _named_apart(claim_tokens[a0:a1], sentence_keys)
+        if elsewhere and not _one_person(claim_tokens[a0:a1]):
             continue
         for s0, s1 in _name_slots(sentence_tokens):
             if not _named_apart(sentence_tokens[s0:s1], claim_keys) or not (0 < s0 and s1 < len(sentence_tokens)):
                 continue
-            same_sides = claim_tokens[a0 - 1].key == sentence_tokens[s0 - 1].key and claim_tokens[a1].key == sentence_tokens[s1].key
+            alike = _alike_around(claim_tokens, a0, a1, sentence_tokens, s0, s1)
+            same_sides = alike >= 3 and _one_person(sentence_tokens[s0:s1]) if elsewhere else alike > 0
             named, given = claim_tokens[a0:a1], sentence_tokens[s0:s1]
             kinds = {named[-1].entity, given[-1].entity} - {""}  # spaCy leaves some names unlabelled ("Rhineland-Palatinate")
             own = [t for t in named if t.key not in {g.key for g in given}]  # "AC", not the "Milan" both clubs are named after
@@ -500,6 +569,22 @@ def entity_conflicts(claim: str, sentence: str, *, context: str = "", min_overla
                     conflicts.append(((named[0].start, named[-1].end), (given[0].start, given[-1].end)))
                 break
     return tuple(conflicts)
+
+
+def _one_person(name: Sequence[Token]) -> bool:
+    """Whether every word of a name is a person's (spaCy), as "Martin Guptill" and not "Utah, Susan Collins"."""
+    return all(t.entity == "PERSON" for t in name)
+
+
+def _alike_around(tokens: Sequence[Token], a0: int, a1: int, others: Sequence[Token], s0: int, s1: int) -> int:
+    """How many words on each side of ``tokens[a0:a1]`` are, in order outward, those around ``others[s0:s1]`` (0 when
+    either side's next word differs; two at most a side)."""
+    def run(pairs: Sequence[tuple[Token, Token]]) -> int:
+        return next((n for n, (a, b) in enumerate(pairs) if a.key != b.key), len(pairs))
+
+    before = run(list(zip(tokens[max(0, a0 - 2):a0][::-1], others[max(0, s0 - 2):s0][::-1])))
+    after = run(list(zip(tokens[a1:a1 + 2], others[s1:s1 + 2])))
+    return before + after if before and after else 0
 
 
 # Names one can stand in another's place: a place for a place ("Buckingham Palace" for "Windsor Castle", "Oklahoma" for
@@ -552,7 +637,7 @@ def swapped_name_conflicts(claim: str, sentence: str, *, context: str = "", min_
     """A place the claim names where a paraphrased sentence names another: "took tea with King Charles at Buckingham
     Palace" against "met King Charles III for tea at Windsor Castle". No sentence of ``context`` gives the claim's place
     with two of the words around it (`_given_near`) and it is no capital standing for its country; the sentence has no
-    subject pronoun and its place is not in the claim; the two share two words within five of each name (of several,
+    subject pronoun, no demonym of the claim's place ("Ukrainian men"), and its place is not in the claim; the two share two words within five of each name (of several,
     the place sharing most), the sentences ``min_overlap`` of the claim's content words, and the places are no one name
     or actor (`_one_name`, `changes.one_actor`). Returns the (claim, sentence) character spans of each pair."""
     if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
@@ -562,8 +647,11 @@ def swapped_name_conflicts(claim: str, sentence: str, *, context: str = "", min_
         return ()  # "It was formerly called Irian Jaya" for "Papua was formerly called West Iran": whom "it" is, the words cannot tell
     written_in_claim = {t.key for t in claim_tokens} | {t.text.lower() for t in claim_tokens}
     conflicts = []
+    demonyms = {place for t in sentence_tokens for place in places_of_demonym(t.text)}
     for a0, a1 in _places_not_given(claim, context or sentence):
         named, near = claim_tokens[a0:a1], _words_around(claim_tokens, a0, a1)
+        if " ".join(t.text for t in named) in demonyms:
+            continue  # "to leave Ukraine" where "Ukrainian men are barred from leaving the country": the sentence's place too
         others = [
             (len(near & _words_around(sentence_tokens, s0, s1)), sentence_tokens[s0:s1]) for s0, s1 in _name_slots(sentence_tokens)
             if _is_place_name(sentence_tokens[s0:s1]) and _named_apart(sentence_tokens[s0:s1], written_in_claim)
@@ -659,7 +747,7 @@ def _name_lists(text: str) -> list[list[tuple[str, tuple[int, int]]]]:
     for match in _NAME_LIST.finditer(text):
         items = []
         for item in re.finditer(_LIST_ITEM, match[0]):
-            written = re.sub(r"^the[ \t]+", "", item[0])
+            written = re.sub(r"^the[ \t]+", "", item[0], flags=re.IGNORECASE)  # "The Moderates" opens its sentence
             start = match.start() + item.start() + (len(item[0]) - len(written))
             initials = re.fullmatch(r"(?:[A-Z]\.)+", written) is not None  # "U.S." is "US"
             written = written if initials else written.rstrip(".")  # "... and Real Madrid." ends its sentence
@@ -993,6 +1081,38 @@ def subject_direction_conflicts(claim: str, sentence: str, *, min_overlap: float
     return ()
 
 
+def _stated_verbs(tokens: Sequence[Token]) -> list[int]:
+    """Indices of the verbs of ``tokens`` that state what happened: none negated or in the passive."""
+    return [i for i, t in enumerate(tokens) if t.pos == "VERB" and not _negated_before(tokens, i) and not _passive(tokens, i)]
+
+
+def subject_antonym_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.5) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The same thing said to do the opposite, in verbs that are no desk direction (`lexicon.are_antonyms`): "Britain's
+    Sam Ryder, who had trailed after the national juries cast their votes" against "Britain's Sam Ryder, who led after
+    the votes of national juries". As `subject_direction_conflicts`: the sentence holds ``min_overlap`` of the claim's
+    content words, each verb is said of the same thing (`_subject_before`), both or neither of what was expected, the
+    claim's verb not in the sentence; and the word after each verb the same ("trailed after", "led after"; not "had kept
+    the rate at 3.50%" against "cut its benchmark rate"). Returns the (claim, sentence) character spans of the two verbs."""
+    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
+        return ()
+    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
+    sentence_keys = {t.key for t in sentence_tokens} | {t.lemma for t in sentence_tokens}
+    for i in _stated_verbs(claim_tokens):
+        a, subject = claim_tokens[i], _subject_before(claim_tokens, i)
+        if not subject or a.key in sentence_keys or a.lemma in sentence_keys:
+            continue
+        for j in _stated_verbs(sentence_tokens):
+            b = sentence_tokens[j]
+            if (are_antonyms(a.lemma, b.lemma) and _subject_before(sentence_tokens, j) == subject and _next_key(claim_tokens, i) == _next_key(sentence_tokens, j)
+                    and _foreseen(claim_tokens, i) == _foreseen(sentence_tokens, j)):
+                return (((a.start, a.end), (b.start, b.end)),)
+    return ()
+
+
+def _next_key(tokens: Sequence[Token], index: int) -> str | None:
+    return tokens[index + 1].key if index + 1 < len(tokens) else None
+
+
 def qualified_direction_conflicts(claim: str, sentence: str, *, min_overlap: float = 0.4) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """Opposite directions or antonyms (`lexicon.are_antonyms`) after one word: "Sea ice around Antarctica hit record
     highs" against "Antarctic sea ice extent reached record lows". Each a noun, adjective or adverb (verbs are
@@ -1017,9 +1137,17 @@ def qualified_direction_conflicts(claim: str, sentence: str, *, min_overlap: flo
 
 
 def _compared_with(tokens: Sequence[Token], than: int) -> set[str]:
-    """The content words of what ``tokens[than]`` ("than") compares with: the first four among the eight words after
-    it, figures aside ("than the 1981 to 2010 median date")."""
-    return set([t.key for t in tokens[than + 1 : than + 9] if not (t.is_function or t.is_number) and len(t.key) > 2][:4])
+    """The content words of what ``tokens[than]`` ("than") compares with: the first four among the twelve words after
+    it, figures with their units and asides in brackets aside ("than the 1981 to 2010 median date", "than the roughly 53
+    miles (86 km) reached by Virgin Galactic's spaceplane")."""
+    words, bracketed = [], False
+    for k in range(than + 1, min(len(tokens), than + 13)):
+        token = tokens[k]
+        bracketed = (bracketed or token.key == "(") and token.key != ")"
+        unit = tokens[k - 1].is_number and not is_year(tokens[k - 1].key)  # "53 miles"; not "the 1981 to 2010 median"
+        if not (bracketed or unit or token.is_function or token.is_number) and len(token.key) > 2:
+            words.append(token.key)
+    return set(words[:4])
 
 
 _ABOVE = "more than|over|above|at least|upwards of|in excess of|no fewer than|no less than"
@@ -1315,6 +1443,31 @@ def date_conflicts(claim: str, sentence: str, *, context: str = "", min_overlap:
     return tuple(conflicts)
 
 
+_YEAR_AFTER = re.compile(r",?[ \t]+(\d{4})\b")
+
+
+def _full_dates(text: str) -> list[tuple[int, str, str, tuple[int, int]]]:
+    """Each day ``text`` gives with its year ("20 July 2020", "June 20, 2020"): (day, month, year, character span)."""
+    found = []
+    for match in _DAY_MONTH.finditer(text):
+        year = _YEAR_AFTER.match(text, match.end())
+        if year:
+            found.append((int(match["day"] or match["day2"]), (match["month"] or match["month2"]).lower(), year[1], (match.start(), year.end())))
+    return found
+
+
+def month_conflicts(claim: str, sentence: str, *, context: str = "") -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """A full date of the claim that no passage gives, where the sentence gives the same day of the same year in another
+    month: "taken on 20 July 2020" against "in Verkhoyansk on June 20, 2020", a month mistyped. Returns the (claim,
+    sentence) character spans of the two dates."""
+    given = {(int(m["day"] or m["day2"]), (m["month"] or m["month2"]).lower()) for m in _DAY_MONTH.finditer(f"{context}\n{sentence}")}
+    return tuple(
+        (span, other_span) for day, month, year, span in _full_dates(claim) if (day, month) not in given
+        for other_day, other_month, other_year, other_span in _full_dates(sentence)
+        if (other_day, other_year) == (day, year) and other_month != month
+    )
+
+
 # How far back a negation reaches: "had not met the conditions for a transparent ballot" negates "transparent".
 _NEGATION_REACH = 6
 
@@ -1505,12 +1658,20 @@ def _denied_actions(tokens: Sequence[Token]) -> list[tuple[int, int]]:
 
 def _reported_action(tokens: Sequence[Token], lemma: str, objects: tuple[str, ...]) -> int | None:
     """Where ``tokens`` report the action ``lemma`` names (`lexicon.same_action`) on the same ``objects``, with no
-    negation in the three words before it; None if they do not."""
+    negation in the three words before it and no "none" or "nobody" in the six (`_none_of_them`); None if they do not."""
     for k, token in enumerate(tokens):
         if token.pos == "VERB" and same_action(token.lemma, lemma) and _objects(tokens, k) == objects:
-            if not any(t.is_negation for t in tokens[max(0, k - 3):k]):
+            if not any(t.is_negation for t in tokens[max(0, k - 3):k]) and not _none_of_them(tokens[max(0, k - 6):k]):
                 return k
     return None
+
+
+_NO_ONE = frozenset("none nobody neither".split())
+
+
+def _none_of_them(tokens: Sequence[Token]) -> bool:
+    """Whether ``tokens`` hold a subject that denies the verb after them: "None of the men was arrested"."""
+    return any(t.key in _NO_ONE for t in tokens)
 
 
 def _before_in_clause(tokens: Sequence[Token], text: str, index: int) -> Sequence[Token]:
@@ -1756,7 +1917,8 @@ class AlignmentChecker:
         return verdicts
 
 
-_LOOSER_DIRECTION_CONFLICTS = (opposite_verb_conflicts, paraphrased_direction_conflicts, qualified_direction_conflicts, subject_direction_conflicts)
+_LOOSER_DIRECTION_CONFLICTS = (opposite_verb_conflicts, paraphrased_direction_conflicts, qualified_direction_conflicts, subject_direction_conflicts,
+                               subject_antonym_conflicts)
 
 
 def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> Alignment | None:
@@ -1768,6 +1930,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
                 continue  # "an 81-year-old man named X" against "Y, a 90-year-old": two people's ages
             conflicts = anchored_number_conflicts(claim.text, sentence, context=context)
             conflicts += tuple(c for c in mistyped_number_conflicts(claim.text, sentence, context=context) if c not in conflicts)
+            conflicts += tuple(c for c in share_pair_conflicts(claim.text, sentence) if c not in conflicts)
             changes = tuple(_conflict_change(claim, sentence, conflict) for conflict in conflicts)
             negations = negation_conflicts(claim.text, sentence)
             changes += tuple(_negation_change(claim, sentence, pair, side) for pair, side in negations)
@@ -1789,6 +1952,7 @@ def _conflict_alignment(claim: Claim, passages: Sequence[RetrievedPassage]) -> A
             changes += tuple(_direction_change(claim, sentence, *spans) for spans in antonym_superlative_conflicts(claim.text, sentence))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in date_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("date", claim, sentence, *spans) for spans in weekday_conflicts(claim.text, sentence))
+            changes += tuple(_span_change("date", claim, sentence, *spans) for spans in month_conflicts(claim.text, sentence, context=context))
             changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in entity_conflicts(claim.text, sentence, context=context))
             if not any(c.kind == "entity" for c in changes):
                 changes += tuple(_span_change("entity", claim, sentence, *spans) for spans in swapped_name_conflicts(claim.text, sentence, context=context))

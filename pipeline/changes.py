@@ -421,6 +421,14 @@ def figures_agree(claimed: Figure, given: Figure) -> bool | None:
     return False if apart else None
 
 
+def same_figure(claimed: Figure, given: Figure) -> bool | None:
+    """`figures_agree`, with two exact figures agreeing when one is the other rounded ("8.79 million" for 8,794,726,
+    "41.6%" for 41.61%)."""
+    if claimed.exact and given.exact:
+        return _rounds(claimed.value, given.value) or _rounds(given.value, claimed.value)
+    return figures_agree(claimed, given)
+
+
 _OBLIGING_VERBS = frozenset({"require", "oblige", "compel", "force"})  # "requires outlets ... to register": they must
 
 
@@ -793,7 +801,10 @@ def classify_edit(
         # The NLI model weighs the clause, or a long reworded stretch holding the negation ("a status of a non-member
         # observer state" for "Western Asia"); a "not" put in for a long stretch ("is not a U.S. state") still counts.
         negating = source if source_negated else article
-        return "content" if own_clause or (reworded and len(negating) > 2 * _MAX_SWAP) else "negation"
+        if own_clause or (reworded and len(negating) > 2 * _MAX_SWAP):
+            return "content"
+        # "ignored the warning" for "had not heeded the warning": the negation and the opposite word cancel
+        return "content" if _swaps_direction(source, article, bounds_other_figures=False) else "negation"
     if reworded:
         return "content"
     if _permits_what_is_prevented(source, article) or _permits_what_is_prevented(article, source):

@@ -1056,3 +1056,75 @@ def test_results_beating_what_the_sentence_says_fell_short_of_expectations_is_a_
     assert _check(claim, short) == "contradicted"
     assert expectation_conflicts(claim.replace("came in ahead of", "fell short of"), short) == ()
     assert expectation_conflicts("Netflix added more subscribers than expected.", short) == ()  # neither phrase
+
+
+def test_a_figure_another_passage_gives_after_a_modal_and_a_list_opening_with_the_are_no_change():
+    # eval_cases_dev 586, 600
+    batteries = RetrievedPassage(Passage("p2", "Tariffs on solar cells will rise to 50% from 25% this year, and on lithium-ion electric vehicle batteries to 25% from 7.5% this year."), 0.9)
+    vehicles = RetrievedPassage(Passage("p1", "The tariff on Chinese electric vehicles will quadruple to 100% from 25% this year."), 0.8)
+    claim = "The United States will quadruple its tariff on Chinese electric vehicles to 100% this year, President Joe Biden announced."
+    assert _aligned_to(claim, [batteries, vehicles]) is None
+    assert _aligned_to(claim.replace("100%", "150%"), [batteries, vehicles]).label == "contradicted"
+    seats = "The four right-wing parties – the Moderates, the Sweden Democrats, the Christian Democrats and the Liberals – were set to win 176 seats."
+    assert _check("The Moderates, the Sweden Democrats, the Christian Democrats and the Liberals were on course for 176 seats.", seats) is None
+    assert _check("The Moderates, the Sweden Democrats, the Centre Party and the Liberals were on course for 176 seats.", seats) == "contradicted"
+
+
+def test_a_place_the_sentence_gives_by_its_demonym_and_a_denial_by_none_of_are_no_change():
+    # eval_cases_dev 613, 618
+    italy = "The band's members were given special permission to travel to Italy, since most Ukrainian men aged 18 to 60 are barred from leaving the country."
+    assert _check("The musicians had needed special permission to leave Ukraine, which bars most men aged 18 to 60 from going abroad.", italy) is None
+    assert _check("The musicians had needed special permission to leave Poland, which bars most men aged 18 to 60 from going abroad.", italy) == "contradicted"
+    arrest = "The men were not arrested until May 2020, more than two months after the shooting, when the video of the killing leaked online."
+    assert _check("None of the men was arrested until May 2020, more than two months after the shooting, when the video surfaced online.", arrest) != "contradicted"
+    assert _check("The men were arrested until May 2020, more than two months after the shooting, when the video surfaced online.", arrest) == "contradicted"
+
+
+def test_a_year_of_a_quarter_a_firming_currency_and_a_comparison_with_a_measured_thing_are_compared():
+    # eval_cases_dev 582, 583, 603
+    close = ("The transaction has been unanimously approved by the boards of both companies and is expected to close by the end "
+             "of the third quarter of calendar year 2024, subject to regulatory approvals.")
+    claim = "The boards of both companies have approved the takeover unanimously, and it is expected to close by the end of the third quarter of {}, once regulators have signed off."
+    assert _contradicted_with(claim.format(2025), close) == [("number", "2025", "2024")]
+    assert _check(claim.format(2024), close) is None
+    yen = "Export-oriented shares were helped on Tuesday as the yen weakened to around 146 per dollar from about 141 on Monday."
+    assert _check("Exporters were among the winners on Tuesday as the yen firmed to around 146 to the dollar, from about 141 on Monday.", yen) == "contradicted"
+    assert _check("Exporters were among the winners on Tuesday as the yen weakened to around 146 to the dollar, from about 141 on Monday.", yen) is None
+    higher = "That was higher than the roughly 53 miles (86 km) reached by Virgin Galactic's spaceplane, which carried British billionaire Richard Branson to the edge of space."
+    assert _check("It flew lower than the Virgin Galactic spaceplane that took the British billionaire Richard Branson to the edge of space.", higher) == "contradicted"
+    assert _check("It flew higher than the Virgin Galactic spaceplane that took the British billionaire Richard Branson to the edge of space.", higher) != "contradicted"
+
+
+def test_a_count_mistyped_from_an_ordinal_a_count_against_its_share_and_a_mistyped_month_are_changes():
+    # eval_cases_dev 611, 591, 602
+    games = "James broke the record in his 1,410th regular-season game, 150 fewer than Abdul-Jabbar, who played 1,560."
+    assert _check("It took James 1,401 regular-season games to get there, while Abdul-Jabbar needed 1,560.", games) == "contradicted"
+    assert _check("It took James 1,410 regular-season games to get there, while Abdul-Jabbar needed 1,560.", games) != "contradicted"
+    votes = "Its chairperson said Mahama had received 6,328,397 votes, or 56.55% of the total, against 4,657,304 votes, or 41.61%, for Bawumia."
+    claim = "Vice President Mahamudu Bawumia, the ruling New Patriotic Party's candidate, won about {} million votes, or 41.6%."
+    assert _contradicted_with(claim.format("4.2"), votes) == [("number", "4.2", "4,657,304")]
+    assert _check(claim.format("4.7"), votes) is None
+    record = "The WMO recognised a temperature of 38C in the Russian town of Verkhoyansk on June 20, 2020, as a new Arctic record."
+    claim = "The reading was taken at a weather station on {}, during an exceptional and prolonged heatwave, the UN agency said."
+    assert _contradicted_with(claim.format("20 July 2020"), record) == [("date", "20 July 2020", "June 20, 2020")]
+    assert _check(claim.format("20 June 2020"), record) is None
+    assert _check(claim.format("20 July 2021"), record) != "contradicted"  # another year: another reading, perhaps
+
+
+def test_a_person_put_in_the_place_of_another_the_sentence_names_beside_them_is_an_entity_change():
+    # eval_cases_dev 614
+    over = ("New Zealand also made 15 off Jofra Archer, with Jimmy Neesham hitting a six, but needing two to win from the final "
+            "ball, Martin Guptill was run out going for the second run.")
+    claim = "Jimmy Neesham hit Jofra Archer for six as New Zealand matched that total, but with two needed from the last ball, {} was run out going back for the second."
+    assert _contradicted_with(claim.format("Neesham"), over) == [("entity", "Neesham", "Martin Guptill")]
+    assert _check(claim.format("Guptill"), over) != "contradicted"
+
+
+def test_a_person_said_to_have_trailed_where_the_sentence_says_they_led_is_a_direction_change():
+    # eval_cases_dev 613
+    led = "Britain's Sam Ryder, who led after the votes of national juries from 40 countries, finished second with 466 points for “Space Man”."
+    claim = "Britain's Sam Ryder, who had {} after the national juries of 40 countries cast their votes, finished second on 466 points with “Space Man”."
+    assert _contradicted_with(claim.format("trailed"), led) == [("direction", "trailed", "led")]
+    assert _check(claim.format("led"), led) is None
+    rate = "The Bank of Korea cut its benchmark base rate by 25 basis points to 3.25% on 11 October 2024."
+    assert _check("The Bank of Korea had kept the rate at 3.50% since January 2023.", rate) != "contradicted"

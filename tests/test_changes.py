@@ -871,3 +871,13 @@ def test_a_fraction_in_words_is_its_share_and_a_requirement_is_a_must():
     assert _kinds(compare_sentences(article, source)) == []
     assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("a fifth", "a quarter"), source))] == ["number"]
     assert [kind for kind, _, _ in _kinds(compare_sentences(article.replace("must", "may"), source))] == ["hedge"]
+
+
+def test_a_negation_and_an_opposite_word_cancel_and_a_firming_currency_goes_up():
+    # eval_cases_dev 612, 583, 613
+    heeded = "Judge Deborah Taylor said Becker had not heeded the warning of a two-year suspended sentence."
+    assert "negation" not in {c.kind for c in compare_sentences("Judge Deborah Taylor said Becker had ignored the warning of a two-year suspended sentence.", heeded)}
+    assert "negation" in {c.kind for c in compare_sentences("Judge Deborah Taylor said Becker had heeded the warning of a two-year suspended sentence.", heeded)}
+    assert [c.kind for c in compare_sentences("The yen firmed to 146 per dollar.", "The yen weakened to 146 per dollar.")] == ["direction"]
+    led = "Britain's Sam Ryder, who led after the votes of national juries, finished second."
+    assert [c.kind for c in compare_sentences("Britain's Sam Ryder, who trailed after the votes of national juries, finished second.", led)] == ["direction"]
