@@ -19,6 +19,7 @@ from typing import Iterable, Protocol, Sequence
 
 import jellyfish
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from pipeline.errors import InputError
 from pipeline.io import open_text
@@ -130,10 +131,16 @@ def _is_part_of(name: str, alias: str) -> bool:
 
 def _short_form_of(name: str, alias: str) -> bool:
     """``name`` gives ``alias``'s given name in another form and its other words as they are: "Mike Pompeo" of
-    "Michael Pompeo", "Joe Biden" of "Joseph R. Biden" (`same_given_name`)."""
+    "Michael Pompeo", "Joe Biden" of "Joseph R. Biden" (`same_given_name`); not a form one letter away, which spells
+    the person's name wrong ("Hillary Costa" for "Hilary Costa")."""
     tokens, alias_tokens = _tokens(name), _tokens(alias)
     return len(tokens) > 1 and len(alias_tokens) > 1 and tokens[0] != alias_tokens[0] and same_given_name(
-        tokens[0], alias_tokens[0]) and all(t in alias_tokens[1:] for t in tokens[1:])
+        tokens[0], alias_tokens[0]) and not _one_letter_apart(tokens[0], alias_tokens[0]) and all(t in alias_tokens[1:] for t in tokens[1:])
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """Whether one letter added, dropped or changed turns ``a`` into ``b`` ("hillary", "hilary")."""
+    return Levenshtein.distance(a, b) == 1
 
 
 # One title each, neither a secretary nor a general; a district attorney is no attorney general.
@@ -399,7 +406,7 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # bodies as speakers ("the company said"), descriptions as none ("the 63-year-old Democrat said"), no role after the
 # name that starts with "and" ("Kevin Rudd, and its high commissioner to Britain, Stephen Smith"); 18: a speaker before
 # a word and the speech verb ("DeSantis had said", "Josef later told").
-NAMES_VERSION = 24
+NAMES_VERSION = 25
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,12 @@ _BEFORE_SPEECH = rf"(?:(?:had|has|have|{SPEECH_ADVERBS})\s+)?"
 _NAME_THEN_VERB = re.compile(  # "Luxon, 53, a former chief executive of Air New Zealand, told": an age after the name
     rf"(?P<name>{NAME})(?:,[ \t]+\d{{1,3}}(?=,))?(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+{_BEFORE_SPEECH}(?:{SPEECH_VERBS})\b"
 )
+# Verbs that take a quotation as their object, not as speech: "Billie Jean King wished her “the best …”", "Trump
+# hailed the ruling as a “BIG WIN”". Read only with the name before the verb and the quotation within 60 characters after it.
+_QUOTING_VERBS = "called|calls|hailed|hails|described|describes|urged|urges|wished|wishes|praised|praises|condemned|denounced|branded|dubbed"
+_NAME_THEN_QUOTING_VERB = re.compile(
+    rf"(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,“”\"]{{3,90}}?)\s*,?)?,?\s+{_BEFORE_SPEECH}(?:{_QUOTING_VERBS})\b[^“”\".!?]{{0,60}}$"
+)
 # Verbs a speaker may follow ("…,” said Kozack); after "told" comes whom it was told ("Sunak told MPs").
 _VERBS_BEFORE_SPEAKER = "|".join(verb for verb in SPEECH_VERBS.split("|") if verb not in ("told", "tells"))
 _VERB_THEN_NAME = re.compile(rf"\b(?:{_VERBS_BEFORE_SPEAKER})\s+(?P<name>{NAME})(?:\s*,\s*(?P<role>[^,.“”\"]{{3,90}}))?")
@@ -376,6 +382,8 @@ class _Speaker:
 def _speaker_in(text: str, window_start: int, window_end: int, *, after_quote: bool) -> _Speaker | None:
     window = text[window_start:window_end]
     patterns = (_NAME_THEN_VERB, _VERB_THEN_ROLE_THEN_NAME, _VERB_THEN_NAME, _PRONOUN_THEN_VERB, _ROLE_REF_THEN_VERB, _BODY_THEN_VERB)
+    if not after_quote:
+        patterns += (_NAME_THEN_QUOTING_VERB,)  # "… King, the former world No 1, wished her “…”"
     candidates = []
     for pattern in patterns:
         for match in pattern.finditer(window):

@@ -192,6 +192,10 @@ def test_a_short_form_of_the_given_name_is_the_same_person():
     # Found under his short name, his role is checked like anyone's.
     flags = _flags("Mike Pompeo, the Defense Secretary, said talks would start.", roster=roster)
     assert [f.type for f in flags] == ["misattribution"] and "Mike Pompeo" in flags[0].text
+    # eval_cases_dev 589: a given name's other spelling, one letter away, spells her name wrong
+    costa = Roster([Person("Hilary Costa", (), "spokesperson", "Kaiser Permanente")])
+    flags = _flags("Kaiser spokeswoman Hillary Costa said the company was working to reconvene negotiations.", roster=costa)
+    assert [(f.type, f.suggestion) for f in flags] == [("name_misspelling", "Hilary Costa")]
 
 
 UNRELATED = [

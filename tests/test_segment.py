@@ -250,3 +250,13 @@ def test_a_body_speaking_or_a_described_speaker_takes_no_earlier_speakers_name()
     text = "“Given the circumstances, the best way I can help now is if I step aside,” the 63-year-old Democrat said."
     assert [q.speaker for q in _quotes(text)] == [None]
     assert [q.speaker for q in _quotes("“We will act,” the Prime Minister Boris Johnson said.")] == ["Boris Johnson"]
+
+
+def test_a_quotation_a_named_person_wishes_calls_or_describes_is_theirs():
+    # eval_cases_dev 616, 400
+    wished = "Billie Jean King, the former world No 1, wished her “the best and the quickest possible recovery”."
+    assert [(q.speaker, q.speaker_role) for q in _quotes(wished)] == [("Billie Jean King", "the former world No 1")]
+    two = ("Britain's foreign secretary, David Cameron, said the law would “further damage the rights and freedoms enjoyed in "
+           "the city”, while the UN human rights chief, Volker Türk, described its passage as “a regressive step”.")
+    assert [q.speaker for q in _quotes(two)] == ["David Cameron", "Volker Türk"]
+    assert [q.speaker for q in _quotes("The ruling was hailed as “historic” across the region.")] == [None]
