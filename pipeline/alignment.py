@@ -435,7 +435,8 @@ def _count_and_ordinal_of_one_thing(tokens: Sequence[str], kinds: Sequence[str |
     def thing(words: Sequence[str], k: int) -> str | None:
         return next((_stem(w) for w in words[k + 1:k + 5] if w[0].isalpha() and w not in _STOPWORDS and len(w) > 2), None)
 
-    return {kinds[i], other_kinds[j]} == {"count", "ordinal"} and thing(tokens, i) is not None and thing(tokens, i) == thing(other_tokens, j)
+    counted = thing(tokens, i)
+    return {kinds[i], other_kinds[j]} == {"count", "ordinal"} and counted is not None and counted == thing(other_tokens, j)
 
 
 _SCALE_NAMES = frozenset({"thousand", "million", "billion", "trillion"})
@@ -1103,8 +1104,8 @@ def subject_antonym_conflicts(claim: str, sentence: str, *, min_overlap: float =
             continue
         for j in _stated_verbs(sentence_tokens):
             b = sentence_tokens[j]
-            if (are_antonyms(a.lemma, b.lemma) and _subject_before(sentence_tokens, j) == subject and _next_key(claim_tokens, i) == _next_key(sentence_tokens, j)
-                    and _foreseen(claim_tokens, i) == _foreseen(sentence_tokens, j)):
+            if (are_antonyms(a.lemma, b.lemma) and _subject_before(sentence_tokens, j) == subject
+                    and _next_key(claim_tokens, i) == _next_key(sentence_tokens, j) and _foreseen(claim_tokens, i) == _foreseen(sentence_tokens, j)):
                 return (((a.start, a.end), (b.start, b.end)),)
     return ()
 

@@ -405,7 +405,8 @@ def lone_words_before(text: str, context: re.Pattern) -> list[tuple[int, int, st
 # name ("Rio state's health secretary, Daniel Soranz"), names starting with an accented capital ("Cem Özdemir"),
 # bodies as speakers ("the company said"), descriptions as none ("the 63-year-old Democrat said"), no role after the
 # name that starts with "and" ("Kevin Rudd, and its high commissioner to Britain, Stephen Smith"); 18: a speaker before
-# a word and the speech verb ("DeSantis had said", "Josef later told").
+# a word and the speech verb ("DeSantis had said", "Josef later told"); 25: a quotation a named person calls, hails,
+# describes or wishes is theirs ("Billie Jean King ... wished her “the best …”").
 NAMES_VERSION = 25
 
 
