@@ -443,20 +443,35 @@ _SCALE_NAMES = frozenset({"thousand", "million", "billion", "trillion"})
 _ROUGHLY = frozenset({"about", "around", "nearly", "almost", "some", "roughly", "approximately"})
 
 
+def _counted(tokens: Sequence[str], k: int) -> str | None:
+    """The word a count at ``k`` counts ("votes" of "4,657,304 votes", "seats" of "13 seats"), None when none follows."""
+    k += k + 1 < len(tokens) and tokens[k + 1] in _SCALE_NAMES
+    after = tokens[k + 1] if k + 1 < len(tokens) else ""
+    return after if after.isalpha() and after not in _STOPWORDS and len(after) > 2 else None
+
+
+_OF_THE_VOTE = frozenset({"of", "the", "vote", "votes", "ballots", "%", "percent"})
+
+
 def _counts_with_shares(tokens: Sequence[str], kinds: Sequence[str | None]) -> list[tuple[int, int, str | None]]:
-    """Each count given with its share of the whole ("4,657,304 votes, or 41.61%", "1.2 million votes (52.3%)"): the
-    indices of the count and of the percentage, and the word the count counts (None when there is none)."""
+    """Each count given with its share of the whole ("4,657,304 votes, or 41.61%", "1.2 million votes (52.3%)", "15.8%
+    of the vote and 11 seats"): the indices of the count and of the percentage, and the word the count counts (None when
+    there is none)."""
     pairs = []
     for i, kind in enumerate(kinds):
-        if kind != "count":
-            continue
-        k = i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in _SCALE_NAMES)
-        unit = tokens[k] if k < len(tokens) and tokens[k].isalpha() and tokens[k] not in _STOPWORDS and len(tokens[k]) > 2 else None
-        k += unit is not None
-        k += k < len(tokens) and tokens[k] == "or"
-        k += k < len(tokens) and tokens[k] in _ROUGHLY
-        if k < len(tokens) and kinds[k] == "percent":
-            pairs.append((i, k, unit))
+        if kind == "count":
+            unit = _counted(tokens, i)
+            k = i + 1 + (i + 1 < len(tokens) and tokens[i + 1] in _SCALE_NAMES) + (unit is not None)
+            k += k < len(tokens) and tokens[k] == "or"
+            k += k < len(tokens) and tokens[k] in _ROUGHLY
+            if k < len(tokens) and kinds[k] == "percent":
+                pairs.append((i, k, unit))
+        elif kind == "percent":
+            k = i + 1
+            while k < len(tokens) and k <= i + 4 and tokens[k] in _OF_THE_VOTE:
+                k += 1
+            if k + 1 < len(tokens) and tokens[k] == "and" and kinds[k + 1] == "count":
+                pairs.append((k + 1, i, _counted(tokens, k + 1)))
     return pairs
 
 

@@ -1104,6 +1104,10 @@ def test_a_count_mistyped_from_an_ordinal_a_count_against_its_share_and_a_mistyp
     claim = "Vice President Mahamudu Bawumia, the ruling New Patriotic Party's candidate, won about {} million votes, or 41.6%."
     assert _contradicted_with(claim.format("4.2"), votes) == [("number", "4.2", "4,657,304")]
     assert _check(claim.format("4.7"), votes) is None
+    # eval_cases_dev 512: the share first, then the seats
+    seats = "The centrist Liberal Reform Party came third with 15.8% of the vote and 11 seats."
+    assert _contradicted_with("Liberal Reform came third with 15.8% and 13 seats, ahead of the People's Party.", seats) == [("number", "13", "11")]
+    assert _check("Liberal Reform came third with 15.8% and 11 seats, ahead of the People's Party.", seats) is None
     record = "The WMO recognised a temperature of 38C in the Russian town of Verkhoyansk on June 20, 2020, as a new Arctic record."
     claim = "The reading was taken at a weather station on {}, during an exceptional and prolonged heatwave, the UN agency said."
     assert _contradicted_with(claim.format("20 July 2020"), record) == [("date", "20 July 2020", "June 20, 2020")]
@@ -1128,3 +1132,4 @@ def test_a_person_said_to_have_trailed_where_the_sentence_says_they_led_is_a_dir
     assert _check(claim.format("led"), led) is None
     rate = "The Bank of Korea cut its benchmark base rate by 25 basis points to 3.25% on 11 October 2024."
     assert _check("The Bank of Korea had kept the rate at 3.50% since January 2023.", rate) != "contradicted"
+
