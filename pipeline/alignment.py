@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import takewhile
-from typing import Collection, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from rapidfuzz import fuzz
 
@@ -1081,17 +1081,26 @@ def subject_direction_conflicts(claim: str, sentence: str, *, min_overlap: float
     opposite desk directions, said of the same thing (`_subject_before`: "Sony's shares" is not "Microsoft shares"), both or neither of what was expected
     (`_foreseen`: "Netflix lost subscribers" against "Netflix had forecast it would add"), the claim's word not in the
     sentence. Returns the (claim, sentence) character spans of the two direction words."""
+    return _opposites_of_one_subject(claim, sentence, min_overlap, _direction_words,
+                                     lambda claimed, i, given, j: _direction(given[j]) == -_direction(claimed[i]))
+
+
+def _opposites_of_one_subject(claim: str, sentence: str, min_overlap: float, words: Callable[[Sequence[Token]], list[int]],
+                              opposed: Callable[[Sequence[Token], int, Sequence[Token], int], bool]) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The first pair of ``words`` (indices of each sentence's candidate words) that are ``opposed`` and said of the same
+    thing (`_subject_before`), both or neither of what was expected (`_foreseen`), the claim's word not in the sentence,
+    which holds ``min_overlap`` of the claim's content words: `subject_direction_conflicts`, `subject_antonym_conflicts`."""
     if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
         return ()
     claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
     sentence_keys = {t.key for t in sentence_tokens} | {t.lemma for t in sentence_tokens}
-    for i in _direction_words(claim_tokens):
+    for i in words(claim_tokens):
         a, subject = claim_tokens[i], _subject_before(claim_tokens, i)
         if not subject or a.key in sentence_keys or a.lemma in sentence_keys:
             continue
-        for j in _direction_words(sentence_tokens):
+        for j in words(sentence_tokens):
             b = sentence_tokens[j]
-            if (_direction(b) == -_direction(a) and _subject_before(sentence_tokens, j) == subject
+            if (opposed(claim_tokens, i, sentence_tokens, j) and _subject_before(sentence_tokens, j) == subject
                     and _foreseen(claim_tokens, i) == _foreseen(sentence_tokens, j)):
                 return (((a.start, a.end), (b.start, b.end)),)
     return ()
@@ -1109,20 +1118,8 @@ def subject_antonym_conflicts(claim: str, sentence: str, *, min_overlap: float =
     content words, each verb is said of the same thing (`_subject_before`), both or neither of what was expected, the
     claim's verb not in the sentence; and the word after each verb the same ("trailed after", "led after"; not "had kept
     the rate at 3.50%" against "cut its benchmark rate"). Returns the (claim, sentence) character spans of the two verbs."""
-    if not _shares_words(_tokens_and_kinds(claim)[0], _tokens_and_kinds(sentence)[0], min_overlap):
-        return ()
-    claim_tokens, sentence_tokens = tokenize(claim), tokenize(sentence)
-    sentence_keys = {t.key for t in sentence_tokens} | {t.lemma for t in sentence_tokens}
-    for i in _stated_verbs(claim_tokens):
-        a, subject = claim_tokens[i], _subject_before(claim_tokens, i)
-        if not subject or a.key in sentence_keys or a.lemma in sentence_keys:
-            continue
-        for j in _stated_verbs(sentence_tokens):
-            b = sentence_tokens[j]
-            if (are_antonyms(a.lemma, b.lemma) and _subject_before(sentence_tokens, j) == subject
-                    and _next_key(claim_tokens, i) == _next_key(sentence_tokens, j) and _foreseen(claim_tokens, i) == _foreseen(sentence_tokens, j)):
-                return (((a.start, a.end), (b.start, b.end)),)
-    return ()
+    return _opposites_of_one_subject(claim, sentence, min_overlap, _stated_verbs, lambda claimed, i, given, j: are_antonyms(
+        claimed[i].lemma, given[j].lemma) and _next_key(claimed, i) == _next_key(given, j))
 
 
 def _next_key(tokens: Sequence[Token], index: int) -> str | None:
